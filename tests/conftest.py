@@ -426,13 +426,13 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
 @pytest.fixture
 def plc(client: Any, admin_headers: dict[str, str], cpu: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """PLC_1 at 192.168.0.10 with the counter program, simulation support on, its powered-on instance."""
-    from tests.api.download_sources import _scl
+    from tests.api.download_sources import import_scl
     from tests.contract.stub_engine import SCL, make_instance, use_stub_engine
 
     simulation = services.backend.plcsim
     use_stub_engine(simulation, monkeypatch)
     assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
-    _scl(client, admin_headers, SCL)
+    import_scl(client, admin_headers, SCL)
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
     return make_instance(simulation, "Sim_PLC_1", "192.168.0.10")
 
@@ -506,9 +506,9 @@ def node_ready() -> str:
     """node, the client's source and esbuild are there (else skip with the driver's reason)."""
     import subprocess
 
-    from tests.realclient.vendor_client import CHECK_TIMEOUT_S, DRIVER, _node
+    from tests.realclient.vendor_client import CHECK_TIMEOUT_S, DRIVER, node_path
 
-    node = _node()
+    node = node_path()
     check = subprocess.run([node, str(DRIVER), "--check"], capture_output=True, text=True, timeout=CHECK_TIMEOUT_S,
                            check=False)
     if check.returncode == 3:

@@ -9,7 +9,7 @@ from tests.api.runtime_users import RT, make_user
 from tests.conftest import CPU, Headers, data
 from tests.scl_frames import main_ob
 
-__all__ = ("LEVEL", "SCL", "_step", "download_line", "running_plant")
+__all__ = ("LEVEL", "SCL", "download_line", "running_plant", "step_cycles")
 
 SCL = """
 FUNCTION_BLOCK "Tank"
@@ -67,5 +67,5 @@ def running_plant(client: Any, h: Headers, project: str) -> None:
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
 
 
-def _step(client: Any, h: Headers, cycles: int) -> None:
+def step_cycles(client: Any, h: Headers, cycles: int) -> None:
     data(client.post("/api/simulation/instances/Line/actions/step", json={"cycles": cycles}, headers=h))

@@ -15,7 +15,7 @@ from engineering_api.config import Settings
 from engineering_api.lib.observability import ACCESS_LOGGER
 from engineering_api.services import Services
 from tests.api.hmi_support import TP700
-from tests.api.log_records import _Records
+from tests.api.log_records import RecordingHandler
 from tests.api.alarm_plant import download_line
 from tests.api.runtime_users import login, make_user
 from tests.api.partner_servers import OpcUaTestServer
@@ -36,7 +36,7 @@ def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> H
 
 @pytest.fixture
 def access_lines() -> Iterator[list[logging.LogRecord]]:
-    handler = _Records()
+    handler = RecordingHandler()
     logger = logging.getLogger(ACCESS_LOGGER)
     logger.addHandler(handler)
     try:

@@ -9,13 +9,13 @@ from tests.lib.outcomes import data
 if TYPE_CHECKING:
     pass
 
-__all__ = ("BAD", "BASE", "_scl")
+__all__ = ("BAD", "BASE", "import_scl")
 
 BASE = "/api/devices/PLC_1"
 
 BAD = 'FUNCTION "Bad" : Void\nBEGIN\n    "Nope".x := 1;\nEND_FUNCTION\n'
 
 
-def _scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl") -> None:
+def import_scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl") -> None:
     data(client.post(f"{BASE}/external-sources/import-and-generate", json={"SourceName": name, "SclContent": text},
                      headers=headers))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-__all__ = ("_Records",)
+__all__ = ("RecordingHandler",)
 
 
-class _Records(logging.Handler):
+class RecordingHandler(logging.Handler):
     """Keeps the records a logger emits."""
 
     def __init__(self) -> None:

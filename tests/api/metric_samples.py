@@ -7,13 +7,13 @@ from typing import Any
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-__all__ = ("TEST_CLIENT_ADDRESS", "_samples", "_value")
+__all__ = ("TEST_CLIENT_ADDRESS", "sample_value", "scrape_metrics")
 
 TEST_CLIENT_ADDRESS = "testclient"
 """The client address Litestar's test client sends."""
 
 
-def _samples(client: TestClient[Any], headers: dict[str, str] | None = None) -> dict[str, list[Any]]:
+def scrape_metrics(client: TestClient[Any], headers: dict[str, str] | None = None) -> dict[str, list[Any]]:
     response = client.get("/metrics", headers=headers or {})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
@@ -24,7 +24,7 @@ def _samples(client: TestClient[Any], headers: dict[str, str] | None = None) -> 
     return samples
 
 
-def _value(samples: dict[str, list[Any]], name: str, **labels: str) -> float:
+def sample_value(samples: dict[str, list[Any]], name: str, **labels: str) -> float:
     found = [s.value for s in samples.get(name, []) if all(s.labels.get(k) == v for k, v in labels.items())]
     assert len(found) == 1, (name, labels, samples.get(name))
     return float(found[0])

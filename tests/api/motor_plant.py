@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from tests.conftest import Headers, configure, data
 
-__all__ = ("CYCLE_MS", "DEVICE", "INSTANCE", "MOTOR_SCL", "TAGS", "_engineering", "_read")
+__all__ = ("CYCLE_MS", "DEVICE", "INSTANCE", "MOTOR_SCL", "TAGS", "prepare_motor_plant", "read_tag")
 
 DEVICE = "/api/devices/PLC_1"
 
@@ -49,11 +49,11 @@ END_ORGANIZATION_BLOCK
 TAGS = (("Start_PB", "%I0.0"), ("Guard_Closed", "%I0.1"), ("Motor_On", "%Q0.0"))
 
 
-def _read(client: Any, h: Headers, tag: str) -> Any:
+def read_tag(client: Any, h: Headers, tag: str) -> Any:
     return data(client.get(f"/api/simulation/tags/{quote(tag)}", headers=h))["value"]
 
 
-def _engineering(client: Any, h: Headers) -> None:
+def prepare_motor_plant(client: Any, h: Headers) -> None:
     """Steps 1-3 up to the download: project content, compile, instance."""
     assert configure(client, h, "PLC_1", "192.168.0.10").status_code == 200
     for name, address in TAGS:

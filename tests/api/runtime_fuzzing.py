@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from schemathesis.pytest.lazy import LazySchema
     from schemathesis.schemas import BaseSchema
 
-__all__ = ("SEED", "TAG_NAMES", "_known_tags", "answers_as_documented", "load_runtime_schema",
-           "no_server_error", "runtime_schema")
+__all__ = ("SEED", "TAG_NAMES", "_known_tags", "answers_as_documented", "load_runtime_schema", "no_server_error",
+           "runtime_schema")
 
 SEED = 20261123
 

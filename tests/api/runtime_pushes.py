@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from litestar import Litestar
 
-__all__ = ("COUNT", "MATERIAL", "PUSHES", "Receiver", "TOKEN", "UTC", "_admin", "_deliveries", "_log_shift", "_push",
-           "_resend_shift")
+__all__ = ("COUNT", "MATERIAL", "PUSHES", "Receiver", "TOKEN", "UTC", "admin_key", "list_deliveries", "log_shift",
+           "push_body", "resend_shift")
 
 PUSHES = "/api/runtime/pushes"
 
@@ -79,17 +79,17 @@ class Receiver:
             self._server = None
 
 
-def _admin(data_dir: Path) -> Headers:
+def admin_key(data_dir: Path) -> Headers:
     return {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
 
 
-def _resend_shift(client: TestClient[Litestar], headers: Headers, push_id: str) -> None:
+def resend_shift(client: TestClient[Litestar], headers: Headers, push_id: str) -> None:
     """Queue the period that ended 2026-01-05 13:00 UTC (the 06:00-14:00 Berlin shift) again: 202."""
     data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
                      headers=headers), 202)
 
 
-def _log_shift(client: TestClient[Litestar], headers: Headers) -> None:
+def log_shift(client: TestClient[Litestar], headers: Headers) -> None:
     """Log Count and Material, and fill the 06:00-14:00 (Berlin) shift of 5 January with samples."""
     for tag in (COUNT, MATERIAL):
         data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=headers))
@@ -103,7 +103,7 @@ def _log_shift(client: TestClient[Litestar], headers: Headers) -> None:
     history.log(samples)
 
 
-def _push(url: str, **overrides: Any) -> dict[str, Any]:
+def push_body(url: str, **overrides: Any) -> dict[str, Any]:
     template = {"shiftStart": "${periodStart}", "shiftEnd": "${periodEnd}", "produced": f"${{delta({COUNT})}}",
                 "material": f"${{sum({MATERIAL})}}", "materialAvg": f"${{avg({MATERIAL})}}",
                 "samples": f"${{count({COUNT})}}", "note": "line 1 (${pushName})"}
@@ -113,5 +113,5 @@ def _push(url: str, **overrides: Any) -> dict[str, Any]:
             **overrides}
 
 
-def _deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) -> list[dict[str, Any]]:
+def list_deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) -> list[dict[str, Any]]:
     return data(client.get(f"{PUSHES}/{push_id}/deliveries", headers=headers))

@@ -8,7 +8,7 @@ import openpyxl
 
 from engineering_api.domain.tag_formats import TAG_COLUMNS
 
-__all__ = ("TIA_ROWS", "_tia_workbook", "plc_tags_workbook")
+__all__ = ("TIA_ROWS", "plc_tags_workbook", "tia_tags_workbook")
 
 
 def plc_tags_workbook(rows) -> openpyxl.Workbook:
@@ -22,7 +22,7 @@ def plc_tags_workbook(rows) -> openpyxl.Workbook:
     return workbook
 
 
-def _tia_workbook(path, rows, constants=None):
+def tia_tags_workbook(path, rows, constants=None):
     """A workbook laid out as TIA's "Export PLC tags" writes it (flags as True/False text)."""
     workbook = plc_tags_workbook(rows)
     constant_sheet = workbook.create_sheet("User Constants")

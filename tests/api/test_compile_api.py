@@ -118,9 +118,9 @@ def test_compile_result_schema_documents_diagnostics(client):
 
 def test_download_refusal_carries_structured_diagnostics(client, admin_headers, engineer_headers, plc):
     """A download refused for compile errors lists them as data in details.compileResult.diagnostics."""
-    from tests.api.download_sources import BAD, _scl
+    from tests.api.download_sources import BAD, import_scl
 
-    _scl(client, admin_headers, BAD, "bad.scl")
+    import_scl(client, admin_headers, BAD, "bad.scl")
     body = assert_error(client.post(f"{D}/actions/download-sync", headers=engineer_headers), 409,
                         "DOWNLOAD_COMPILE_FAILED")
     diagnostics = body["details"]["compileResult"]["diagnostics"]

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import assert_error, configure, data, job_error, run_job
 from tests.contract.stub_engine import SCL, make_instance
-from tests.api.download_sources import BAD, BASE, _scl
+from tests.api.download_sources import BAD, BASE, import_scl
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,7 +73,7 @@ def test_a_running_cpu_is_stopped_only_with_confirmation_and_started_only_when_a
 def test_compile_errors_fail_the_download_and_load_nothing(
     client: Any, admin_headers: dict[str, str], engineer_headers: dict[str, str], plc: Any,
 ) -> None:
-    _scl(client, admin_headers, BAD, "bad.scl")
+    import_scl(client, admin_headers, BAD, "bad.scl")
     body = assert_error(client.post(f"{BASE}/actions/download-sync", headers=engineer_headers), 409,
                         "DOWNLOAD_COMPILE_FAILED")
     assert body["details"]["compileResult"]["errorCount"] >= 1 and plc.device is None
@@ -123,8 +123,8 @@ def test_compare_lists_what_is_only_offline_only_online_and_different(
     data(client.post(f"{BASE}/actions/download-sync", headers=engineer_headers))
     same = data(client.post(f"{BASE}/actions/compare", headers=engineer_headers))
     assert (same["identical"], same["identicalCount"], same["offlineCompiles"]) == (True, 2, True)
-    _scl(client, admin_headers, EXTRA, "extra.scl")
-    _scl(client, admin_headers, SCL.replace("+ 1;", "+ 2;"))
+    import_scl(client, admin_headers, EXTRA, "extra.scl")
+    import_scl(client, admin_headers, SCL.replace("+ 1;", "+ 2;"))
     data(client.delete(f"{BASE}/blocks/Data", headers=admin_headers))
     diff = data(client.post(f"{BASE}/actions/compare", headers=engineer_headers))
     assert diff["identical"] is False
@@ -148,7 +148,7 @@ def test_a_real_program_runs_after_download_and_a_runtime_error_stops_the_cpu(
     if not hasattr(engine, "build_image"):
         pytest.skip("fakes.runtime.image has no build_image yet")
     assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
-    _scl(client, admin_headers, RUNNER)
+    import_scl(client, admin_headers, RUNNER)
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
     sim = make_instance(services.backend.plcsim, "Sim_PLC_1", "192.168.0.10")
     result = data(client.post(f"{BASE}/actions/download-sync", json={"startAfterDownload": True},

@@ -24,7 +24,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.observability import configure_logging
-from tests.api.runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import until
 from tests.conftest import data
 
@@ -100,11 +100,11 @@ def test_a_push_targets_error_body_cannot_forge_a_log_line(tmp_path: Path, serve
     try:
         with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
             with _served(tmp_path) as client:
-                headers = _admin(tmp_path)
-                _log_shift(client, headers)
-                push_id = data(client.post(PUSHES, json=_push(target.url), headers=headers), 201)["pushId"]
-                _resend_shift(client, headers, push_id)
-                until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+                headers = admin_key(tmp_path)
+                log_shift(client, headers)
+                push_id = data(client.post(PUSHES, json=push_body(target.url), headers=headers), 201)["pushId"]
+                resend_shift(client, headers, push_id)
+                until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "failed"],
                       "the refusal")
     finally:
         target.close()

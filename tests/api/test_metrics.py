@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import assert_error, data, start_job, wait_job
-from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, sample_value, scrape_metrics
 
 
 def _client(tmp_path: Path, **settings: Any) -> TestClient[Any]:
@@ -33,16 +33,16 @@ def test_requests_are_counted_by_route_template_and_status_with_latencies(watche
         watched.get(f"/api/jobs/{job_id}", headers=admin)  # 404 each: three ids, one route
     watched.get("/api/health")
     watched.get("/no/such/route/at-all", headers=admin)
-    samples = _samples(watched)
+    samples = scrape_metrics(watched)
     route = "/api/jobs/{jobId}"
-    assert _value(samples, "engineering_api_requests_total", method="GET", route=route, status="404") == 3
-    assert _value(samples, "engineering_api_requests_total", method="GET", route="/api/health", status="200") == 1
-    assert _value(samples, "engineering_api_requests_total", method="GET", route="<unmatched>", status="404") == 1
+    assert sample_value(samples, "engineering_api_requests_total", method="GET", route=route, status="404") == 3
+    assert sample_value(samples, "engineering_api_requests_total", method="GET", route="/api/health", status="200") == 1
+    assert sample_value(samples, "engineering_api_requests_total", method="GET", route="<unmatched>", status="404") == 1
     assert not [s for s in samples["engineering_api_requests_total"] if s.labels["route"].endswith(("/a", "/b"))]
-    assert _value(samples, "engineering_api_request_duration_seconds_count", method="GET", route=route) == 3
-    assert _value(samples, "engineering_api_request_duration_seconds_bucket", method="GET", route=route,
-                  le="+Inf") == 3
-    assert _value(samples, "engineering_api_request_duration_seconds_sum", method="GET", route=route) > 0
+    assert sample_value(samples, "engineering_api_request_duration_seconds_count", method="GET", route=route) == 3
+    assert sample_value(samples, "engineering_api_request_duration_seconds_bucket", method="GET", route=route,
+                        le="+Inf") == 3
+    assert sample_value(samples, "engineering_api_request_duration_seconds_sum", method="GET", route=route) > 0
 
 
 def test_jobs_are_counted_by_operation_and_state(watched: TestClient[Any]) -> None:
@@ -50,8 +50,8 @@ def test_jobs_are_counted_by_operation_and_state(watched: TestClient[Any]) -> No
     data(watched.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
     for _ in range(2):
         wait_job(watched, start_job(watched, "POST", "/api/projects/actions/save", admin), admin)
-    samples = _samples(watched)
-    assert _value(samples, "engineering_api_jobs", operation="projects.save", state="Completed") == 2
+    samples = scrape_metrics(watched)
+    assert sample_value(samples, "engineering_api_jobs", operation="projects.save", state="Completed") == 2
 
 
 def test_metrics_are_loopback_only_by_default(tmp_path: Path) -> None:
@@ -69,8 +69,9 @@ def test_a_named_role_may_read_metrics_from_anywhere(tmp_path: Path) -> None:
         engineer = {"X-API-Key": services.keys.create("scraper", "engineer")[1]}
         viewer = {"X-API-Key": services.keys.create("reader", "viewer")[1]}
         client.get("/api/health")
-        samples = _samples(client, engineer)
-        assert _value(samples, "engineering_api_requests_total", method="GET", route="/api/health", status="200") == 1
+        samples = scrape_metrics(client, engineer)
+        assert sample_value(samples, "engineering_api_requests_total", method="GET", route="/api/health",
+                            status="200") == 1
         assert_error(client.get("/metrics", headers=viewer), 403, "METRICS_NOT_ALLOWED")
         assert_error(client.get("/metrics", headers={"X-API-Key": "eapi_wrong"}), 403, "METRICS_NOT_ALLOWED")
     with pytest.raises(ValueError, match="metricsRole"):

@@ -18,9 +18,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.jobs import manager
 from engineering_api.runtime.service import runtime_of
-from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, sample_value, scrape_metrics
 from tests.conftest import data, start_job, wait_job
-from tests.service.blocking_job import _block
+from tests.service.blocking_job import block_backend_method
 from tools.bounds import HANG_GUARD_S
 
 
@@ -34,21 +34,21 @@ def test_ended_jobs_have_their_queue_wait_and_run_time_and_the_queue_its_depth(t
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
         for _ in range(2):
             wait_job(client, start_job(client, "POST", "/api/projects/actions/save", admin), admin)
-        samples = _samples(client)
-        assert _value(samples, "engineering_api_job_duration_seconds_count", operation="projects.save",
-                      state="Completed") == 2
-        assert _value(samples, "engineering_api_job_duration_seconds_bucket", operation="projects.save",
-                      state="Completed", le="+Inf") == 2
-        assert _value(samples, "engineering_api_job_duration_seconds_sum", operation="projects.save",
-                      state="Completed") > 0
-        assert _value(samples, "engineering_api_job_queue_seconds_count", operation="projects.save") == 2
-        assert _value(samples, "engineering_api_job_queue_seconds_sum", operation="projects.save") >= 0
-        assert _value(samples, "engineering_api_job_queue_depth") == 0
+        samples = scrape_metrics(client)
+        assert sample_value(samples, "engineering_api_job_duration_seconds_count", operation="projects.save",
+                            state="Completed") == 2
+        assert sample_value(samples, "engineering_api_job_duration_seconds_bucket", operation="projects.save",
+                            state="Completed", le="+Inf") == 2
+        assert sample_value(samples, "engineering_api_job_duration_seconds_sum", operation="projects.save",
+                            state="Completed") > 0
+        assert sample_value(samples, "engineering_api_job_queue_seconds_count", operation="projects.save") == 2
+        assert sample_value(samples, "engineering_api_job_queue_seconds_sum", operation="projects.save") >= 0
+        assert sample_value(samples, "engineering_api_job_queue_depth") == 0
         # a Pending job in the database (one the worker has not taken yet) is the queue's depth
         client.app.state.services.db.execute(
             "INSERT INTO jobs(job_id, operation, status, progress, message, created_at) VALUES (?,?,?,?,?,?)",
             ("queued-1", "projects.save", "Pending", 0, "queued", "2026-11-25T00:00:00Z"))
-        assert _value(_samples(client), "engineering_api_job_queue_depth") == 1
+        assert sample_value(scrape_metrics(client), "engineering_api_job_queue_depth") == 1
 
 
 def test_a_running_job_is_counted_running_before_its_progress_is_written(tmp_path: Path,
@@ -59,7 +59,7 @@ def test_a_running_job_is_counted_running_before_its_progress_is_written(tmp_pat
     with _watched(tmp_path) as client:
         admin = {"X-API-Key": client.app.state.services.settings.secret_path.read_text().strip()}
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        gate = _block(client, "save_project")
+        gate = block_backend_method(client, "save_project")
         try:
             job_id = start_job(client, "POST", "/api/projects/actions/save", admin)
             deadline = time.monotonic() + HANG_GUARD_S
@@ -68,40 +68,40 @@ def test_a_running_job_is_counted_running_before_its_progress_is_written(tmp_pat
                 time.sleep(0.005)
             row = client.app.state.services.db.one("SELECT status FROM jobs WHERE job_id = ?", (job_id,))
             assert row is not None and row["status"] == "Running"  # its start, written before it ran
-            samples = _samples(client)
-            assert _value(samples, "engineering_api_job_queue_depth") == 0
-            assert _value(samples, "engineering_api_jobs", operation="projects.save", state="Running") == 1
+            samples = scrape_metrics(client)
+            assert sample_value(samples, "engineering_api_job_queue_depth") == 0
+            assert sample_value(samples, "engineering_api_jobs", operation="projects.save", state="Running") == 1
             assert not [s for s in samples["engineering_api_jobs"]
                         if s.labels == {"operation": "projects.save", "state": "Pending"}]
         finally:
             gate.set()
         wait_job(client, job_id, admin)
-        samples = _samples(client)
-        assert _value(samples, "engineering_api_jobs", operation="projects.save", state="Completed") == 1
+        samples = scrape_metrics(client)
+        assert sample_value(samples, "engineering_api_jobs", operation="projects.save", state="Completed") == 1
         assert not [s for s in samples["engineering_api_jobs"] if s.labels["state"] in ("Pending", "Running")]
 
 
 def test_push_deliveries_are_counted_by_state(tmp_path: Path) -> None:
     with _watched(tmp_path) as client:
-        samples = _samples(client)
+        samples = scrape_metrics(client)
         for state in ("pending", "failed", "delivered"):
-            assert _value(samples, "engineering_api_runtime_push_deliveries", state=state) == 0
+            assert sample_value(samples, "engineering_api_runtime_push_deliveries", state=state) == 0
         db = client.app.state.services.db
         for period, status in enumerate(("pending", "pending", "failed")):
             db.execute(
                 "INSERT INTO runtime_push_outbox(push_id, period_start, period_end, idempotency_key, status, attempts,"
                 " next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?)",
                 ("p1", period, period + 1, f"k{period}", status, 0, 0, "2026-11-25T00:00:00Z"))
-        samples = _samples(client)
-        assert _value(samples, "engineering_api_runtime_push_deliveries", state="pending") == 2
-        assert _value(samples, "engineering_api_runtime_push_deliveries", state="failed") == 1
+        samples = scrape_metrics(client)
+        assert sample_value(samples, "engineering_api_runtime_push_deliveries", state="pending") == 2
+        assert sample_value(samples, "engineering_api_runtime_push_deliveries", state="failed") == 1
 
 
 def test_the_pump_lag_is_there_while_the_runtime_pump_runs(tmp_path: Path) -> None:
     with _watched(tmp_path) as client:
-        assert "engineering_api_runtime_pump_lag_seconds" not in _samples(client)  # no pump runs yet
+        assert "engineering_api_runtime_pump_lag_seconds" not in scrape_metrics(client)  # no pump runs yet
         runtime_of(client.app.state.services).monitor.pump()  # the first pump starts the background one
-        lag = _value(_samples(client), "engineering_api_runtime_pump_lag_seconds")
+        lag = sample_value(scrape_metrics(client), "engineering_api_runtime_pump_lag_seconds")
         assert lag >= 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.api.design_spec_sample import DESIGN
-from tests.api.tag_workbooks import TIA_ROWS, _tia_workbook
+from tests.api.tag_workbooks import TIA_ROWS, tia_tags_workbook
 from tests.api.motor_test_program import MOTOR, motor_program_with_its_test
 from tests.conftest import assert_error, data, job_error, run_job
 
@@ -94,7 +94,7 @@ def test_design_to_plc_generates_downloads_and_tests(client: TestClient[Litestar
 
 def test_excel_tags_then_compile(client: TestClient[Litestar], engineer_headers: Headers, workspace: Path,
                                  cpu: dict[str, Any]) -> None:
-    _tia_workbook(workspace / "PLCTags.xlsx", TIA_ROWS)
+    tia_tags_workbook(workspace / "PLCTags.xlsx", TIA_ROWS)
     _instantiate(client, engineer_headers, "excel-tags-compile", "Tags", xlsxPath="PLCTags.xlsx")
     record = _run(client, engineer_headers, "Tags")
     assert record["status"] == "Completed", record

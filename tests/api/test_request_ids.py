@@ -17,7 +17,7 @@ from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from tests.conftest import data, start_job, wait_job
-from tests.api.log_records import _Records
+from tests.api.log_records import RecordingHandler
 
 HEX_ID = 32
 
@@ -70,7 +70,7 @@ def test_the_job_a_request_starts_keeps_its_id(client: TestClient[Any], engineer
 
 
 def test_log_records_of_a_request_and_of_its_job_carry_its_id(own_client: TestClient[Any]) -> None:
-    records = _Records()
+    records = RecordingHandler()
     logger = logging.getLogger("engineering_api.tests")
     logger.addHandler(records)
     try:

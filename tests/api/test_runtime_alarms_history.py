@@ -18,7 +18,7 @@ import pytest
 
 from tests.api.runtime_users import RT, login
 from tests.conftest import Headers, assert_error, data
-from tests.api.alarm_plant import LEVEL, _step
+from tests.api.alarm_plant import LEVEL, step_cycles
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -52,7 +52,7 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert_error(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": 1.0}, headers=board), 403, "FORBIDDEN")
 
     raised_at = _set_level(client, operator, 95.0)
-    _step(client, h, 1)
+    step_cycles(client, h, 1)
     current = {a["name"]: a for a in data(client.get(f"{RT}/alarms/current", headers=board))}
     program, warning = current["TankHigh"], current["LevelWarning"]
     assert (program["state"], program["alarmClass"], program["text"], program["acknowledgeRequired"]) == (
@@ -75,11 +75,11 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert_error(client.post(f"{RT}/alarms/999/acknowledge", headers=operator), 404, "ALARM_NOT_FOUND")
 
     _set_level(client, operator, 78.0)  # below the program's 90, above the warning's 80 - 5 hysteresis
-    _step(client, h, 1)
+    step_cycles(client, h, 1)
     current = {a["name"]: a for a in data(client.get(f"{RT}/alarms/current", headers=board))}
     assert list(current) == ["LevelWarning"] and current["LevelWarning"]["active"] is True
     _set_level(client, operator, 74.0)
-    _step(client, h, 1)
+    step_cycles(client, h, 1)
     assert data(client.get(f"{RT}/alarms/current", headers=board)) == []
 
     errors = data(client.get(f"{RT}/alarms/archive", params={"alarmClass": "Errors"}, headers=board))
@@ -109,11 +109,11 @@ def test_a_shift_of_history_aggregates(client: Any, line: Headers) -> None:
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": "Line_DB.Hidden", "mode": "cyclic"}))
     operator = login(client, "operator")
     start = _at(_set_level(client, operator, 50.0))
-    _step(client, h, 7200)  # two hours at 50
+    step_cycles(client, h, 7200)  # two hours at 50
     _set_level(client, operator, 95.0)
-    _step(client, h, 3600)  # one hour at 95
+    step_cycles(client, h, 3600)  # one hour at 95
     _set_level(client, operator, 10.0)
-    _step(client, h, 18000)  # five hours at 10
+    step_cycles(client, h, 18000)  # five hours at 10
     shift = {"from": _iso(start + dt.timedelta(milliseconds=500)), "to": _iso(start + dt.timedelta(hours=8, seconds=1))}
 
     def query(aggregation: str, **extra: Any) -> list[dict[str, Any]]:
@@ -149,7 +149,7 @@ def test_subscription_streams_value_and_alarm_changes(client: Any, line: Headers
     sub = data(client.post(f"{RT}/subscriptions", headers=operator, json={"tags": [LEVEL, "No_Such_Tag"]}), 201)
     assert sub["tags"] == [LEVEL]
     _set_level(client, operator, 95.0)
-    _step(client, h, 2)
+    step_cycles(client, h, 2)
     answer = client.get(f"{RT}/subscriptions/{sub['subscriptionId']}/events", params={"maxEvents": 3},
                         headers=operator)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
@@ -182,7 +182,7 @@ def test_a_reconnect_with_last_event_id_gets_what_the_broken_stream_lost(
     sid = sub["subscriptionId"]
     for level in (30.0, 40.0):
         _set_level(client, operator, level)
-        _step(client, h, 1)
+        step_cycles(client, h, 1)
     first = _events(client, operator, sid, 3)
     assert [body["value"] for _, _, body in first] == [20.0, 30.0, 40.0]
     # the client saw only the first event before its connection broke: the others come again, with their ids
@@ -195,7 +195,7 @@ def test_a_reconnect_with_last_event_id_gets_what_the_broken_stream_lost(
     monkeypatch.setattr("engineering_api.runtime.subscriptions.REPLAY_LIMIT", 1)
     for level in (50.0, 60.0):
         _set_level(client, operator, level)
-        _step(client, h, 1)
+        step_cycles(client, h, 1)
     later = _events(client, operator, sid, 2)
     assert [body["value"] for _, _, body in later] == [50.0, 60.0]
     # only the newest is kept: resuming from before 50 says what was lost, then gives 60

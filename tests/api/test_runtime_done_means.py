@@ -15,7 +15,7 @@ import time_machine
 from engineering_api.config import Settings
 from tests.api.alarm_plant import LEVEL, running_plant
 from tests.api.runtime_users import RT, login
-from tests.api.runtime_pushes import PUSHES, Receiver, _deliveries
+from tests.api.runtime_pushes import PUSHES, Receiver, list_deliveries
 from tests.conftest import assert_error, data, served
 from tools.bounds import until
 
@@ -76,11 +76,11 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
                                    "to": (SHIFT_START + dt.timedelta(hours=8)).isoformat().replace("+00:00", "Z")})
             clock.move_to(SHIFT_START + dt.timedelta(hours=8, seconds=1))  # 14:00:01 in Berlin: the shift ended
             client.app.state.services.scheduler.wakeup()
-            until(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["attempts"]], "the first attempt")
+            until(lambda: [d for d in list_deliveries(client, h, push["pushId"]) if d["attempts"]], "the first attempt")
             receiver.start()  # the ERP comes back
             clock.move_to(SHIFT_START + dt.timedelta(hours=8, minutes=1))  # past the backoff
-            [done] = until(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["status"] == "delivered"],
-                           "the delivery")
+            [done] = until(lambda: [d for d in list_deliveries(client, h, push["pushId"])
+                                    if d["status"] == "delivered"], "the delivery")
             assert done["attempts"] == 2
         assert len(receiver.requests) == 1, "exactly once"
         body = json.loads(receiver.requests[0]["body"])

@@ -23,8 +23,8 @@ from engineering_api.runtime.pushes_outbox import outbox_of
 from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tools.bounds import until
-from tests.api.runtime_pushes import (COUNT, MATERIAL, PUSHES, Receiver, TOKEN, UTC, _admin, _deliveries, _log_shift,
-                                      _push, _resend_shift)
+from tests.api.runtime_pushes import (COUNT, MATERIAL, PUSHES, Receiver, TOKEN, UTC, admin_key, list_deliveries,
+                                      log_shift, push_body, resend_shift)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,8 +44,8 @@ def _restarted_after_push(
     settings = Settings.from_env(data_dir=data_dir)
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
         with served(settings) as client:
-            headers = _admin(data_dir)
-            _log_shift(client, headers)
+            headers = admin_key(data_dir)
+            log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
         clock.move_to(down_until)
         with served(settings) as client:
@@ -61,15 +61,15 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
     settings = Settings.from_env(data_dir=tmp_path)
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
         with served(settings) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            saved = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
+            saved = data(client.post(PUSHES, json=push_body(receiver.url), headers=headers), 201)
             assert saved["nextRunAt"] == "2026-01-05T13:00:00Z"  # 14:00 in Berlin
             assert saved["target"]["secretSet"] is True and TOKEN not in json.dumps(saved)
             push_id = saved["pushId"]
             clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
             client.app.state.services.scheduler.wakeup()
-            [pending] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"]],
+            [pending] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["attempts"]],
                               "the first attempt")
             assert (pending["status"], pending["periodStart"], pending["periodEnd"]) == (
                 "pending", "2026-01-05T05:00:00.000Z", "2026-01-05T13:00:00.000Z")
@@ -80,16 +80,16 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
         receiver.script = [500]
         clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 30, tzinfo=UTC))
         with served(settings) as client:
-            failed = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 2],
+            failed = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["attempts"] == 2],
                            "the attempt after the restart")
             assert failed[0]["responseCode"] == 500 and failed[0]["status"] == "pending"
             clock.move_to(dt.datetime(2026, 1, 5, 13, 1, 0, tzinfo=UTC))  # past the 20 s backoff (the outbox polls)
-            [done] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            [done] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "delivered"],
                            "the delivery")
             assert (done["attempts"], done["responseCode"]) == (3, 200)
             clock.move_to(dt.datetime(2026, 1, 5, 13, 30, 0, tzinfo=UTC))
             scheduler_log(client).settle()  # the scheduler has looked at 13:30, and what it ran then has ended
-            assert len(_deliveries(client, headers, push_id)) == 1  # no second booking of the shift
+            assert len(list_deliveries(client, headers, push_id)) == 1  # no second booking of the shift
             audit = data(client.get("/api/audit", params={"pathPrefix": f"{PUSHES}/{push_id}/deliveries"},
                                     headers=headers))["records"]
             assert sorted(r["status"] for r in audit) == [200, 500, 502]  # 502: no answer (connection refused)
@@ -110,13 +110,13 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
     tmp_path: Path, receiver: Receiver,
 ) -> None:
     receiver.start()
-    body = _push(receiver.url)
+    body = push_body(receiver.url)
     # the counter's value at each shift's end, not at the catch-up: from the history (no PLC runs here)
     body["template"] = json.dumps({**json.loads(body["template"]), "counter": f"${{value({COUNT})}}"})
     back = dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC)  # 14:00 and 22:00 (Berlin) passed while down
     with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
-        done = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
-                     if len(_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
+        done = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "delivered"]
+                     if len(list_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
                      "both shifts")
         assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
         assert data(client.get(f"{PUSHES}/{push_id}", headers=headers))["nextRunAt"] == "2026-01-06T05:00:00Z"
@@ -130,10 +130,10 @@ def test_a_catch_up_of_a_tag_that_is_not_logged_fails_instead_of_sending_a_later
     tmp_path: Path, receiver: Receiver,
 ) -> None:
     receiver.start()
-    body = _push(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
+    body = push_body(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
     back = dt.datetime(2026, 1, 5, 13, 30, tzinfo=UTC)  # the 14:00 (Berlin) boundary passed while down
     with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
-        [failed] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+        [failed] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "failed"],
                          "the refused catch-up")
         assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
         assert failed["lastError"].startswith("payload not rendered: PUSH_VALUE_UNKNOWN: ")  # the documented code
@@ -149,11 +149,11 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
     receiver.script, receiver.retry_after = [503], "120"
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True) as clock:
         with served(Settings.from_env(data_dir=tmp_path)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
-            _resend_shift(client, headers, push_id)
-            [busy] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 1],
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=push_body(receiver.url), headers=headers), 201)["pushId"]
+            resend_shift(client, headers, push_id)
+            [busy] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["attempts"] == 1],
                            "the busy answer")
             # 120 s after the attempt (not the 10 s backoff); the clock ticks, so on a loaded machine the attempt
             # itself may come some seconds after 14:00
@@ -168,11 +168,11 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
             clock.move_to(due - dt.timedelta(seconds=2))
             assert 0 < outbox.seconds_to_next_due() <= 2
             # nor did the outbox's own rounds: a row they had claimed would show the claim's later next attempt
-            [still] = _deliveries(client, headers, push_id)
+            [still] = list_deliveries(client, headers, push_id)
             assert (still["attempts"], still["nextAttemptAt"]) == (1, busy["nextAttemptAt"])
             assert len(receiver.requests) == 1
             clock.move_to(dt.datetime(2026, 1, 5, 14, 2, 30, tzinfo=UTC))
-            until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "delivered"],
                   "the delivery after Retry-After")
     assert [r["status"] for r in receiver.requests] == [503, 200]
 
@@ -183,12 +183,12 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
     receiver.start()
     xml = (f'<Shift start="${{periodStart}}"><Produced>${{delta({COUNT})}}</Produced>'
            f'<Material unit="kg">${{sum({MATERIAL})}}</Material></Shift>')
-    body = _push(receiver.url, format="xml", template=xml,
-                 target={"url": receiver.url, "auth": {"type": "basic", "username": "erp", "password": "pa55-w0rd!"}})
+    basic = {"type": "basic", "username": "erp", "password": "pa55-w0rd!"}
+    body = push_body(receiver.url, format="xml", template=xml, target={"url": receiver.url, "auth": basic})
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
             dry = data(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=headers))
             assert dry["periodEnd"] == "2026-01-05T13:00:00.000Z" and dry["contentType"] == "application/xml"
@@ -207,7 +207,7 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-04T21:00:00Z"},
                              headers=headers), 202)
             assert outbox_of(client.app.state.services).enqueue_due(push_id) == 0
-            assert [d["periodEnd"] for d in _deliveries(client, headers, push_id)] == ["2026-01-04T21:00:00.000Z"]
+            assert [d["periodEnd"] for d in list_deliveries(client, headers, push_id)] == ["2026-01-04T21:00:00.000Z"]
             until(lambda: receiver.requests, "the re-sent old shift")
             # a manual re-send of a past shift: basic auth, the period's own idempotency key
             queued = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
@@ -221,24 +221,24 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
                                      json={"periodEnd": "2026-01-06T13:00:00Z"}, headers=headers),
                          422, "PUSH_PERIOD_INVALID")  # not ended yet
             # a key in a header of its own, as some ERP gateways want it
-            keyed = _push(receiver.url, name="Keyed", target={"url": receiver.url, "auth": {
+            keyed = push_body(receiver.url, name="Keyed", target={"url": receiver.url, "auth": {
                 "type": "header", "headerName": "APIKey", "token": "k3y-0f-the-erp"}})
             keyed_id = data(client.post(PUSHES, json=keyed, headers=headers), 201)["pushId"]
             dry = data(client.post(f"{PUSHES}/{keyed_id}/dry-run", json={}, headers=headers))
             assert dry["headers"]["APIKey"] == "***" and "Authorization" not in dry["headers"]
-            _resend_shift(client, headers, keyed_id)
+            resend_shift(client, headers, keyed_id)
             until(lambda: len(receiver.requests) == 3, "the keyed push")
             assert receiver.requests[2]["headers"]["APIKey"] == "k3y-0f-the-erp"
             # an Azure IoT Hub wants its shared access signature as the whole Authorization value
             sas = "SharedAccessSignature sr=hub.azure-devices.net%2Fdevices%2Fline1&sig=c2lnbmF0dXJl&se=1767700000"
-            hub = _push(receiver.url, name="Hub", target={"url": receiver.url, "auth": {
+            hub = push_body(receiver.url, name="Hub", target={"url": receiver.url, "auth": {
                 "type": "header", "headerName": "Authorization", "token": sas}})
             hub_id = data(client.post(PUSHES, json=hub, headers=headers), 201)["pushId"]
             shown = client.get(f"{PUSHES}/{hub_id}", headers=headers)
             assert data(shown)["target"]["secretSet"] is True and "c2lnbmF0dXJl" not in shown.text
             dry = data(client.post(f"{PUSHES}/{hub_id}/dry-run", json={}, headers=headers))
             assert dry["headers"]["Authorization"] == "***" and "c2lnbmF0dXJl" not in json.dumps(dry)
-            _resend_shift(client, headers, hub_id)
+            resend_shift(client, headers, hub_id)
             until(lambda: len(receiver.requests) == 4, "the IoT Hub push")
             assert receiver.requests[3]["headers"]["Authorization"] == sas
 
@@ -252,11 +252,11 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
     receiver.echo_headers = ["Authorization", "X-Plant"]  # a careless ERP echoes request headers in its error
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
-            _resend_shift(client, headers, push_id)
-            [failed] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=push_body(receiver.url), headers=headers), 201)["pushId"]
+            resend_shift(client, headers, push_id)
+            [failed] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "failed"],
                              "the refusal")
             assert failed["responseCode"] == 400 and failed["attempts"] == 1
             assert "HTTP 400" in failed["lastError"] and TOKEN not in failed["lastError"]
@@ -264,10 +264,10 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
             shown = client.get(f"{PUSHES}/{push_id}", headers=headers).text
             assert TOKEN not in shown and '"secretSet":true' in shown
             # an update without the token keeps it; another URL drops it
-            keep = _push(receiver.url, target={"url": receiver.url, "auth": {"type": "bearer"}})
+            keep = push_body(receiver.url, target={"url": receiver.url, "auth": {"type": "bearer"}})
             same = data(client.put(f"{PUSHES}/{push_id}", json=keep, headers=headers))
             assert same["target"]["secretSet"] is True
-            moved = data(client.put(f"{PUSHES}/{push_id}", json=_push(receiver.url, target={
+            moved = data(client.put(f"{PUSHES}/{push_id}", json=push_body(receiver.url, target={
                 "url": receiver.url + "/other", "auth": {"type": "bearer"}}), headers=headers))
             assert moved["target"]["secretSet"] is False
             assert data(client.delete(f"{PUSHES}/{push_id}", headers=headers))["pushId"] == push_id
@@ -302,7 +302,7 @@ def test_bad_definitions_are_refused_and_nothing_is_saved(
 ) -> None:
     for tag in (COUNT, MATERIAL):
         data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=admin_headers))
-    body = {**_push("http://10.0.0.5:8080/erp"), **change}
+    body = {**push_body("http://10.0.0.5:8080/erp"), **change}
     assert_error(client.post(PUSHES, json=body, headers=admin_headers), status, code)
     assert data(client.get(PUSHES, headers=admin_headers)) == []
 
@@ -310,7 +310,7 @@ def test_bad_definitions_are_refused_and_nothing_is_saved(
 def test_pushes_need_an_admin_key_and_value_tags_need_a_running_plc(
     client: TestClient[Litestar], admin_headers: Headers, engineer_headers: Headers, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    body = _push("https://erp.example/api", template='{"level": "${value(\\"Line_DB\\".Level)}"}')
+    body = push_body("https://erp.example/api", template='{"level": "${value(\\"Line_DB\\".Level)}"}')
     assert client.get(PUSHES, headers=engineer_headers).status_code == 403
     assert client.post(PUSHES, json=body, headers=engineer_headers).status_code == 403
     push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]  # no PLC to check it now
@@ -325,12 +325,12 @@ def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receive
     receiver.start()
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
         with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=push_body(receiver.url), headers=headers), 201)["pushId"]
             clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
             client.app.state.services.scheduler.wakeup()
-            [done] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            [done] = until(lambda: [d for d in list_deliveries(client, headers, push_id) if d["status"] == "delivered"],
                            "the delivery")
             again = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": done["periodEnd"]},
                                      headers=headers), 202)
@@ -345,11 +345,11 @@ def test_value_placeholders_read_the_running_plc_and_unreleased_tags_are_refused
     client: TestClient[Litestar], admin_headers: Headers, running_plc: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hourly = {"cron": "0 * * * *", "timezone": "UTC"}
-    secret = _push("http://10.0.0.5/erp", schedule=hourly, template='{"s": "${value(\\"Motor_DB\\".secret)}"}')
+    secret = push_body("http://10.0.0.5/erp", schedule=hourly, template='{"s": "${value(\\"Motor_DB\\".secret)}"}')
     assert_error(client.post(PUSHES, json=secret, headers=admin_headers), 404, "PUSH_TAG_UNKNOWN")  # not released
     template = json.dumps({"${pushName}": {"limit": '${value("Motor_DB".limit)}',
                                            "text": 'limit ${value("Motor_DB".limit)} at ${periodEnd}'}})
-    body = _push("http://10.0.0.5/erp", name="Hourly", schedule=hourly, template=template)
+    body = push_body("http://10.0.0.5/erp", name="Hourly", schedule=hourly, template=template)
     push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]
     # Within a minute of the period's end a delivery reads the live value, and so does the dry run.
     hour_ms = int(time.time() // 3600 * 3600 * 1000)

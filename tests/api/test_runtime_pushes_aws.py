@@ -15,7 +15,7 @@ import time_machine
 
 from engineering_api.config import Settings
 from engineering_api.runtime.aws_sigv4 import sign
-from tests.api.runtime_pushes import PUSHES, Receiver, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, Receiver, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import until
 from tests.conftest import assert_error, data, served
 
@@ -74,14 +74,14 @@ def test_a_push_signed_for_aws_is_verified_by_the_endpoint(tmp_path: Path, recei
         "region": "eu-central-1", "service": "execute-api"}}
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path)) as client:
-            headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            push = data(client.post(PUSHES, json=_push(receiver.url, target=aws), headers=headers), 201)
+            headers = admin_key(tmp_path)
+            log_shift(client, headers)
+            push = data(client.post(PUSHES, json=push_body(receiver.url, target=aws), headers=headers), 201)
             shown = client.get(f"{PUSHES}/{push['pushId']}", headers=headers).text
             assert SECRET not in shown and '"accessKeyId":"AKIAEXAMPLEPLANT01"' in shown
             dry = data(client.post(f"{PUSHES}/{push['pushId']}/dry-run", json={}, headers=headers))
             assert dry["headers"]["Authorization"].endswith("Signature=***") and SECRET not in json.dumps(dry)
-            _resend_shift(client, headers, push["pushId"])
+            resend_shift(client, headers, push["pushId"])
             until(lambda: receiver.requests, "the signed push")
             request = receiver.requests[0]
             assert request["headers"]["Authorization"].startswith(
@@ -90,7 +90,7 @@ def test_a_push_signed_for_aws_is_verified_by_the_endpoint(tmp_path: Path, recei
             assert _verify(request, receiver.url)
             tampered = {**request, "body": request["body"].replace("420", "421")}
             assert not _verify(tampered, receiver.url)
-            assert until(lambda: [d for d in _deliveries(client, headers, push["pushId"])
+            assert until(lambda: [d for d in list_deliveries(client, headers, push["pushId"])
                                   if d["status"] == "delivered"], "the delivery")
 
 
@@ -104,7 +104,7 @@ def test_a_push_signed_for_aws_is_verified_by_the_endpoint(tmp_path: Path, recei
 ])
 def test_aws_targets_that_cannot_work_are_refused(client: Any, admin_headers: dict[str, str], auth: dict[str, Any],
                                                  url: str, words: str) -> None:
-    body = _push(url, target={"url": url, "auth": auth}, template='{"end": "${periodEnd}"}')
+    body = push_body(url, target={"url": url, "auth": auth}, template='{"end": "${periodEnd}"}')
     refused = client.post(PUSHES, json=body, headers=admin_headers)
     assert_error(refused, 422, "PUSH_TARGET_INVALID")
     assert words in refused.json()["message"], refused.json()

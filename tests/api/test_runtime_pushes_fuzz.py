@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.api.runtime_fuzzing import answers_as_documented, load_runtime_schema, runtime_schema
-from tests.api.runtime_pushes import COUNT, MATERIAL, PUSHES, _push
+from tests.api.runtime_pushes import COUNT, MATERIAL, PUSHES, push_body
 from tests.conftest import data
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def pushes_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
             data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=admin))
         # a target nobody listens on: a re-send the fuzzer queues fails fast, on this machine; the saved push
         # aggregates history only, so its dry run needs no PLC
-        push_id = data(client.post(PUSHES, json=_push("http://127.0.0.1:9/erp"), headers=admin), 201)["pushId"]
+        push_id = data(client.post(PUSHES, json=push_body("http://127.0.0.1:9/erp"), headers=admin), 201)["pushId"]
         yield client, admin, push_id
 
 

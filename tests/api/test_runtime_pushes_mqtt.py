@@ -27,7 +27,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from engineering_api.config import Settings
 from engineering_api.runtime.pushes_mqtt import publish, run_loop
-from tests.api.runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
 from tools.ports import free_port
@@ -159,7 +159,7 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 
 def _delivered(client: Any, headers: dict[str, str], push_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = until(lambda: [d for d in _deliveries(client, headers, push_id)
+    found: dict[str, Any] = until(lambda: [d for d in list_deliveries(client, headers, push_id)
                                            if d["status"] != "pending" or d["lastError"]], "a delivery outcome")[0]
     return found
 
@@ -167,28 +167,28 @@ def _delivered(client: Any, headers: dict[str, str], push_id: str) -> dict[str, 
 def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_path: Path, broker: Broker) -> None:
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
-            headers = _admin(tmp_path / "data")
-            _log_shift(client, headers)
-            by_password = _push("", name="To broker", target={
+            headers = admin_key(tmp_path / "data")
+            log_shift(client, headers)
+            by_password = push_body("", name="To broker", target={
                 "url": f"mqtt://127.0.0.1:{broker.plain}/{TOPIC}",
                 "auth": {"type": "basic", "username": USER, "password": PASSWORD}})
             push = data(client.post(PUSHES, json=by_password, headers=headers), 201)
             assert PASSWORD not in json.dumps(push) and push["target"]["secretSet"] is True
-            _resend_shift(client, headers, push["pushId"])
+            resend_shift(client, headers, push["pushId"])
             done = _delivered(client, headers, push["pushId"])
             assert done["status"] == "delivered" and done["responseCode"] is None, done
             until(lambda: broker.received, "the report at the subscriber")
             assert broker.received[0]["produced"] == 420 and broker.received[0]["note"] == "line 1 (To broker)"
 
             # AWS IoT Core's way: TLS and an X.509 client certificate, the broker's CA given
-            by_certificate = _push("", name="To IoT core", target={
+            by_certificate = push_body("", name="To IoT core", target={
                 "url": f"mqtts://127.0.0.1:{broker.tls}/{TOPIC}", "caCertificate": _pem(broker.ca[0]),
                 "auth": {"type": "certificate", "certificate": _pem(broker.client[0]),
                          "privateKey": _pem(broker.client[1])}})
             push = data(client.post(PUSHES, json=by_certificate, headers=headers), 201)
             shown = client.get(f"{PUSHES}/{push['pushId']}", headers=headers).text
             assert "PRIVATE KEY" not in shown and '"secretSet":true' in shown
-            _resend_shift(client, headers, push["pushId"])
+            resend_shift(client, headers, push["pushId"])
             assert _delivered(client, headers, push["pushId"])["status"] == "delivered"
             until(lambda: len(broker.received) == 2, "the TLS report at the subscriber")
             assert broker.received[1]["note"] == "line 1 (To IoT core)"
@@ -197,21 +197,21 @@ def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_
 def test_a_refused_login_fails_and_an_unreachable_broker_is_retried(tmp_path: Path, broker: Broker) -> None:
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
-            headers = _admin(tmp_path / "data")
-            _log_shift(client, headers)
-            wrong = _push("", name="Wrong password", target={
+            headers = admin_key(tmp_path / "data")
+            log_shift(client, headers)
+            wrong = push_body("", name="Wrong password", target={
                 "url": f"mqtt://127.0.0.1:{broker.plain}/{TOPIC}",
                 "auth": {"type": "basic", "username": USER, "password": "not-the-password"}})
             push = data(client.post(PUSHES, json=wrong, headers=headers), 201)
-            _resend_shift(client, headers, push["pushId"])
+            resend_shift(client, headers, push["pushId"])
             failed = _delivered(client, headers, push["pushId"])
             assert failed["status"] == "failed" and failed["attempts"] == 1, failed
             assert "refused the connection" in failed["lastError"] and "not-the-password" not in failed["lastError"]
 
             closed = free_port()
-            away = _push("", name="Broker away", target={"url": f"mqtt://127.0.0.1:{closed}/{TOPIC}"})
+            away = push_body("", name="Broker away", target={"url": f"mqtt://127.0.0.1:{closed}/{TOPIC}"})
             push = data(client.post(PUSHES, json=away, headers=headers), 201)
-            _resend_shift(client, headers, push["pushId"])
+            resend_shift(client, headers, push["pushId"])
             retried = _delivered(client, headers, push["pushId"])
             assert retried["status"] == "pending" and "could not be reached" in retried["lastError"], retried
             assert broker.received == []
@@ -230,7 +230,7 @@ def test_a_refused_login_fails_and_an_unreachable_broker_is_retried(tmp_path: Pa
 ])
 def test_mqtt_targets_that_cannot_work_are_refused(client: Any, admin_headers: dict[str, str], target: dict[str, Any],
                                                   words: str) -> None:
-    body = _push("", target=target, template='{"end": "${periodEnd}"}')  # no history needed
+    body = push_body("", target=target, template='{"end": "${periodEnd}"}')  # no history needed
     refused = client.post(PUSHES, json=body, headers=admin_headers)
     assert_error(refused, 422, "PUSH_TARGET_INVALID")
     assert words in refused.json()["message"], refused.json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.alarm_plant import LEVEL, _step
+from tests.api.alarm_plant import LEVEL, step_cycles
 from tests.api.runtime_users import RT, login
 from tests.conftest import assert_error, data
 
@@ -40,7 +40,7 @@ def test_raw_history_is_answered_in_pages_with_a_continuation_point(client: Any,
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
     operator = login(client, "operator")
     data(client.put(f"{RT}/tags/{LEVEL}/value", json={"value": 1.0}, headers=operator))
-    _step(client, h, 25)
+    step_cycles(client, h, 25)
     window = {"tags": LEVEL, "from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
     whole = data(client.get(f"{RT}/history", headers=operator, params=window))[0]
     assert whole["continuationPoint"] is None and len(whole["values"]) >= 25

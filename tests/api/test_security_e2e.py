@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api.motor_plant import DEVICE, _engineering, _read
+from tests.api.motor_plant import DEVICE, prepare_motor_plant, read_tag
 from tests.conftest import assert_error, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
@@ -32,7 +32,7 @@ def test_a_protected_cpu_refuses_downloads_and_writes_without_the_password(
     client: Any, admin_headers: Headers, cpu: dict[str, Any], services: Any,
 ) -> None:
     h = admin_headers
-    _engineering(client, h)
+    prepare_motor_plant(client, h)
     data(client.post(f"{SEC}/configure", json={"protectionLevel": "HMIAccess",
                                                "passwords": {"FullAccess": FULL_PW, "ReadAccess": READ_PW}}, headers=h))
     # the fresh CPU is unprotected: the first download needs no password and brings the level in
@@ -47,7 +47,7 @@ def test_a_protected_cpu_refuses_downloads_and_writes_without_the_password(
     assert_error(_put(client, h, "Start_PB", True, password="wrong"), 403, "CPU_ACCESS_DENIED")
     assert_error(client.post("/api/simulation/tags/batch-write", json={"tags": [{"name": "Start_PB", "value": True}]},
                              headers=h), 403, "CPU_ACCESS_DENIED")
-    assert _read(client, h, "Start_PB") is False  # nothing was written
+    assert read_tag(client, h, "Start_PB") is False  # nothing was written
     assert data(_put(client, h, "Guard_Closed", True, asHmi=True))["value"] is True
     assert data(_put(client, h, "Start_PB", True, password=FULL_PW))["value"] is True
     batch = data(client.post("/api/simulation/tags/batch-write", json={
@@ -74,7 +74,7 @@ def test_no_access_refuses_hmi_writes_without_the_hmi_password(
     client: Any, admin_headers: Headers, cpu: dict[str, Any],
 ) -> None:
     h = admin_headers
-    _engineering(client, h)
+    prepare_motor_plant(client, h)
     data(client.post(f"{SEC}/configure", json={"protectionLevel": "NoAccess",
                                                "passwords": {"FullAccess": FULL_PW, "HMIAccess": HMI_PW}}, headers=h))
     data(_download(client, h))

@@ -10,7 +10,7 @@ import pytest
 
 from engineering_api.domain.tag_formats import TAG_COLUMNS
 from tests.conftest import assert_error, data, job_error, run_job
-from tests.api.tag_workbooks import TIA_ROWS, _tia_workbook
+from tests.api.tag_workbooks import TIA_ROWS, tia_tags_workbook
 
 D = "/api/devices/PLC_1"
 DEFAULT = "Default tag table"
@@ -21,7 +21,7 @@ def _tags(client, headers, table=DEFAULT):
 
 
 def test_tia_exported_xlsx_imports(client, engineer_headers, workspace, cpu):
-    _tia_workbook(workspace / "PLCTags.xlsx", TIA_ROWS, [["MAX_SPEED", "Default tag table", "Int", "1500", "rpm"]])
+    tia_tags_workbook(workspace / "PLCTags.xlsx", TIA_ROWS, [["MAX_SPEED", "Default tag table", "Int", "1500", "rpm"]])
     result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
                               json={"FilePath": "PLCTags.xlsx"}, headers=engineer_headers))
     assert result["tagsImported"] == 6 and result["constantsImported"] == 1 and result["warnings"] == []
@@ -39,7 +39,7 @@ def test_path_column_creates_tables(client, engineer_headers, workspace, cpu):
     rows = [["A", "Motors", "Bool", "%Q0.0", "", "True", "True", "True", None, None],
             ["B", "Valves", "Bool", "%Q0.1", "", "True", "True", "True", None, None],
             ["C", "", "Bool", "%Q0.2", "", "True", "True", "True", None, None]]
-    _tia_workbook(workspace / "multi.xlsx", rows)
+    tia_tags_workbook(workspace / "multi.xlsx", rows)
     result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
                               json={"filePath": "multi.xlsx", "usePathColumn": True}, headers=engineer_headers))
     assert sorted(result["createdTables"]) == ["Motors", "Valves"]
@@ -61,7 +61,7 @@ def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, worksp
         ["Bad_Flag", DEFAULT, "Bool", "%I1.0", "", "Maybe", "True", "True", None, None],
         [None, DEFAULT, "Bool", "%I1.1", "", "True", "True", "True", None, None],
     ]
-    _tia_workbook(workspace / "bad.xlsx", rows)
+    tia_tags_workbook(workspace / "bad.xlsx", rows)
     body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
                                     json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422,
                                     "IMPORT_ROWS_INVALID")
@@ -78,7 +78,7 @@ def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, worksp
     assert "Existing" in problems[(6, "Name")] and "row 2" in problems[(7, "Name")]
     assert [t["name"] for t in _tags(client, engineer_headers)] == ["Existing"]  # nothing half-imported
     rows[7][5], rows[8][0] = "True", "Good3"
-    _tia_workbook(workspace / "bad.xlsx", rows)
+    tia_tags_workbook(workspace / "bad.xlsx", rows)
     body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
                                     json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422,
                                     "IMPORT_ROWS_INVALID")
@@ -120,8 +120,8 @@ def test_xlsx_round_trip(client, engineer_headers, workspace, cpu):
 def test_import_existing_names_need_overwrite(client, engineer_headers, workspace, cpu):
     data(client.post(f"{D}/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%M0.0", "comment": "old"},
                      headers=engineer_headers))
-    _tia_workbook(workspace / "a.xlsx", [["A", DEFAULT, "Int", "%MW2", "new", "True", "True", "True", None, None],
-                                         ["B", DEFAULT, "Bool", "%M0.1", "", "True", "True", "True", None, None]])
+    tia_tags_workbook(workspace / "a.xlsx", [["A", DEFAULT, "Int", "%MW2", "new", "True", "True", "True", None, None],
+                                             ["B", DEFAULT, "Bool", "%M0.1", "", "True", "True", "True", None, None]])
     body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "a.xlsx"},
                                     headers=engineer_headers), 422)
     assert "overwrite" in body["details"]["rows"][0]["reason"]
@@ -133,8 +133,8 @@ def test_import_existing_names_need_overwrite(client, engineer_headers, workspac
 
 
 def test_import_warns_about_overlaps(client, engineer_headers, workspace, cpu):
-    _tia_workbook(workspace / "o.xlsx", [["W", DEFAULT, "Word", "%MW10", "", "True", "True", "True", None, None],
-                                         ["B", DEFAULT, "Byte", "%MB11", "", "True", "True", "True", None, None]])
+    tia_tags_workbook(workspace / "o.xlsx", [["W", DEFAULT, "Word", "%MW10", "", "True", "True", "True", None, None],
+                                             ["B", DEFAULT, "Byte", "%MB11", "", "True", "True", "True", None, None]])
     result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "o.xlsx"},
                               headers=engineer_headers))
     assert result["warningCount"] == 1 and result["warnings"][0]["otherTag"] == "W"
@@ -156,13 +156,13 @@ def test_import_file_errors(client, engineer_headers, workspace, cpu):
     body = assert_error(client.post(url, json={"filePath": "nocols.xlsx"}, headers=engineer_headers), 422,
                         "INVALID_TAG_FILE")
     assert "Data Type" in body["message"]
-    _tia_workbook(workspace / "ok.xlsx", TIA_ROWS)
+    tia_tags_workbook(workspace / "ok.xlsx", TIA_ROWS)
     assert_error(client.post(f"{D}/tag-tables/Nope/actions/import-xlsx-sync", json={"filePath": "ok.xlsx"},
                              headers=engineer_headers), 404, "TAG_TABLE_NOT_FOUND")
 
 
 def test_import_xlsx_async(client, engineer_headers, workspace, cpu):
-    _tia_workbook(workspace / "a.xlsx", TIA_ROWS)
+    tia_tags_workbook(workspace / "a.xlsx", TIA_ROWS)
     job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx", engineer_headers,
                   json={"filePath": "a.xlsx"})
     assert job["status"] == "Completed" and job["result"]["tagsImported"] == 6

@@ -12,7 +12,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from tests.lib.outcomes import raises_code
-from tests.bridge.tag_table_doc import _table_doc
+from tests.bridge.tag_table_doc import tag_table_doc
 
 
 CPU = "6ES7 516-3AN02-0AB0"
@@ -156,7 +156,7 @@ def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
 
 def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc: int, control: Any) -> None:
     # Worst position: the table (a tag of the UDT's type, used by blocks) comes after every block, before the UDT.
-    docs = [*(_spec_doc(s) for s in (OB, IDB, FB, FC)), _table_doc(), _spec_doc(UDT)]
+    docs = [*(_spec_doc(s) for s in (OB, IDB, FB, FC)), tag_table_doc(), _spec_doc(UDT)]
     reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=True)  # Main replaces the PLC's OB1
     assert [(r.status, r.kind) for r in reports][4] == ("Imported", "TagTable")
     assert list(control.Program.ImportLog) == ["UDT_Motor", "Motors", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
@@ -175,16 +175,16 @@ def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc:
 
 def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, plc: int) -> None:
     bridge.tags.create_tag_table_folder("PLC_1", "Drives/Line1")
-    bridge.program.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
+    bridge.program.import_program_documents("PLC_1", [tag_table_doc(folder="Drives/Line1")], overwrite=False)
     assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
-    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", bridge.program.import_program_documents, "PLC_1", [_table_doc()],
-                overwrite=False)
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", bridge.program.import_program_documents, "PLC_1",
+                [tag_table_doc()], overwrite=False)
     # As the fake: overwrite replaces the table, wherever it was, with the document in the given folder.
-    bridge.program.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
+    bridge.program.import_program_documents("PLC_1", [tag_table_doc(tag="Other")], overwrite=True)
     assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == ""
     assert [t.name for t in bridge.tags.list_tags("PLC_1", "Motors")] == ["Other"]
     raises_code(e.ConflictError, "DEFAULT_TAG_TABLE", bridge.program.import_program_documents, "PLC_1",
-                [_table_doc(name="Default tag table", tag="X", folder="Drives")], overwrite=True)
+                [tag_table_doc(name="Default tag table", tag="X", folder="Drives")], overwrite=True)
 
 
 def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc: int, control: Any) -> None:
@@ -193,12 +193,12 @@ def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc:
     bridge.tags.create_tag("PLC_1", "Default tag table",
                            TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
     err = raises_code(e.ValidationError, "IMPORT_FAILED", bridge.program.import_program_documents, "PLC_1",
-                      [_spec_doc(UDT), _table_doc()], overwrite=False)
+                      [_spec_doc(UDT), tag_table_doc()], overwrite=False)
     assert [f.get("code") for f in err.details["files"]] == [None, "TAG_EXISTS"]
     # Two tables of one batch may not bring the same name either.
     with pytest.raises(e.ValidationError) as twice:
-        bridge.program.import_program_documents("PLC_1", [_table_doc("A", tag="Same"), _table_doc("B", tag="Same")],
-                                        overwrite=False)
+        bridge.program.import_program_documents(
+            "PLC_1", [tag_table_doc("A", tag="Same"), tag_table_doc("B", tag="Same")], overwrite=False)
     assert [f["status"] for f in twice.value.details["files"]] == ["NotImported", "Failed"]
     assert list(control.Program.ImportLog) == []
 
@@ -208,7 +208,7 @@ def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc:
     faults.ArmNext("PlcTagTableComposition.Import", "TargetInvocation", "The import failed.", "The table is locked.",
                    "inner cause")
     with pytest.raises(e.ValidationError) as info:
-        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
+        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), tag_table_doc()], overwrite=False)
     assert "The table is locked." in info.value.message and "inner cause" in info.value.message
     # The UDT had been imported before the refusal: the transaction took it back.
     assert list(control.Program.ImportLog) == ["UDT_Motor"]
@@ -216,7 +216,7 @@ def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc:
 
 
 def test_a_tag_table_is_exported_and_reimported_as_it_was(bridge: Any, plc: int) -> None:
-    bridge.program.import_program_documents("PLC_1", [_table_doc(data_type="Int")], overwrite=False)
+    bridge.program.import_program_documents("PLC_1", [tag_table_doc(data_type="Int")], overwrite=False)
     first = bridge.program.export_program_object("PLC_1", "motors")  # TIA's names are case-insensitive
     assert first == bridge.program.export_program_object("PLC_1", "Motors")  # a fresh file each time
     assert first.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in first

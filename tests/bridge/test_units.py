@@ -26,7 +26,7 @@ from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
 from tests.bridge.conftest import require_standin
 from tests.lib.outcomes import raises_code
-from tests.bridge.unit_docs import S7_1200, _fb, _udt
+from tests.bridge.unit_docs import S7_1200, fb_xml, udt_xml
 
 
 @pytest.fixture
@@ -38,12 +38,12 @@ def units(plc: Any) -> Any:
 
     pid = int(plc.session_status().pid)
     plc.program.import_program_documents(
-        "PLC_1", [ProgramDocument(source="FB_Main.xml", data=_fb("FB_Main", 1))], overwrite=False)
+        "PLC_1", [ProgramDocument(source="FB_Main.xml", data=fb_xml("FB_Main", 1))], overwrite=False)
     control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
-    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", _fb("FB_Belt", 2, "Conveyor2"))
-    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", _fb("FB_Plain", 3))
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", fb_xml("FB_Belt", 2, "Conveyor2"))
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", fb_xml("FB_Plain", 3))
     control.Units.AddUnit(pid, "PLC_1", "SafetyUnit", True)
-    control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", _fb("F_Stop", 4, "Safety"))
+    control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", fb_xml("F_Stop", 4, "Safety"))
     return plc
 
 
@@ -91,7 +91,7 @@ def test_a_name_a_unit_block_has_is_taken_for_a_rename(units: Any) -> None:
 
 
 def test_a_name_a_unit_block_has_is_taken_for_an_import(units: Any) -> None:
-    document = ProgramDocument(source="FB_Plain.xml", data=_fb("FB_Plain", 7))
+    document = ProgramDocument(source="FB_Plain.xml", data=fb_xml("FB_Plain", 7))
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.program.import_program_documents, "PLC_1", [document],
                 overwrite=False)
 
@@ -100,7 +100,7 @@ def test_a_unit_block_is_renamed_to_a_name_checked_in_its_namespace(units: Any) 
     # The qualified name the block will have is checked, not the plain name given.
     import StandIn.Control as control
 
-    control.Units.AddBlock(int(units.session_status().pid), "PLC_1", "Conveyor2", "", _fb("FB_Roll", 5, "Conveyor2"))
+    control.Units.AddBlock(int(units.session_status().pid), "PLC_1", "Conveyor2", "", fb_xml("FB_Roll", 5, "Conveyor2"))
     assert units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "FB_Belt_2").name == "Conveyor2.FB_Belt_2"
     err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1",
                       "Conveyor2.FB_Belt_2", "FB_Roll")
@@ -111,7 +111,7 @@ def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(uni
     # GetService<PlcUnitProvider>() is null on an S7-1200: the PLC's own blocks are all there is.
     units.devices.add_device(S7_1200, None, "PLC_2")
     units.program.import_program_documents(
-        "PLC_2", [ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5))], overwrite=False)
+        "PLC_2", [ProgramDocument(source="FB_Small.xml", data=fb_xml("FB_Small", 5))], overwrite=False)
     assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("Main", ""), ("FB_Small", "")]
     raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_2", "Conveyor2.FB_Belt")
     assert len(units.blocks.list_blocks("PLC_1")) == 5  # and its own Main [OB1]
@@ -167,7 +167,7 @@ def unit_types(plc: Any) -> Any:
 
     pid = int(plc.session_status().pid)
     control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
-    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", _udt("UDT_Belt", "Conveyor2"))
+    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", udt_xml("UDT_Belt", "Conveyor2"))
     fb = {"blockType": "FB", "name": "FB_Belt", "language": "SCL", "number": 2, "networks": [{"scl": ""}],
           "namespace": "Conveyor2", "interface": {"Static": [{"name": "belt", "dataType": '"Conveyor2.UDT_Belt"'}]}}
     control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", generate_xml(fb, "V19"))
@@ -186,7 +186,7 @@ def test_a_unit_type_is_listed_exported_and_compiled_with_its_users(unit_types: 
 
 
 def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
-    result = unit_types.types.update_type("PLC_1", "Conveyor2.UDT_Belt", _udt("UDT_Belt", "Conveyor2", "Real"))
+    result = unit_types.types.update_type("PLC_1", "Conveyor2.UDT_Belt", udt_xml("UDT_Belt", "Conveyor2", "Real"))
     assert result.interface_changed and [u.name for u in result.affected_users] == ["Conveyor2.FB_Belt"]
     [udt] = unit_types.types.list_types("PLC_1")
     assert (udt.name, udt.folder) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared")
@@ -197,7 +197,7 @@ def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
 
 def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> None:
     # Block numbers are the CPU's: FB 2 is Conveyor2.FB_Belt's, in the unit.
-    document = ProgramDocument(source="FB_New.xml", data=_fb("FB_New", 2))
+    document = ProgramDocument(source="FB_New.xml", data=fb_xml("FB_New", 2))
     err = raises_code(e.ConflictError, "BLOCK_NUMBER_IN_USE", units.program.import_program_documents, "PLC_1",
                       [document], overwrite=False)
     assert "'Conveyor2.FB_Belt'" in err.message
@@ -328,9 +328,9 @@ def test_a_unit_tag_table_is_a_program_object_listed_and_exported(unit_tags: Any
 
 
 def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_tags: Any) -> None:
-    from tests.bridge.tag_table_doc import _table_doc
+    from tests.bridge.tag_table_doc import tag_table_doc
 
-    document = _table_doc(name="Motors", tag="beltRunning", data_type="Bool")
+    document = tag_table_doc(name="Motors", tag="beltRunning", data_type="Bool")
     err = raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
                       [document], overwrite=False)
     assert "'BeltRunning' in 'Belt tags'" in err.message
@@ -338,10 +338,10 @@ def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_t
 
 
 def test_a_unit_tag_table_name_is_taken_and_overwritten_into_the_plc_tree(unit_tags: Any) -> None:
-    from tests.bridge.tag_table_doc import _table_doc
+    from tests.bridge.tag_table_doc import tag_table_doc
 
     # The document's tag is the unit table's own: the table it replaces does not count.
-    document = _table_doc(name="BELT TAGS", tag="BeltRunning", data_type="Bool")
+    document = tag_table_doc(name="BELT TAGS", tag="BeltRunning", data_type="Bool")
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
                 [document], overwrite=False)
     [report] = unit_tags.program.import_program_documents("PLC_1", [document], overwrite=True)
@@ -356,7 +356,7 @@ def test_a_batch_of_tag_tables_reads_the_plc_wide_tag_names_once(unit_tags: Any,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # Each read reads every tag and constant of every table, the units' too, over .NET. Counted, not timed.
     import openness_bridge.program as program
-    from tests.bridge.tag_table_doc import _table_doc
+    from tests.bridge.tag_table_doc import tag_table_doc
 
     reads: list[int] = []
     read = program.plc_names
@@ -366,7 +366,8 @@ def test_a_batch_of_tag_tables_reads_the_plc_wide_tag_names_once(unit_tags: Any,
         return read(root, tables)
 
     monkeypatch.setattr(program, "plc_names", counted)
-    documents = [_table_doc(name="A", tag="RunA", data_type="Bool"), _table_doc(name="B", tag="RunB", data_type="Bool")]
+    documents = [tag_table_doc(name="A", tag="RunA", data_type="Bool"),
+                 tag_table_doc(name="B", tag="RunB", data_type="Bool")]
     assert [r.status for r in unit_tags.program.import_program_documents("PLC_1", documents, overwrite=False)] == [
         "Imported", "Imported"]
     assert len(reads) == 1

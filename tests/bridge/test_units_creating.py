@@ -15,7 +15,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
-from tests.bridge.unit_docs import _fb, _udt
+from tests.bridge.unit_docs import fb_xml, udt_xml
 from tests.lib.outcomes import raises_code
 
 
@@ -26,7 +26,7 @@ def unit(plc: Any) -> Any:
 
     pid = int(plc.session_status().pid)
     control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
-    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", _fb("FB_Belt", 2, "Conveyor2"))
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", fb_xml("FB_Belt", 2, "Conveyor2"))
     return plc
 
 
@@ -49,17 +49,17 @@ _NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": ["Software units
 
 
 def _table(name: str, tag: str) -> bytes:
-    from tests.bridge.tag_table_doc import _table_doc
+    from tests.bridge.tag_table_doc import tag_table_doc
 
-    return bytes(_table_doc(name=name, tag=tag, data_type="Bool").data)
+    return bytes(tag_table_doc(name=name, tag=tag, data_type="Bool").data)
 
 
 def test_documents_imported_with_a_unit_folder_go_into_the_unit(unit: Any) -> None:
     documents = [
-        ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3, "Conveyor2"),
+        ProgramDocument(source="FB_Roll.xml", data=fb_xml("FB_Roll", 3, "Conveyor2"),
                         folder="Software units/Conveyor2/Motors"),
-        ProgramDocument(source="FB_Top.xml", data=_fb("FB_Top", 4, "Conveyor2"), folder="Software units/Conveyor2"),
-        ProgramDocument(source="UDT_Roll.xml", data=_udt("UDT_Roll", "Conveyor2"),
+        ProgramDocument(source="FB_Top.xml", data=fb_xml("FB_Top", 4, "Conveyor2"), folder="Software units/Conveyor2"),
+        ProgramDocument(source="UDT_Roll.xml", data=udt_xml("UDT_Roll", "Conveyor2"),
                         folder="Software units/Conveyor2/Shared/Drives"),
         ProgramDocument(source="Roll tags.xml", data=_table("Roll tags", "RollRunning"),
                         folder="Software units/Conveyor2/IO"),
@@ -106,7 +106,7 @@ def test_a_unit_tag_table_overwritten_with_its_folder_stays_in_the_unit(unit: An
 
 def test_a_unit_folder_matches_whatever_its_case(unit: Any) -> None:
     # TIA keeps group names unique case-insensitively: "software units/conveyor2" can only mean the unit's folder.
-    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3, "Conveyor2"),
+    document = ProgramDocument(source="FB_Roll.xml", data=fb_xml("FB_Roll", 3, "Conveyor2"),
                                folder="software units/CONVEYOR2/Motors")
     unit.program.import_program_documents("PLC_1", [document], overwrite=False)
     assert unit.blocks.get_block("PLC_1", "Conveyor2.FB_Roll").folder == "Software units/Conveyor2/Motors"
@@ -114,12 +114,12 @@ def test_a_unit_folder_matches_whatever_its_case(unit: Any) -> None:
 
 
 def test_an_import_into_a_unit_the_plc_lacks_is_refused_naming_its_units(unit: Any) -> None:
-    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3), folder="Software units/Nope/Motors")
+    document = ProgramDocument(source="FB_Roll.xml", data=fb_xml("FB_Roll", 3), folder="Software units/Nope/Motors")
     err = raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.program.import_program_documents, "PLC_1",
                       [document], overwrite=False)
     assert "'Conveyor2'" in err.message
     assert err.details["units"] == ["Conveyor2"]
-    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3), folder="Software units")
+    document = ProgramDocument(source="FB_Roll.xml", data=fb_xml("FB_Roll", 3), folder="Software units")
     raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.program.import_program_documents, "PLC_1", [document],
                 overwrite=False)
     assert [b.name for b in unit.blocks.list_blocks("PLC_1")] == ["Main", "Conveyor2.FB_Belt"]
@@ -131,7 +131,7 @@ def test_on_a_cpu_without_units_a_software_units_folder_is_a_plain_folder(unit: 
     from tests.bridge.unit_docs import S7_1200
 
     unit.devices.add_device(S7_1200, None, "PLC_2")
-    document = ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5), folder="Software units/U1")
+    document = ProgramDocument(source="FB_Small.xml", data=fb_xml("FB_Small", 5), folder="Software units/U1")
     unit.program.import_program_documents("PLC_2", [document], overwrite=False)
     assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_2")] == [
         ("Main", ""), ("FB_Small", "Software units/U1")]
@@ -171,11 +171,11 @@ def test_folders_made_with_a_unit_folder_are_the_units(unit: Any) -> None:
 def test_new_tag_tables_and_types_with_a_unit_folder_go_into_the_unit(unit: Any) -> None:
     table = unit.tags.create_tag_table("PLC_1", "Belt tags", folder="Software units/Conveyor2/IO")
     assert table.folder == "Software units/Conveyor2/IO"
-    details = unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2"), folder="Software units/Conveyor2/Shared",
-                                     overwrite=False, source="UDT_Roll.xml")
+    details = unit.types.import_type("PLC_1", udt_xml("UDT_Roll", "Conveyor2"),
+                                     folder="Software units/Conveyor2/Shared", overwrite=False, source="UDT_Roll.xml")
     assert details.folder == "Software units/Conveyor2/Shared"
     # Imported again without a folder, it stays where it is (its folder as listed is the unit's)
-    unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2", "Real"), folder="", overwrite=True,
+    unit.types.import_type("PLC_1", udt_xml("UDT_Roll", "Conveyor2", "Real"), folder="", overwrite=True,
                            source="UDT_Roll.xml")
     assert {t.name: t.folder for t in unit.tags.list_tag_tables("PLC_1")}["Belt tags"] == "Software units/Conveyor2/IO"
     assert [(t.name, t.folder) for t in unit.types.list_types("PLC_1")] == [
@@ -207,7 +207,7 @@ def test_every_way_of_making_into_a_unit_the_plc_lacks_is_refused(unit: Any) -> 
         lambda: unit.blocks.create_external_source_folder("PLC_1", nope),
         lambda: unit.blocks.add_external_source("PLC_1", "A.scl", "", folder=nope, overwrite=False),
         lambda: unit.types.add_type_folder("PLC_1", nope),
-        lambda: unit.types.import_type("PLC_1", _udt("UDT_Roll", ""), folder=nope, overwrite=False, source="U.xml"),
+        lambda: unit.types.import_type("PLC_1", udt_xml("UDT_Roll", ""), folder=nope, overwrite=False, source="U.xml"),
         lambda: unit.tags.create_tag_table_folder("PLC_1", nope),
         lambda: unit.tags.create_tag_table("PLC_1", "T", folder=nope),
         lambda: unit.tag_import.import_tags("PLC_1", [row], [], table="Default tag table", follow_path=True,
@@ -240,7 +240,7 @@ def test_a_units_folders_are_listed_and_deleted_with_what_they_hold(unit: Any) -
     pid = int(unit.session_status().pid)
     unit.blocks.create_block_folder("PLC_1", "Drives")
     unit.blocks.create_external_source_folder("PLC_1", "Software units/Conveyor2/Src")
-    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", _udt("UDT_Belt", "Conveyor2"))
+    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", udt_xml("UDT_Belt", "Conveyor2"))
     control.Units.AddTagTable(pid, "PLC_1", "Conveyor2", "IO/Inputs", "Belt tags")
     assert unit.blocks.block_folders("PLC_1") == ["Drives", "Software units/Conveyor2/Motors"]
     assert unit.blocks.external_source_folders("PLC_1") == ["Software units/Conveyor2/Src"]
@@ -275,9 +275,9 @@ def _tree(node: Any) -> list[str]:
 
 def test_a_units_type_folders_and_types_show_in_the_type_tree_as_listed(unit: Any) -> None:
     unit.types.add_type_folder("PLC_1", "Software units/Conveyor2/Shared/Empty")
-    unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2"), folder="Software units/Conveyor2/Shared",
+    unit.types.import_type("PLC_1", udt_xml("UDT_Roll", "Conveyor2"), folder="Software units/Conveyor2/Shared",
                            overwrite=False, source="UDT_Roll.xml")
-    unit.types.import_type("PLC_1", _udt("UDT_Own", ""), folder="", overwrite=False, source="UDT_Own.xml")
+    unit.types.import_type("PLC_1", udt_xml("UDT_Own", ""), folder="", overwrite=False, source="UDT_Own.xml")
     shared = "Software units/Conveyor2/Shared"
     tree = _tree(unit.types.type_tree("PLC_1"))
     assert tree == ["UDT_Own", "Software units/", "Software units/Conveyor2/", f"{shared}/", f"{shared}/Empty/",

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from simatic_xml.generate import generate_xml
 
-__all__ = ("S7_1200", "_fb", "_udt")
+__all__ = ("S7_1200", "fb_xml", "udt_xml")
 
 S7_1200 = "6ES7 214-1AG40-0XB0"
 
 
-def _fb(name: str, number: int, namespace: str = "") -> bytes:
+def fb_xml(name: str, number: int, namespace: str = "") -> bytes:
     spec = {"blockType": "FB", "name": name, "language": "SCL", "number": number, "networks": [{"scl": ""}],
             "namespace": namespace}
     return generate_xml(spec, "V19")
 
 
-def _udt(name: str, namespace: str, member_type: str = "Int") -> bytes:
+def udt_xml(name: str, namespace: str, member_type: str = "Int") -> bytes:
     spec = {"blockType": "UDT", "name": name, "interface": {"None": [{"name": "Speed", "dataType": member_type}]},
             "namespace": namespace}
     return generate_xml(spec, "V19")

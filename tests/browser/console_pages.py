@@ -10,7 +10,7 @@ from typing import Any
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live
 
-__all__ = ("BLOCKS", "BROKEN", "SHOTS", "_problems", "_sign_in")
+__all__ = ("BLOCKS", "BROKEN", "SHOTS", "browser_errors", "sign_in")
 
 SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tempfile.mkdtemp(prefix="console-shots-"))
 """Where the screenshots go: ``CONSOLE_SCREENSHOTS=docs/console`` refreshes the README's; a test run alone does not
@@ -26,7 +26,7 @@ BROKEN = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "number": 30
           "networks": [{"title": "Scale", "scl": "// scale the raw value\n#FC_Scale := 1;\n#FC_Scale := #raw;"}]}
 
 
-def _sign_in(browser: Any, live: Live, role: str) -> None:
+def sign_in(browser: Any, live: Live, role: str) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get_log("browser")  # drain what earlier tests left (a refusal they provoked on purpose)
@@ -39,5 +39,5 @@ def _sign_in(browser: Any, live: Live, role: str) -> None:
     until("the project", lambda: browser.find_elements(By.ID, "project-title"))
 
 
-def _problems(browser: Any) -> list[str]:
+def browser_errors(browser: Any) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]

@@ -22,7 +22,7 @@ from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.monitor import flow_states, part_states
 from engineering_api.console.render.operands import operand_of
 from simatic_xml.flgnet import FlgAccess, FlgNet, IdentCon, NameCon, Wire
-from tests.console.topology_files import _networks
+from tests.console.topology_files import flgnets_of
 from tests.simatic_xml.sxml_corpus import CORPUS, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ _SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _network(relative: str, where: str) -> tuple[FlgNet, str]:
-    return next((net, language) for w, net, language in _networks(CORPUS / relative) if w == where)
+    return next((net, language) for w, net, language in flgnets_of(CORPUS / relative) if w == where)
 
 
 def _size(svg: str) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from tests.browser.conftest import until
 from tests.console.conftest import corpus_file
 from tests.mcp.conftest import Live, live_server
 from tools.bounds import HANG_GUARD_S
-from tests.browser.console_pages import BLOCKS, BROKEN, SHOTS, _problems, _sign_in
+from tests.browser.console_pages import BLOCKS, BROKEN, SHOTS, browser_errors, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_sign_in_tree_search_and_a_block_of_each_language(live: Live, browser: A
     browser.get(live.base + "/")
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "signin.png"))
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     assert browser.find_element(By.ID, "project-title").text == "Line1"
     names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#program li[data-name] > a")]
     assert {"LED", "FBD_Block", "FC_LIST", "GF7", "DB04_Conveyor", "FC_Scale"} <= set(names)
@@ -92,13 +92,13 @@ def test_sign_in_tree_search_and_a_block_of_each_language(live: Live, browser: A
 
     _open(browser, live, "DB04_Conveyor")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".members tr[data-member]")) > 5
-    assert not _problems(browser)
+    assert not browser_errors(browser)
 
 
 def test_a_compile_error_is_shown_at_its_line(live: Live, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     _open(browser, live, "FC_Scale")
     assert "tok-com" in browser.find_element(By.ID, "n1-l1").get_attribute("innerHTML")  # highlighted
     browser.find_element(By.ID, "compile").click()
@@ -109,13 +109,13 @@ def test_a_compile_error_is_shown_at_its_line(live: Live, browser: Any) -> None:
     note = line.find_element(By.XPATH, "following-sibling::span[1]")
     assert "line 3, column 14" in note.text and "String" in note.text
     browser.save_screenshot(str(SHOTS / "block-scl-error.png"))
-    assert not _problems(browser)
+    assert not browser_errors(browser)
 
 
 def test_a_viewer_sees_no_write_button_and_a_forged_write_is_refused(live: Live, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    _sign_in(browser, live, "viewer")
+    sign_in(browser, live, "viewer")
     _open(browser, live, "FC_Scale")
     assert not browser.find_elements(By.ID, "compile")
     # the form a viewer does not get, posted anyway with a valid CSRF token: the server refuses it
@@ -173,7 +173,7 @@ def test_pages_are_accessible_by_keyboard_with_labels_and_contrast(live: Live, b
 
     browser.get(live.base + "/")
     assert browser.execute_script(CHECKS) == []
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     for page in ("/console/project", "/console/devices/PLC_1/blocks/LED", "/console/devices/PLC_1/blocks/FC_Scale",
                  "/console/devices/PLC_1/blocks/DB04_Conveyor", "/console/devices/PLC_1/blocks/GF7",
                  "/console/jobs", "/console/plc", "/console/history", "/console/tests", "/console/runtime"):
@@ -190,4 +190,4 @@ def test_pages_are_accessible_by_keyboard_with_labels_and_contrast(live: Live, b
         browser.switch_to.active_element.send_keys(Keys.TAB)
         reached.append(browser.switch_to.active_element.text)
     assert "Project" in reached and "Jobs" in reached
-    assert not _problems(browser)
+    assert not browser_errors(browser)

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
-from tests.api.motor_plant import DEVICE, INSTANCE, _engineering
+from tests.api.motor_plant import DEVICE, INSTANCE, prepare_motor_plant
 from tests.api.source_control_support import SC
 from tests.browser.conftest import until
-from tests.browser.console_pages import SHOTS, _problems, _sign_in
+from tests.browser.console_pages import SHOTS, browser_errors, sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, live_server
 from tools.bounds import HANG_GUARD_S
@@ -49,7 +49,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                           headers=h))
             data(api.post("/api/blockgeneration/generate-and-import", json={"spec": LAMP, "deviceName": "PLC_1"},
                           headers=h))
-            _engineering(api, h)
+            prepare_motor_plant(api, h)
             data(api.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
             data(api.post("/api/simulation/connect", json={"instanceName": "Line1_PLC"}, headers=h))
         yield server
@@ -66,7 +66,7 @@ def test_monitoring_a_ton_shows_its_values_change(live: Live, browser: Any) -> N
         data(api.put("/api/simulation/tags/Guard_Closed", json={"value": True}))
         data(api.put("/api/simulation/tags/Start_PB", json={"value": True}))
         data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 500}))
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     browser.get(f"{live.base}/console/devices/PLC_1/blocks/FB_Motor/monitor")
     value = "return document.querySelector('#n1-l1 .value').textContent"
     first = until("the first values", lambda: "#StartDelay.ET = T#" in (browser.execute_script(value) or "")
@@ -79,7 +79,7 @@ def test_monitoring_a_ton_shows_its_values_change(live: Live, browser: Any) -> N
     assert browser.find_element(By.ID, "monitor-status").text.startswith("live")
     browser.execute_script("document.getElementById('network-1').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "monitor.png"))
-    assert not _problems(browser)
+    assert not browser_errors(browser)
 
 
 def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) -> None:
@@ -88,7 +88,7 @@ def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) 
     with _api(live) as api:
         data(api.put("/api/simulation/tags/Start_PB", json={"value": True}))
         data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 100}))
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     browser.get(f"{live.base}/console/devices/PLC_1/blocks/FB_Lamp/monitor")
     wires = "return [...document.querySelectorAll('#network-1 g.wire')].map(w => w.getAttribute('class'))"
     # the contact passes power, the timer's Q is still FALSE: flow up to the box, none after it
@@ -120,13 +120,13 @@ def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) 
     assert browser.find_elements(By.CSS_SELECTOR, "#network-1 g.wire.on")
     browser.execute_script("document.getElementById('network-1').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "monitor-lad.png"))
-    assert not _problems(browser)
+    assert not browser_errors(browser)
 
 
 def test_stop_without_confirmation_is_refused_like_rest(live: Live, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    _sign_in(browser, live, "engineer")
+    sign_in(browser, live, "engineer")
     browser.get(f"{live.base}/console/plc")
     assert until("the state", lambda: browser.find_elements(By.ID, "state-PLC_1"))[0].text == "Run"
     browser.save_screenshot(str(SHOTS / "plc.png"))
@@ -149,7 +149,7 @@ def test_a_diff_between_two_commits(live: Live, browser: Any) -> None:
         data(api.post(f"{DEVICE}/external-sources/import-and-generate",
                       json={"SourceName": "Motor2.scl", "SclContent": changed, "Overwrite": True}))
         api.post(f"{SC}/commit-sync", json={"Message": "start delay 5 s"}).raise_for_status()
-    _sign_in(browser, live, "viewer")
+    sign_in(browser, live, "viewer")
     browser.get(f"{live.base}/console/history")
     until("the commits", lambda: len(browser.find_elements(By.CSS_SELECTOR, "tr[data-sha]")) >= 2)
     browser.find_element(By.ID, "compare-button").click()
@@ -161,4 +161,4 @@ def test_a_diff_between_two_commits(live: Live, browser: Any) -> None:
     added = [e.text for e in block.find_elements(By.CSS_SELECTOR, "[data-diff=added]")]
     assert any("T#3" in line.upper() for line in removed) and any("T#5" in line.upper() for line in added)
     browser.save_screenshot(str(SHOTS / "diff.png"))
-    assert not _problems(browser)
+    assert not browser_errors(browser)

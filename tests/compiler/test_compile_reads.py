@@ -21,7 +21,7 @@ from fakes.runtime.image import build_image
 from simatic_xml import parse_bytes
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.model import Block, NetworkSource
-from tests.fakes.generated_backend import _backend as _new_backend  # a fake with an open project and PLC_1
+from tests.fakes.generated_backend import backend_with_plc as _new_backend  # a fake with an open project and PLC_1
 
 pytestmark = pytest.mark.usefixtures("fresh_program_views")  # the parses counted are this test's own
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from engineering_api.config import Settings
-from tests.api.motor_plant import DEVICE, _engineering
+from tests.api.motor_plant import DEVICE, prepare_motor_plant
 from tests.api.source_control_support import SC, commit, put_block
 from tests.console.conftest import csrf_of, sign_in
 from tests.conftest import CPU, data
@@ -57,7 +57,7 @@ def _first_event(client: Any, url: str) -> dict[str, Any]:
 def _monitor_and_stop(client: Any, h: dict[str, str], key: str) -> None:
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))
     data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=h))
-    _engineering(client, h)
+    prepare_motor_plant(client, h)
     sign_in(client, key)
     # the monitor offers the download and the connection as buttons, and names no REST route
     monitor = "/console/devices/PLC_1/blocks/FB_Motor/monitor"

@@ -12,7 +12,7 @@ from lxml import etree
 
 from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operands import CELL_CHARS, MAX_LINES, operand_lines
-from tests.console.topology_files import FILES, _networks
+from tests.console.topology_files import FILES, flgnets_of
 
 _SVG = "{http://www.w3.org/2000/svg}"
 
@@ -47,7 +47,7 @@ def test_every_corpus_contact_and_coil_has_one_width_and_every_operand_line_fits
     widths: set[str] = set()
     too_long: list[str] = []
     for path in FILES:
-        for where, net, language in _networks(path):
+        for where, net, language in flgnets_of(path):
             if "LAD" not in language.upper():
                 continue
             root = etree.fromstring(draw_network(net, language).svg.encode())

@@ -15,7 +15,7 @@ from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operand_wrap import distinct_lines, operand_lines
 from tests.console.ladder_gen import random_network
 from tests.console.operand_text import CHECKS, operand_faults
-from tests.console.topology_files import FILES, _networks
+from tests.console.topology_files import FILES, flgnets_of
 
 _NONE: dict[str, list[str]] = {check: [] for check in CHECKS}
 
@@ -23,7 +23,7 @@ _NONE: dict[str, list[str]] = {check: [] for check in CHECKS}
 @pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_operand_reads_as_tia_writes_it(path: Path) -> None:
-    faults = {where: found for where, net, language in _networks(path)
+    faults = {where: found for where, net, language in flgnets_of(path)
               if (found := operand_faults(draw_network(net, language).svg)) != _NONE}
     assert faults == {}
 

@@ -10,7 +10,7 @@ from lxml import etree
 from engineering_api.console.render.ladder import draw_network
 from tests.console.conftest import corpus_file
 from simatic_xml.flgnet import Call, FlgNet, Part
-from tests.console.topology_files import FILES, _networks
+from tests.console.topology_files import FILES, flgnets_of
 
 _SVG = "{http://www.w3.org/2000/svg}"
 
@@ -41,7 +41,7 @@ def _named(net: FlgNet, language: str) -> list[tuple[Part | Call, list[tuple[str
 def test_no_exported_pin_name_is_upper_cased_or_renamed_except_by_the_catalogue() -> None:
     wrong = []
     for path in FILES:
-        for where, net, language in _networks(path):
+        for where, net, language in flgnets_of(path):
             for item, pins in _named(net, language):
                 for pin, label, _ in pins:
                     if pin.lower() in ("en", "eno"):
@@ -57,7 +57,7 @@ def test_no_exported_pin_name_is_upper_cased_or_renamed_except_by_the_catalogue(
 
 def test_a_motion_block_keeps_its_declared_parameter_names() -> None:
     path = corpus_file("fb/Amadeusz97_CentralShifter.xml")
-    labels = {label for _, net, language in _networks(path) for item, pins in _named(net, language)
+    labels = {label for _, net, language in flgnets_of(path) for item, pins in _named(net, language)
               if item.name.upper() == "MC_MOVEJOG" for _, label, _ in pins}
     assert {"JogForward", "JogBackward", "Velocity", "EN", "ENO"} <= labels
     assert "JOGFORWARD" not in labels
@@ -65,7 +65,7 @@ def test_a_motion_block_keeps_its_declared_parameter_names() -> None:
 
 def test_in_range_reads_min_val_max_top_to_bottom() -> None:
     path = corpus_file("fb/nlanderCON_AXIS_CMMT_V2_Motion_Control.xml")
-    found = [pins for _, net, language in _networks(path) for item, pins in _named(net, language)
+    found = [pins for _, net, language in flgnets_of(path) for item, pins in _named(net, language)
              if item.name == "InRange"]
     assert found
     for pins in found:

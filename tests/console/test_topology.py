@@ -12,7 +12,7 @@ from engineering_api.console.render.ladder import draw_network
 from simatic_xml.flgnet import FlgNet, NameCon, Part, Powerrail, Wire
 from tests.console.ladder_gen import random_network
 from tests.console.topology import differences, drawn_topology, expected_topology, layout_faults, symbol_faults
-from tests.console.topology_files import FILES, _networks
+from tests.console.topology_files import FILES, flgnets_of
 
 
 def topology_faults(net: FlgNet, language: str) -> list[str]:
@@ -26,7 +26,7 @@ def topology_faults(net: FlgNet, language: str) -> list[str]:
 @pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_network_is_drawn_joined_as_its_xml(path: Path) -> None:
-    faults = {where: found for where, net, language in _networks(path) if (found := topology_faults(net, language))}
+    faults = {where: found for where, net, language in flgnets_of(path) if (found := topology_faults(net, language))}
     assert faults == {}
 
 

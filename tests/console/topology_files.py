@@ -8,12 +8,12 @@ from simatic_xml import flgnet, graph
 from simatic_xml.flgnet import FlgNet
 from tests.simatic_xml.sxml_corpus import corpus_paths, load
 
-__all__ = ("FILES", "_networks")
+__all__ = ("FILES", "flgnets_of")
 
 FILES = [p for p in corpus_paths() if b"<FlgNet" in p.read_bytes()]
 
 
-def _networks(path: Path) -> list[tuple[str, FlgNet, str]]:
+def flgnets_of(path: Path) -> list[tuple[str, FlgNet, str]]:
     """(where, net, language) of every FlgNet of the document."""
     block = load(path).object
     block_language = getattr(block, "programming_language", None) or ""

@@ -9,7 +9,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.played import played
 
-__all__ = ("FB", "FB_V2", "OB", "UDT", "_import")
+__all__ = ("FB", "FB_V2", "OB", "UDT", "import_sources")
 
 UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
@@ -24,7 +24,7 @@ FB_V2 = {**FB, "networks": [{"scl": "#Data.Running := #Start;\n#Data.Speed := 1.
 OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networks": [{"scl": ";"}]}
 
 
-def _import(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "PLC_1") -> None:
+def import_sources(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "PLC_1") -> None:
     version = played(backend).version
     backend.program.import_program_documents(
         device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, version)) for s in specs],

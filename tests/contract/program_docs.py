@@ -7,7 +7,7 @@ from pathlib import Path
 from engineering_api.backend import models as m
 from tests.contract.played import Played
 
-__all__ = ("DATA", "_doc", "_fb", "_udt")
+__all__ = ("DATA", "fb_doc", "program_doc", "udt_doc")
 
 DATA = Path(__file__).parent / "data"
 """SimaticML of a UDT, an FB and its instance DB as files, their ``{name}`` fields filled in by ``str.format``."""
@@ -18,14 +18,14 @@ _UDT = (DATA / "udt_template.xml").read_text(encoding="utf-8")
 _FB = (DATA / "fb_template.xml").read_text(encoding="utf-8")
 
 
-def _doc(text: str, source: str) -> m.ProgramDocument:
+def program_doc(text: str, source: str) -> m.ProgramDocument:
     return m.ProgramDocument(source=source, data=text.encode("utf-8"))
 
 
-def _udt(tia: Played, name: str, source: str) -> m.ProgramDocument:
-    return _doc(_UDT.format(name=name, version=tia.version), source)
+def udt_doc(tia: Played, name: str, source: str) -> m.ProgramDocument:
+    return program_doc(_UDT.format(name=name, version=tia.version), source)
 
 
-def _fb(tia: Played, name: str = "FB_Motor", number: int = 1, udt: str = "UDT_State", version: str | None = None,
-        ) -> m.ProgramDocument:
-    return _doc(_FB.format(name=name, number=number, udt=udt, version=version or tia.version), f"{name}.xml")
+def fb_doc(tia: Played, name: str = "FB_Motor", number: int = 1, udt: str = "UDT_State", version: str | None = None,
+           ) -> m.ProgramDocument:
+    return program_doc(_FB.format(name=name, number=number, udt=udt, version=version or tia.version), f"{name}.xml")

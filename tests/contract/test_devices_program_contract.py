@@ -14,7 +14,7 @@ from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
 from tests.lib.outcomes import raises_code
 from tests.contract.played import Played
-from tests.contract.program_docs import DATA, _doc, _fb, _udt
+from tests.contract.program_docs import DATA, fb_doc, program_doc, udt_doc
 
 
 BRIDGE_PENDING: dict[str, str] = {
@@ -317,7 +317,7 @@ _IDB = (DATA / "instance_db_template.xml").read_text(encoding="utf-8")
 
 
 def _idb(tia: Played, name: str, fb: str, number: int, source: str) -> m.ProgramDocument:
-    return _doc(_IDB.format(name=name, fb=fb, number=number, version=tia.version), source)
+    return program_doc(_IDB.format(name=name, fb=fb, number=number, version=tia.version), source)
 
 
 _TAG_TABLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml" / "tagtable"
@@ -346,7 +346,7 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
     second, second_name = _second_table(tia)
     reports = backend.program.import_program_documents(
         "PLC_1",
-        [_udt(tia, "UDT_State", "UDT_State.xml"), _fb(tia), _idb(tia, "Motor1", "FB_Motor", 1, "Motor1.xml"),
+        [udt_doc(tia, "UDT_State", "UDT_State.xml"), fb_doc(tia), _idb(tia, "Motor1", "FB_Motor", 1, "Motor1.xml"),
          _corpus_table("fseenig_Falhas.xml"), _corpus_table(second)],
         overwrite=False,
     )
@@ -378,8 +378,8 @@ def test_find_program_objects_answers_as_the_listing_for_the_names_asked(backend
     it (a tag table may share a block's name), described as the listing describes it, unknown names left out."""
     second, second_name = _second_table(tia)
     backend.program.import_program_documents(
-        "PLC_1", [_udt(tia, "UDT_State", "UDT_State.xml"), _fb(tia), _idb(tia, "Motor1", "FB_Motor", 1, "Motor1.xml"),
-                  _corpus_table(second)], overwrite=False)
+        "PLC_1", [udt_doc(tia, "UDT_State", "UDT_State.xml"), fb_doc(tia),
+                  _idb(tia, "Motor1", "FB_Motor", 1, "Motor1.xml"), _corpus_table(second)], overwrite=False)
     listed = {(o.kind, o.name): o for o in backend.program.list_program_objects("PLC_1")}
     found = backend.program.find_program_objects("PLC_1", ["fb_motor", "UDT_STATE", "Motor1", second_name.upper(),
                                                            "Nowhere", "Motor1"])
@@ -393,7 +393,8 @@ def test_find_program_objects_answers_as_the_listing_for_the_names_asked(backend
 
 def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: str,
                                                  project: m.ProjectInfo, tia: Played) -> None:
-    backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [udt_doc(tia, "UDT_State", "u.xml"), fb_doc(tia)],
+                                             overwrite=False)
     before = backend.program.export_program_object("PLC_1", "FB_Motor")
     backend.save_project()
     backend.close_project()
@@ -404,34 +405,35 @@ def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, pl
 def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: str,
                                                         project: m.ProjectInfo, tia: Played) -> None:
     backend.save_project()
-    backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [udt_doc(tia, "UDT_State", "u.xml")], overwrite=False)
     backend.close_project()
     backend.open_project(Path(project.path))
     assert [o.name for o in _objects(backend)] == ["Main"]  # the OB1 the PLC came with
 
 
 def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: str, tia: Played) -> None:
-    backend.program.import_program_documents("PLC_1", [_fb(tia, udt="UDT_Nowhere")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia, udt="UDT_Nowhere")], overwrite=False)
     (info,) = [o for o in _objects(backend) if o.name == "FB_Motor"]
     assert not info.consistent and info.missing_types == ["UDT_Nowhere"]
 
 
 def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: str, tia: Played) -> None:
-    backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia)], overwrite=False)
     with pytest.raises(e.AlreadyExistsError):
-        backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
-    backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=True)
+        backend.program.import_program_documents("PLC_1", [fb_doc(tia)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia)], overwrite=True)
 
 
 def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: str,
                                                        tia: Played) -> None:
     """A PLC data type may not take a block's name, nor a block a type's (case-insensitive); nothing changes."""
-    backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [udt_doc(tia, "UDT_State", "u.xml"), fb_doc(tia)],
+                                             overwrite=False)
     before = sorted((o.name, o.kind) for o in _objects(backend))
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents,
-                "PLC_1", [_udt(tia, "fb_motor", "t.xml")], overwrite=False)
+                "PLC_1", [udt_doc(tia, "fb_motor", "t.xml")], overwrite=False)
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents,
-                "PLC_1", [_fb(tia, name="udt_state", number=2)], overwrite=False)
+                "PLC_1", [fb_doc(tia, name="udt_state", number=2)], overwrite=False)
     assert sorted((o.name, o.kind) for o in _objects(backend)) == before == [
         ("FB_Motor", "FB"), ("Main", "OB"), ("UDT_State", "UDT")]
 
@@ -443,9 +445,9 @@ def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
 
 
 def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: str, tia: Played) -> None:
-    backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia)], overwrite=False)
     with pytest.raises(e.ConflictError):
-        backend.program.import_program_documents("PLC_1", [_manual(_fb(tia, name="FB_Other", number=1))],
+        backend.program.import_program_documents("PLC_1", [_manual(fb_doc(tia, name="FB_Other", number=1))],
                                                  overwrite=False)
     # A DB may have the number of an FB: block types have their own number spaces.
     backend.program.import_program_documents("PLC_1", [_idb(tia, "DB1", "FB_Motor", 1, "db.xml")], overwrite=False)
@@ -454,10 +456,10 @@ def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc:
 def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: str,
                                                             tia: Played) -> None:
     # A V19 export without <AutoNumber> (default values left out) is numbered automatically: TIA's default.
-    udt = _udt(tia, "UDT_State", "UDT_State.xml")
-    backend.program.import_program_documents("PLC_1", [udt, _fb(tia), _fb(tia, name="FB_Two", number=2)],
+    udt = udt_doc(tia, "UDT_State", "UDT_State.xml")
+    backend.program.import_program_documents("PLC_1", [udt, fb_doc(tia), fb_doc(tia, name="FB_Two", number=2)],
                                              overwrite=False)
-    backend.program.import_program_documents("PLC_1", [_fb(tia, name="FB_Other", number=1)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia, name="FB_Other", number=1)], overwrite=False)
     numbers = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
     assert numbers == {"FB_Motor": 1, "FB_Two": 2, "FB_Other": 3}
     assert b"<Number>3</Number>" in backend.program.export_program_object("PLC_1", "FB_Other")
@@ -468,7 +470,7 @@ def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numb
     """Blocks generated from a source all carry a placeholder number with AutoNumber: importing them again with
     overwrite gives each the lowest free number where the block it replaces holds none, so a pipeline that
     regenerates the same source does not renumber the program (and churn every export in its repository)."""
-    docs = [_fb(tia, name=f"FB_Gen{i}", number=1) for i in range(4)]
+    docs = [fb_doc(tia, name=f"FB_Gen{i}", number=1) for i in range(4)]
     backend.program.import_program_documents("PLC_1", docs, overwrite=False)
     first = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
     assert sorted(number or 0 for number in first.values()) == [1, 2, 3, 4]  # no number fails as 0
@@ -484,16 +486,16 @@ def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: str, tia: Pl
 
 def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     raises_code(e.ValidationError, "NEWER_VERSION", backend.program.import_program_documents, "PLC_1",
-                [_fb(tia, version=tia.newer)], overwrite=False)
+                [fb_doc(tia, version=tia.newer)], overwrite=False)
     # An older TIA's document is taken, also one of a version no export in the corpus has shown (V15).
-    backend.program.import_program_documents("PLC_1", [_fb(tia, name="FB_Old", version="V15")], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [fb_doc(tia, name="FB_Old", version="V15")], overwrite=False)
     assert "FB_Old" in {o.name for o in _objects(backend)}
     raises_code(e.ValidationError, "INVALID_SIMATICML", backend.program.import_program_documents, "PLC_1",
-                [_doc("<nope", "x.xml")], overwrite=False)
+                [program_doc("<nope", "x.xml")], overwrite=False)
     with pytest.raises(e.ValidationError):
         backend.program.import_program_documents(
             "PLC_1",
-            [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
+            [program_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
             overwrite=False,
         )
 
@@ -501,7 +503,7 @@ def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, pl
 def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: str,
                                                              tia: Played) -> None:
     caught = raises_code(e.ValidationError, "IMPORT_FAILED", backend.program.import_program_documents, "PLC_1",
-                         [_udt(tia, "UDT_State", "u.xml"), _doc("<broken", "b.xml")], overwrite=False)
+                         [udt_doc(tia, "UDT_State", "u.xml"), program_doc("<broken", "b.xml")], overwrite=False)
     assert [f["status"] for f in caught.details["files"]] == ["NotImported", "Failed"]
     assert [o.name for o in _objects(backend)] == ["Main"]  # the OB1 the PLC came with
 

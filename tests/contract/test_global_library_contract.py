@@ -17,7 +17,7 @@ from engineering_api.backend.port import EngineeringBackend
 from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played
-from tests.contract.library_sources import FB, OB, UDT, _import
+from tests.contract.library_sources import FB, OB, UDT, import_sources
 
 _NO_TYPES = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
              "NO_OPENNESS_EQUIVALENT, tested below); the bridge's version calls on types seeded into the stand-in are "
@@ -29,7 +29,7 @@ BRIDGE_PENDING: dict[str, str] = {"test_types_between_project_and_global_library
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:
     name = open_plc_project(backend, root, "Lib")
-    _import(backend, UDT, FB, OB)
+    import_sources(backend, UDT, FB, OB)
     return name
 
 

@@ -17,7 +17,7 @@ from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played, played
 from tests.lib.outcomes import raises_code
-from tests.contract.library_sources import FB, FB_V2, OB, UDT, _import
+from tests.contract.library_sources import FB, FB_V2, OB, UDT, import_sources
 
 _BRIDGE = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
            "NO_OPENNESS_EQUIVALENT, tested below); the bridge's version calls on types seeded into the stand-in are "
@@ -31,7 +31,7 @@ BRIDGE_PENDING: dict[str, str] = {
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:
     name = open_plc_project(backend, root, "Lib")
-    _import(backend, UDT, FB, OB)
+    import_sources(backend, UDT, FB, OB)
     backend.devices.add_device(CPU, None, "PLC_2")
     return name
 
@@ -63,8 +63,8 @@ def test_a_master_copy_is_not_pasted_over_an_object_of_another_kind(backend: Eng
     """MasterCopyMode.ThrowIfExists: a pasted PLC data type whose name a block of the PLC has is refused, and
     nothing is pasted."""
     backend.library.create_master_copy(plc, "UDT_Motor", name=None, folder="")
-    _import(backend, {"blockType": "FC", "name": "udt_motor", "language": "SCL", "networks": [{"scl": ";"}]},
-            device="PLC_2")
+    import_sources(backend, {"blockType": "FC", "name": "udt_motor", "language": "SCL", "networks": [{"scl": ";"}]},
+                   device="PLC_2")
     before = sorted((o.name, o.kind) for o in backend.program.list_program_objects("PLC_2"))
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.library.instantiate_master_copy, "UDT_Motor", "PLC_2")
     assert sorted((o.name, o.kind) for o in backend.program.list_program_objects("PLC_2")) == before
@@ -126,7 +126,7 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     assert {t.name for t in backend.library_types.list_library_types()} == {"FB_Motor", "UDT_Motor"}
     raises_code(e.ValidationError, "NOT_TYPEABLE", backend.library_types.create_library_type, plc, "Main", folder="",
                 comment="")
-    raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", _import, backend, FB_V2)
+    raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", import_sources, backend, FB_V2)
     # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
     before = backend.types.export_type(plc, "UDT_Motor")
     udt_v2 = generate_xml({**UDT,
@@ -142,7 +142,7 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.ConflictError, "IN_WORK_VERSION_EXISTS", backend.library_types.edit_library_type, "FB_Motor", "PLC_2")
     raises_code(e.ValidationError, "VERSION_IN_WORK", backend.library_types.set_default_library_type_version,
                 "FB_Motor", "0.0.2")
-    _import(backend, FB_V2)  # the test instance can change
+    import_sources(backend, FB_V2)  # the test instance can change
     released = backend.library_types.release_library_type("FB_Motor", version_number=None, comment="speed")
     assert (released.default_version, released.in_work_version) == ("0.0.2", None)
     diff = backend.library_types.compare_library_type("FB_Motor", "0.0.1", right_version="0.0.2", device=None)

@@ -10,7 +10,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.played import Played
-from tests.contract.program_docs import _fb, _udt
+from tests.contract.program_docs import fb_doc, udt_doc
 
 
 def test_the_revision_changes_with_every_change_of_the_program_and_never_returns(backend: EngineeringBackend,
@@ -18,7 +18,7 @@ def test_the_revision_changes_with_every_change_of_the_program_and_never_returns
     program = backend.program
     first = program.program_revision(plc)
     if first is None:  # an adapter that cannot tell never claims a program unchanged
-        program.import_program_documents(plc, [_udt(tia, "UDT_State", "UDT_State.xml")], overwrite=False)
+        program.import_program_documents(plc, [udt_doc(tia, "UDT_State", "UDT_State.xml")], overwrite=False)
         assert program.program_revision(plc) is None
         return
     assert program.program_revision(plc) == first  # reads change nothing
@@ -31,11 +31,11 @@ def test_the_revision_changes_with_every_change_of_the_program_and_never_returns
         assert revision not in seen, f"{what}: the revision {revision!r} was given before, for other contents"
         seen.append(revision)
 
-    program.import_program_documents(plc, [_udt(tia, "UDT_State", "UDT_State.xml")], overwrite=False)
+    program.import_program_documents(plc, [udt_doc(tia, "UDT_State", "UDT_State.xml")], overwrite=False)
     changed("a PLC data type imported")
-    program.import_program_documents(plc, [_fb(tia)], overwrite=False)
+    program.import_program_documents(plc, [fb_doc(tia)], overwrite=False)
     changed("a block imported")
-    program.import_program_documents(plc, [_udt(tia, "UDT_State", "UDT_State.xml")], overwrite=True)
+    program.import_program_documents(plc, [udt_doc(tia, "UDT_State", "UDT_State.xml")], overwrite=True)
     changed("the block's type imported again (the block's consistency)")
     backend.tags.create_tag(plc, "Default tag table", t.TagSpec(name="Start", data_type="Bool",
                                                                 logical_address="%M0.0"))

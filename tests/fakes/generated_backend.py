@@ -7,10 +7,10 @@ from pathlib import Path
 from fakes.backend import FakeBackend
 from tests.contract.conftest import open_plc_project
 
-__all__ = ("_backend",)
+__all__ = ("backend_with_plc",)
 
 
-def _backend(root: Path) -> FakeBackend:
+def backend_with_plc(root: Path) -> FakeBackend:
     fake = FakeBackend(root / "state")
     fake.on_worker_thread_started()
     (root / "projects").mkdir(parents=True)

@@ -16,7 +16,7 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import ProgramDocument
 from fakes.backend import FakeBackend
 from simatic_xml.generate.from_source import generate_source
-from tests.fakes.generated_backend import _backend
+from tests.fakes.generated_backend import backend_with_plc
 
 SOURCE = """TYPE "UDT_Axis"
 STRUCT
@@ -70,7 +70,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_generated_blocks_are_stored_as_an_import_of_their_bytes_stores_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    generating, importing = _backend(tmp_path / "a"), _backend(tmp_path / "b")
+    generating, importing = backend_with_plc(tmp_path / "a"), backend_with_plc(tmp_path / "b")
     read = _no_parsing(monkeypatch)
     done = generating.blocks.generate_blocks_from_source("PLC_1", "axis.scl", SOURCE, version="V19", overwrite=False,
                                                          folder="")
@@ -88,7 +88,7 @@ def test_generated_blocks_are_stored_as_an_import_of_their_bytes_stores_them(
 def test_a_generated_import_that_fails_changes_nothing(tmp_path: Path) -> None:
     """The instance DB's FB is missing from the PLC (the source refers to it; the generation reports it): the
     FC before it in the import is not kept."""
-    backend = _backend(tmp_path)
+    backend = backend_with_plc(tmp_path)
     before = _objects(backend)
     source = ('FUNCTION "FC_First" : Int\nBEGIN\n  #FC_First := 1;\nEND_FUNCTION\n\n'
               'DATA_BLOCK "IDB_Missing" "FB_Missing"\nBEGIN\nEND_DATA_BLOCK\n')

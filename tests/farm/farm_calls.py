@@ -9,7 +9,7 @@ from typing import Any
 
 from engineering_api.farm.dispatch import _thread_binding
 
-__all__ = ("WAIT", "_Jobs", "as_caller", "until")
+__all__ = ("InterruptedJobs", "WAIT", "as_caller", "until")
 
 WAIT = 90.0
 """Generous bound for any event on a loaded two-core machine."""
@@ -35,7 +35,7 @@ def as_caller(caller: str, fn: Callable[[], Any]) -> Any:
         _thread_binding.caller = None
 
 
-class _Jobs:
+class InterruptedJobs:
     """The little of a JobManager that re-attaching uses: one interrupted job, and what it was settled with."""
 
     def __init__(self) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 from engineering_api.farm.celery_app import FarmConfig, celery_app
 from tools.bounds import HANG_GUARD_S
 
-__all__ = ("_Events",)
+__all__ = ("CeleryEvents",)
 
 
-class _Events:
+class CeleryEvents:
     """Celery's event receiver on the farm's broker, in a thread (what ``celery events`` and Flower run)."""
 
     def __init__(self, url: str) -> None:

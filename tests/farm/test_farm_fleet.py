@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import CPU, data
 from tests.farm.farm_calls import WAIT, until
 from tests.farm.conftest import OwnFarm
-from tests.farm.unscheduled_session import ADD, _devices, _session, _step_clock
+from tests.farm.unscheduled_session import ADD, device_names, session_headers, step_clock
 
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -43,14 +43,14 @@ def _answered(node: Any, method: str, path: str, **kwargs: Any) -> Any:
 @pytest.mark.parametrize("offset", [2 * 3600.0, -2 * 3600.0, 24 * 3600.0, -24 * 3600.0])
 def test_an_agents_wall_clock_hours_off_the_nodes_runs_and_answers_every_call(own_farm, offset):
     farm: OwnFarm = own_farm(1)
-    _step_clock(farm, offset)  # the agent's host, hours off the node's: the node sends, the agent runs
+    step_clock(farm, offset)  # the agent's host, hours off the node's: the node sends, the agent runs
     # a call that vanishes is answered by the node's timeout, well inside the test's wait (not after 30 minutes)
     with farm.node(call_timeout_seconds=TIMEOUT, job_timeout_seconds=TIMEOUT) as node:
-        session = _session(node, "skewed")
+        session = session_headers(node, "skewed")
         created = _answered(node, "POST", "/api/projects/actions/create-sync", json={"name": "Skewed"},
                             headers=session)
         assert created.status_code == 200, created.text
-        _step_clock(farm, offset + 4000.0)  # stepped again mid-session (time sync catching up, a resumed VM)
+        step_clock(farm, offset + 4000.0)  # stepped again mid-session (time sync catching up, a resumed VM)
         added = _answered(node, "POST", ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session)
         assert added.status_code == 200, added.text
         listed = _answered(node, "GET", "/api/projects/devices", headers=session)
@@ -64,7 +64,7 @@ def test_a_second_agent_under_a_live_agents_name_leaves_it_alone_and_refuses_to_
     assert first is not None
     instance = first.instance
     with farm.node() as node:
-        session = _session(node, "cloned")
+        session = session_headers(node, "cloned")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Cloned"}, headers=session))
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session))  # unsaved
         # a VM cloned from the live one's template: the same name (the host name, the default), its own process
@@ -86,7 +86,7 @@ def test_a_second_agent_under_a_live_agents_name_leaves_it_alone_and_refuses_to_
         said = log.read_text()
         assert twin.returncode not in (0, None), said
         assert f"host {socket.gethostname()}, pid {live.pid}" in said, said
-        assert _devices(node, session) == ["PLC_1"], "the live agent's session kept its unsaved work"
+        assert device_names(node, session) == ["PLC_1"], "the live agent's session kept its unsaved work"
         after = farm.registry.agent(name)
         assert after is not None and after.instance == instance and live.poll() is None
 

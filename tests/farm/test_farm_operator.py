@@ -23,13 +23,13 @@ from engineering_api.farm.agent import AgentRunner
 from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.registry import AgentRecord, AgentRegistry
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
-from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, sample_value, scrape_metrics
 from tools.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, RedisServer, redis_client
 from tests.farm.farm_calls import until
-from tests.farm.operator_events import _Events
+from tests.farm.operator_events import CeleryEvents
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -77,7 +77,7 @@ def _agent(client: TestClient[Any]) -> dict[str, Any]:
 
 def test_a_request_id_reaches_the_agents_log_and_celery_events_show_the_call(own_farm: Farm,
                                                                               node: TestClient[Any]) -> None:
-    events = _Events(own_farm.redis.url)
+    events = CeleryEvents(own_farm.redis.url)
     try:
         events.listening()
         headers = {**_admin(node), "X-Request-ID": "trace-farm-7"}
@@ -112,18 +112,19 @@ def test_the_agent_list_and_metrics_show_holder_queue_last_call_durations_and_er
         assert agent["callsDone"] >= 2 and agent["callsFailed"] >= 1 and agent["callSecondsTotal"] > 0
         last = agent["lastCall"]
         assert last["method"] and last["endedAt"] and last["seconds"] >= 0 and isinstance(last["ok"], bool)
-        samples = _samples(node)
-        assert _value(samples, "engineering_api_farm_up") == 1
-        assert _value(samples, "engineering_api_farm_agent_state", agent=AGENT, state="held") == 1
-        assert _value(samples, "engineering_api_farm_agent_state", agent=AGENT, state="idle") == 0
-        assert _value(samples, "engineering_api_farm_agent_holder", agent=AGENT, holder="default") == 1
-        assert _value(samples, "engineering_api_farm_agent_calls_total", agent=AGENT) == agent["callsDone"]
-        assert _value(samples, "engineering_api_farm_agent_call_errors_total", agent=AGENT) == agent["callsFailed"]
-        assert _value(samples, "engineering_api_farm_agent_call_seconds_count", agent=AGENT) == agent["callsDone"]
-        assert _value(samples, "engineering_api_farm_agent_call_seconds_sum", agent=AGENT) > 0
-        assert 0 <= _value(samples, "engineering_api_farm_agent_lease_age_seconds", agent=AGENT) < HANG_GUARD_S
-        assert _value(samples, "engineering_api_farm_agent_held_seconds", agent=AGENT) >= 0
-        assert _value(samples, "engineering_api_farm_agent_draining", agent=AGENT) == 0
+        samples = scrape_metrics(node)
+        assert sample_value(samples, "engineering_api_farm_up") == 1
+        assert sample_value(samples, "engineering_api_farm_agent_state", agent=AGENT, state="held") == 1
+        assert sample_value(samples, "engineering_api_farm_agent_state", agent=AGENT, state="idle") == 0
+        assert sample_value(samples, "engineering_api_farm_agent_holder", agent=AGENT, holder="default") == 1
+        assert sample_value(samples, "engineering_api_farm_agent_calls_total", agent=AGENT) == agent["callsDone"]
+        errors = sample_value(samples, "engineering_api_farm_agent_call_errors_total", agent=AGENT)
+        assert errors == agent["callsFailed"]
+        assert sample_value(samples, "engineering_api_farm_agent_call_seconds_count", agent=AGENT) == agent["callsDone"]
+        assert sample_value(samples, "engineering_api_farm_agent_call_seconds_sum", agent=AGENT) > 0
+        assert 0 <= sample_value(samples, "engineering_api_farm_agent_lease_age_seconds", agent=AGENT) < HANG_GUARD_S
+        assert sample_value(samples, "engineering_api_farm_agent_held_seconds", agent=AGENT) >= 0
+        assert sample_value(samples, "engineering_api_farm_agent_draining", agent=AGENT) == 0
     finally:
         node.post("/api/projects/actions/close-sync", headers=admin)
 
@@ -146,7 +147,7 @@ def test_a_drained_agent_finishes_its_session_and_takes_no_new_one(own_farm: Far
         data(node.post("/api/projects/actions/close-sync", headers=admin))
         agent = _agent(node)
         assert agent["draining"] and agent["holder"] is None and agent["currentCall"] is None  # may be stopped now
-        assert _value(_samples(node), "engineering_api_farm_agent_draining", agent=AGENT) == 1
+        assert sample_value(scrape_metrics(node), "engineering_api_farm_agent_draining", agent=AGENT) == 1
         assert_error(node.post(f"/api/farm/agents/{AGENT}/actions/drain", headers=other), 403, None)
         resumed = data(node.post(f"/api/farm/agents/{AGENT}/actions/resume", headers=admin))
         assert resumed["draining"] is False

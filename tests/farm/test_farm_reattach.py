@@ -27,7 +27,7 @@ from engineering_api.farm.codec import encode
 from engineering_api.farm.reattach import watch
 from engineering_api.farm.registry import agent_queue
 from tools.farm_harness import ApiNode
-from tests.farm.farm_calls import WAIT, _Jobs, as_caller, until
+from tests.farm.farm_calls import InterruptedJobs, WAIT, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -49,7 +49,7 @@ def _journal(target: Any, call_id: str, method: str, completed: list[str]) -> di
             "sentAt": time.time(), "completedCalls": completed}
 
 
-def _settled(jobs: _Jobs) -> Any:
+def _settled(jobs: InterruptedJobs) -> Any:
     assert jobs.settled.wait(WAIT), "the job was settled"
     return jobs.failure
 
@@ -58,7 +58,7 @@ def test_a_reattached_job_whose_node_stopped_after_a_read_is_interrupted_not_com
     target = farm.registry.free_agent()
     call_id = _send(farm, target, "open_projects", [], {})
     until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the read ran")
-    jobs = _Jobs()
+    jobs = InterruptedJobs()
     watch(cast(Any, jobs), farm, "job-read", _journal(target, call_id, "open_projects", []))  # a JobManager double
     failure = _settled(jobs)
     assert jobs.status == "Failed" and failure.code == "INTERRUPTED", (jobs.status, failure)
@@ -70,7 +70,7 @@ def test_a_reattached_job_after_a_change_of_its_operation_is_outcome_unknown_nam
     target = farm.registry.free_agent()
     call_id = _send(farm, target, "open_projects", [], {})
     until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the read ran")
-    jobs = _Jobs()
+    jobs = InterruptedJobs()
     journal = _journal(target, call_id, "open_projects", ["blocks.generate_blocks_from_source"])
     watch(cast(Any, jobs), farm, "job-import", journal)  # a JobManager double
     failure = _settled(jobs)
@@ -85,7 +85,7 @@ def test_a_revoke_does_not_let_an_idle_agent_mark_a_started_call_revoked(timed_f
     target = farm.registry.free_agent()
     call_id = _send(farm, target, "create_project", [Path(workspace), "Kept"], {"author": "", "comment": ""})
     until(lambda: (farm.registry.agent(target.agent).current_call or "").startswith("create_project"), "it runs")
-    jobs = _Jobs()
+    jobs = InterruptedJobs()
     watch(cast(Any, jobs), farm, "job-revoked", _journal(target, call_id, "create_project", []))  # a JobManager double
     # What a timeout or cancel sends (to every worker); the running agent cannot answer while its call runs, so
     # the one reply is the idle agent's, given after it dealt with the revoke.

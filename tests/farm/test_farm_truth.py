@@ -31,7 +31,7 @@ from tests.lib.outcomes import raises_code
 from tests.farm.conftest import start_running_instance
 from tools.bounds import HANG_GUARD_S
 from tools.farm_harness import Agents, ApiNode
-from tests.farm.farm_calls import WAIT, _Jobs, as_caller, until
+from tests.farm.farm_calls import InterruptedJobs, WAIT, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -281,7 +281,7 @@ def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(far
     record = farm.registry.agents()[0]
     call = {"callId": uuid.uuid4().hex, "agent": record.name, "instance": record.instance,
             "method": "create_project", "sentAt": time.time()}
-    jobs = _Jobs()
+    jobs = InterruptedJobs()
     watch(jobs, farm, "job-never-sent", call)  # type: ignore[arg-type]  # a double with only what watch() uses
     assert jobs.settled.wait(HANG_GUARD_S), "settled within seconds, not at the call's expiry"
     assert jobs.status == "Failed" and jobs.failure is not None and jobs.failure.code == "INTERRUPTED", jobs.failure

@@ -28,7 +28,7 @@ from tests.conftest import CPU, data
 from tests.farm.conftest import OwnFarm
 from tools.farm_harness import redis_client
 from tests.farm.farm_calls import WAIT, until
-from tests.farm.unscheduled_session import ADD, _devices, _session, _step_clock
+from tests.farm.unscheduled_session import ADD, device_names, session_headers, step_clock
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -52,7 +52,7 @@ def test_an_agents_wall_clock_stepped_both_ways_mid_call_keeps_the_agent_its_ses
     farm = own_farm(1, "600:devices.add_device")
     name = next(iter(farm.agents.processes))
     with farm.node() as node:
-        session = _session(node, "stepped")
+        session = session_headers(node, "stepped")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Stepped"}, headers=session))
         answers: list[Any] = []
         adding = threading.Thread(target=lambda: answers.append(
@@ -62,16 +62,16 @@ def test_an_agents_wall_clock_stepped_both_ways_mid_call_keeps_the_agent_its_ses
               .startswith("devices.add_device"), "the change runs on the agent")
         try:
             for offset in (-600.0, 600.0):  # back (time sync, a resumed VM), then forward past real time
-                _step_clock(farm, offset)
+                step_clock(farm, offset)
                 _heartbeats(farm, name, 8)  # lease 5 s + grace 5 s would be over at 1 a second
         finally:
             (farm.root / "gate").touch()  # the change may end now
             adding.join(WAIT)
         assert not adding.is_alive() and answers, "the change was answered"
         assert data(answers[0])["name"] == "PLC_1", "the call that ran through both steps is answered as it ended"
-        _step_clock(farm, -600.0)  # mid-session, idle: the next calls find the agent and the unsaved device
+        step_clock(farm, -600.0)  # mid-session, idle: the next calls find the agent and the unsaved device
         _heartbeats(farm, name, 8)
-        assert _devices(node, session) == ["PLC_1"]
+        assert device_names(node, session) == ["PLC_1"]
         agents = data(node.get("/api/farm/agents", headers=session))["agents"]
         assert [a["name"] for a in agents] == [name] and agents[0]["heldByYou"]
 
@@ -80,24 +80,24 @@ def test_redis_back_without_its_data_gives_sessions_their_agents_and_new_session
     farm = own_farm(2)
     with farm.node() as node:
         # An earlier ownership on the second agent: it has seen a token the emptied Redis's counter will not have.
-        early = _session(node, "early")
+        early = session_headers(node, "early")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Early"}, headers=early))
         data(node.post("/api/projects/actions/close-sync", headers=early))
-        kept = _session(node, "kept")
+        kept = session_headers(node, "kept")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Kept"}, headers=kept))
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=kept))  # unsaved
         farm.redis.stop()
         farm.redis.start()  # no append-only file: everything Redis held is gone (claims, fence counter, leases)
         # The session's agent comes back with the claim and its unsaved work; no other session gets that agent.
-        assert _devices(node, kept) == ["PLC_1"]
+        assert device_names(node, kept) == ["PLC_1"]
         # A brand-new session gets the other agent, with a token above any that agent has seen: never 409.
-        fresh = _session(node, "fresh")
+        fresh = session_headers(node, "fresh")
         created = node.post("/api/projects/actions/create-sync", json={"name": "Fresh"}, headers=fresh)
         assert created.status_code == 200, created.text
         holders = {a["holder"] for a in data(node.get("/api/farm/agents", headers=fresh))["agents"]}
         assert len(holders) == 2 and all(h.endswith(("/kept", "/fresh")) for h in holders), holders
         data(node.post("/api/projects/actions/close-sync", headers=fresh))
-        assert _devices(node, kept) == ["PLC_1"]
+        assert device_names(node, kept) == ["PLC_1"]
 
 
 def test_an_agent_cut_off_longer_than_its_lease_within_its_grace_keeps_the_sessions_unsaved_work(own_farm):
@@ -105,7 +105,7 @@ def test_an_agent_cut_off_longer_than_its_lease_within_its_grace_keeps_the_sessi
     farm = own_farm(1, env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
     name = next(iter(farm.agents.processes))
     with farm.node(farm_lease_grace_seconds=60.0) as node:
-        session = _session(node, "cut")
+        session = session_headers(node, "cut")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Cut"}, headers=session))
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session))
         process = farm.agents.processes[name]
@@ -123,20 +123,20 @@ def test_an_agent_cut_off_longer_than_its_lease_within_its_grace_keeps_the_sessi
         asking.join(WAIT)
         assert answers, "the call was answered"
         assert [d["name"] for d in data(answers[0])] == ["PLC_1"], "the unsaved work was kept"
-        assert _devices(node, session) == ["PLC_1"]
+        assert device_names(node, session) == ["PLC_1"]
 
 
 def test_celery_tells_a_running_call_started_at_once_and_a_failed_call_failure_with_its_code(own_farm):
-    from tests.farm.operator_events import _Events
+    from tests.farm.operator_events import CeleryEvents
 
     farm = own_farm(1, "600:devices.add_device")
     name = next(iter(farm.agents.processes))
     app = celery_app(FarmConfig(farm.redis.url))
-    events = _Events(farm.redis.url)  # what Flower and ``celery events`` receive
+    events = CeleryEvents(farm.redis.url)  # what Flower and ``celery events`` receive
     try:
         events.listening()
         with farm.node() as node:
-            session = _session(node, "watched")
+            session = session_headers(node, "watched")
             data(node.post("/api/projects/actions/create-sync", json={"name": "Watched"}, headers=session))
             answers: list[Any] = []
             adding = threading.Thread(target=lambda: answers.append(
@@ -162,7 +162,7 @@ def test_celery_tells_a_running_call_started_at_once_and_a_failed_call_failure_w
             until(lambda: "task-failed" in events.of_task(failed), "Flower hears that the call failed")
             assert code in str(next(e for e in events.seen if e.get("uuid") == failed
                                     and e["type"] == "task-failed")["exception"])
-            assert _devices(node, session) == ["PLC_1"], "the failure changed nothing; the API told the truth"
+            assert device_names(node, session) == ["PLC_1"], "the failure changed nothing; the API told the truth"
     finally:
         events.stop()
 
@@ -183,7 +183,7 @@ def test_a_dead_hosts_project_opens_on_another_host_and_the_admin_releases_a_gon
     with farm.node(farm_lease_grace_seconds=1.0) as node:
         admin = {"X-API-Key": node.app.state.services.settings.secret_path.read_text().strip()}
         # 1. the session that held the project on the dead host opens it again elsewhere, from its last save
-        first = _session(node, "first")
+        first = session_headers(node, "first")
         created = data(node.post("/api/projects/actions/create-sync", json={"name": "OnDeadHost"}, headers=first))
         data(node.post("/api/projects/actions/save-sync", headers=first))
         dead = _holder(node, first)
@@ -199,13 +199,13 @@ def test_a_dead_hosts_project_opens_on_another_host_and_the_admin_releases_a_gon
         data(node.post("/api/projects/actions/close-sync", headers=first))
         # 2. a session that went quiet holding a project on a host that died: the admin releases the gone agent,
         # and another session opens the project on the last host
-        quiet = _session(node, "quiet")
+        quiet = session_headers(node, "quiet")
         held = data(node.post("/api/projects/actions/create-sync", json={"name": "Quiet"}, headers=quiet))
         data(node.post("/api/projects/actions/save-sync", headers=quiet))
         gone = _holder(node, quiet)
         farm.agents.kill(gone)
         until(lambda: farm.registry.agent(gone) is None, "the lease lapsed")
-        other = _session(node, "other")
+        other = session_headers(node, "other")
         locked = node.post("/api/projects/actions/open-sync", json={"path": held["path"]}, headers=other)
         assert locked.status_code in (409, 423), "a project its session may still come back to is not taken"
         release = node.post(f"/api/farm/agents/{gone}/actions/release", headers=admin)
@@ -223,7 +223,7 @@ def _holder(node: TestClient[Any], session: dict[str, str]) -> str:
 def test_a_project_redis_forgot_whose_session_moved_on_is_closed_and_its_agent_freed(own_farm):
     farm = own_farm(2)
     with farm.node() as node:
-        moved = _session(node, "moved")
+        moved = session_headers(node, "moved")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=moved))
         held = _holder(node, moved)
         process = farm.agents.processes[held]
@@ -239,7 +239,7 @@ def test_a_project_redis_forgot_whose_session_moved_on_is_closed_and_its_agent_f
         # the first agent comes back holding a project no session holds: it closes it and is free again
         until(lambda: (record := farm.registry.agent(held)) is not None and record.open_project is None,
               "the orphaned project was closed")
-        fresh = _session(node, "fresh")
+        fresh = session_headers(node, "fresh")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Fresh"}, headers=fresh))
         assert _holder(node, fresh) == held
 
@@ -256,11 +256,11 @@ def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent
     # a lease of 2 s: an agent back later than three leases after Redis lost its data finds its claim not rebuilt
     farm = own_farm(2, env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
     with farm.node() as node:
-        forgotten = _session(node, "forgotten")
+        forgotten = session_headers(node, "forgotten")
         created = data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=forgotten))
         data(node.post("/api/projects/actions/save-sync", headers=forgotten))
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=forgotten))  # unsaved
-        kept = _session(node, "kept")  # the other agent's session: its heartbeat rebuilds its claim at once
+        kept = session_headers(node, "kept")  # the other agent's session: its heartbeat rebuilds its claim at once
         data(node.post("/api/projects/actions/create-sync", json={"name": "Kept"}, headers=kept))
         held = _holder(node, forgotten)
         process = farm.agents.processes[held]
@@ -280,8 +280,8 @@ def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent
         assert answer["details"]["agent"] == held
         # told once; then the project opens again from its last save (the unsaved device is gone)
         data(node.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=forgotten))
-        assert _devices(node, forgotten) == []
-        assert _devices(node, kept) == [], "the other session kept its project"
+        assert device_names(node, forgotten) == []
+        assert device_names(node, kept) == [], "the other session kept its project"
 
 
 class _CeleryState:
@@ -320,7 +320,7 @@ def test_celerys_monitors_hold_an_agent_online_while_its_lease_lives_busy_or_not
     try:
         until(lambda: monitor.alive(name), "Celery's State lists the agent online")
         with farm.node() as node:
-            session = _session(node, "monitored")
+            session = session_headers(node, "monitored")
             data(node.post("/api/projects/actions/create-sync", json={"name": "Monitored"}, headers=session))
             answers: list[Any] = []
             adding = threading.Thread(target=lambda: answers.append(

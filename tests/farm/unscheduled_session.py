@@ -11,22 +11,22 @@ from tests.conftest import data
 from tests.farm.conftest import OwnFarm
 from tests.farm.farm_calls import until
 
-__all__ = ("ADD", "_devices", "_session", "_step_clock")
+__all__ = ("ADD", "device_names", "session_headers", "step_clock")
 
 ADD = "/api/projects/devices/actions/add-sync"
 
 
-def _session(node: TestClient[Any], name: str) -> dict[str, str]:
+def session_headers(node: TestClient[Any], name: str) -> dict[str, str]:
     secret = node.app.state.services.settings.secret_path.read_text().strip()
     return {"X-API-Key": secret, "X-Engineering-Session": name}
 
 
-def _step_clock(farm: OwnFarm, offset: float) -> None:
+def step_clock(farm: OwnFarm, offset: float) -> None:
     """Step every agent's wall clock to real time + ``offset`` and wait until it has."""
     (farm.root / "clock").write_text(f"{offset:g}")
     applied = Path(f"{farm.root / 'clock'}.applied")
     until(lambda: applied.exists() and applied.read_text() == f"{offset:g}", f"the clock stepped by {offset:g} s")
 
 
-def _devices(node: TestClient[Any], session: dict[str, str]) -> list[str]:
+def device_names(node: TestClient[Any], session: dict[str, str]) -> list[str]:
     return [d["name"] for d in data(node.get("/api/projects/devices", headers=session))]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from simatic_xml.generate.from_source import SourceContext, context_from_files
 
-__all__ = ("ACCEPTED", "CORPUS", "_context", "_repo")
+__all__ = ("ACCEPTED", "CORPUS", "repo_of", "source_context")
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 
@@ -24,11 +24,11 @@ ACCEPTED = _accepted()
 _CONTEXTS: dict[str, SourceContext] = {}
 
 
-def _repo(name: str) -> str:
+def repo_of(name: str) -> str:
     return name.split("/", 1)[0]
 
 
-def _context(repo: str) -> SourceContext:
+def source_context(repo: str) -> SourceContext:
     if repo not in _CONTEXTS:
         _CONTEXTS[repo] = context_from_files([CORPUS / repo])
     return _CONTEXTS[repo]

@@ -21,7 +21,7 @@ from simatic_xml.generate.from_source import generate_source, iter_files, read_t
 from simatic_xml.generate import generate_xml, import_order as dependency_order
 from simatic_xml.generate.from_source import GeneratedBlock
 from simatic_xml.versions import GENERATION_TARGETS
-from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, _context, _repo
+from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, repo_of, source_context
 
 if not CORPUS.is_dir():  # the shared corpus sits beside the work tree
     CORPUS = Path("/work/shared/corpus/scl")
@@ -33,12 +33,12 @@ _DEFINED: dict[str, dict[str, Path]] = {}
 def _defined(repo: str) -> dict[str, Path]:
     """Block/UDT name -> the accepted source of the repository that defines it."""
     if repo not in _DEFINED:
-        accepted = {CORPUS / n for n in ACCEPTED if _repo(n) == repo}
+        accepted = {CORPUS / n for n in ACCEPTED if repo_of(n) == repo}
         index: dict[str, Path] = {}
         for path in iter_files([CORPUS / repo], (".scl", ".db", ".udt")):
             if path not in accepted:
                 continue
-            for block in generate_source(read_text(path), file=str(path), context=_context(repo)).blocks:
+            for block in generate_source(read_text(path), file=str(path), context=source_context(repo)).blocks:
                 index.setdefault(block.name, path)
         _DEFINED[repo] = index
     return _DEFINED[repo]
@@ -78,7 +78,8 @@ OTHER_VERSIONS_SAMPLE = 6
 def test_a_block_generated_for_another_version_is_stored_as_its_bytes_read_back(version: str) -> None:
     compared = 0
     for name in random.Random(f"71-{version}").sample(ACCEPTED, OTHER_VERSIONS_SAMPLE):
-        result = generate_source(read_text(CORPUS / name), file=name, version=version, context=_context(_repo(name)))
+        result = generate_source(read_text(CORPUS / name), file=name, version=version,
+                                 context=source_context(repo_of(name)))
         _stored_alike(result.blocks, version)
         compared += len(result.blocks)
     assert compared >= OTHER_VERSIONS_SAMPLE, "the sample's sources generate in this version"
@@ -91,7 +92,7 @@ def test_the_corpus_is_there():
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_accepted_source_generates_and_imports(name, fake_plc):
     path = CORPUS / name
-    context = _context(_repo(name))
+    context = source_context(repo_of(name))
     result = generate_source(read_text(path), file=name, version="V19", context=context)
     errors = [str(d) for d in result.diagnostics if d.severity == "Error"]
     assert not errors, errors
@@ -103,7 +104,7 @@ def test_accepted_source_generates_and_imports(name, fake_plc):
     # What the instance DBs / UDT DBs of this file need, from the other files of the repository.
     needed = ({parse_bytes(b.xml).object.attr("InstanceOfName") for b in result.blocks}
               - {None, *(b.name for b in result.blocks)})
-    defined = _defined(_repo(name))
+    defined = _defined(repo_of(name))
     dependencies = {defined[str(n)] for n in needed if str(n) in defined} - {path}
     for other in sorted(dependencies):
         dependency = generate_source(read_text(other), file=str(other), version="V19", context=context)

@@ -21,7 +21,7 @@ from simatic_xml.generate.from_source import generate_source, read_text
 from simatic_xml.model import Block
 from simatic_xml.scl import parse, source_lines, tokenize
 from simatic_xml.generate.errors import SpecError
-from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, _context, _repo
+from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, repo_of, source_context
 
 IN_XML = ("\x85", "\u2028", "\u2029")
 """splitlines() line ends that XML 1.0 holds: kept as text of their comment or string."""
@@ -60,7 +60,7 @@ def _places(text: str) -> tuple[str, list[tuple[str, int]]]:
 @pytest.mark.parametrize("name", random.Random(71).sample(ACCEPTED, SAMPLE))
 def test_a_line_end_of_str_splitlines_in_a_comment_or_string_keeps_every_network(name: str) -> None:
     text, places = _places(read_text(CORPUS / name).removeprefix("\ufeff"))
-    context = _context(_repo(name))
+    context = source_context(repo_of(name))
     before = generate_source(text, file=name, version="V19", context=context)
     assert before.ok and before.blocks, before.diagnostics
     expected = _networks(before)

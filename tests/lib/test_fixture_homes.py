@@ -51,10 +51,11 @@ def imports_of_test_modules(tests: Path) -> list[str]:
         parts = path.relative_to(tests.parent).with_suffix("").parts
         module, package = ".".join(parts), list(parts[:-1])  # an __init__'s package is its folder, too
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            targets: list[str] = []
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
+            else:
                 base = node.module or ""
                 if node.level:
                     base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))

@@ -24,7 +24,7 @@ from engineering_api.mcp.bridge import REFUSED
 from engineering_api.mcp.client_config import client_configs
 from tests import live_http
 from tests.mcp.conftest import Live
-from tests.mcp.transports import _stdio_params
+from tests.mcp.transports import stdio_params
 
 _BOUND_S = 120.0
 """Generous: a start of the bridge and a slow tool on a busy machine."""
@@ -68,7 +68,7 @@ def test_the_bridge_answers_requests_in_flight_then_exits_when_stdin_closes(live
 async def test_a_refused_key_is_said_on_stderr_and_in_the_json_rpc_error(live: Live, tmp_path: Path) -> None:
     errlog = (tmp_path / "stderr.txt").open("w+")
     with anyio.fail_after(_BOUND_S), pytest.raises(BaseException) as raised:  # a group, unwrapped below
-        async with stdio_client(_stdio_params(["--url", live.base, "--api-key", "eapi_wrong"]), errlog=errlog) as (
+        async with stdio_client(stdio_params(["--url", live.base, "--api-key", "eapi_wrong"]), errlog=errlog) as (
                 read, write), ClientSession(read, write) as session:
             await session.initialize()
     error = _mcp_error(raised.value).error

@@ -17,7 +17,7 @@ from mcp.client.streamable_http import streamable_http_client
 from tests.mcp.conftest import Live
 from tools.bounds import HANG_GUARD_S
 
-__all__ = ("DATA", "SCL", "_stdio_params", "all_tools", "http_session", "session_over", "sse_session", "stdio_session")
+__all__ = ("DATA", "SCL", "all_tools", "http_session", "session_over", "sse_session", "stdio_params", "stdio_session")
 
 DATA = Path(__file__).parent / "data"
 """The SCL source these tests import, as a file."""
@@ -42,13 +42,13 @@ async def sse_session(live: Live, role: str = "engineer", query: str = "") -> An
         yield session
 
 
-def _stdio_params(args: list[str]) -> StdioServerParameters:
+def stdio_params(args: list[str]) -> StdioServerParameters:
     return StdioServerParameters(command=sys.executable, args=["-m", "engineering_api.cli", "mcp", *args])
 
 
 @asynccontextmanager
 async def stdio_session(args: list[str]) -> Any:
-    async with stdio_client(_stdio_params(args)) as (read, write), ClientSession(read, write) as session:
+    async with stdio_client(stdio_params(args)) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session
 

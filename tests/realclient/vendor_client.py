@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from tests.realclient.conftest import Served
 
-__all__ = ("CHECK_TIMEOUT_S", "DRIVER", "EXIT_TIMEOUT_S", "HERE", "RUN_TIMEOUT_S", "_node", "run_vendor_client")
+__all__ = ("CHECK_TIMEOUT_S", "DRIVER", "EXIT_TIMEOUT_S", "HERE", "RUN_TIMEOUT_S", "node_path", "run_vendor_client")
 
 HERE = Path(__file__).parent
 
@@ -31,7 +31,7 @@ RUN_TIMEOUT_S = 240
 EXIT_TIMEOUT_S = 30
 
 
-def _node() -> str:
+def node_path() -> str:
     node = shutil.which("node")
     if node is None:
         reason = "node is not installed: the vendor-client harness needs Node.js 18+ (see tests/realclient/README.md)"

@@ -9,7 +9,7 @@ from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory
 
-__all__ = ("Bit", "Image", "MAIN", "Member", "ObCode", "_cpu", "_running")
+__all__ = ("Bit", "Image", "MAIN", "Member", "ObCode", "new_cpu", "running_cpu")
 
 ObCode = Callable[[Memory, ProgramContext], None]
 """An OB of the stand-in program: a Python function of (memory, rt)."""
@@ -77,14 +77,14 @@ class Image:
         raise LookupError(name)
 
 
-def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
+def new_cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
     cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())
     cpu.config.mode = mode
     return cpu
 
 
-def _running(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
-    cpu = _cpu(image, mode)
+def running_cpu(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
+    cpu = new_cpu(image, mode)
     cpu.power_on()
     cpu.run()
     return cpu

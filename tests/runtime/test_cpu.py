@@ -14,7 +14,7 @@ from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.memory import Memory
 from tools.bounds import HANG_GUARD_S
-from tests.runtime.cpu_images import Image, MAIN, _cpu, _running
+from tests.runtime.cpu_images import Image, MAIN, new_cpu, running_cpu
 
 
 def _count(mem: Memory, rt: ProgramContext) -> None:
@@ -34,7 +34,7 @@ def _copy_input(mem: Memory, rt: ProgramContext) -> None:
 
 
 def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:
-    cpu = _cpu()
+    cpu = new_cpu()
     assert cpu.state == OperatingState.OFF
     with pytest.raises(CpuStateError) as off:
         cpu.run()
@@ -54,7 +54,7 @@ def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() ->
     seen: list[bool] = []
     image = Image({"Startup": lambda mem, rt: seen.append(rt.first_scan), "Main": _count},
                   [ObEntry("Startup", 100, "Startup"), MAIN])
-    cpu = _running(image)
+    cpu = running_cpu(image)
     assert seen == [True]
     result = cpu.step(cycles=3)
     assert (result.cycles, result.virtual_time_ms) == (3, 30.0)
@@ -69,14 +69,14 @@ def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
     fired: list[int] = []
     image = Image({"Main": _count, "Cyclic": lambda mem, rt: fired.append(rt.now_ns // 1_000_000)},
                   [MAIN, ObEntry("Cyclic", 35, "CyclicInterrupt", period_ms=100)])
-    cpu = _running(image)
+    cpu = running_cpu(image)
     cpu.step(milliseconds=1000)
     assert fired == [100 * k for k in range(1, 11)]
     assert _data(cpu)["count"] == 100
 
 
 def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
-    cpu = _cpu(Image({"Main": _count}, [MAIN]))
+    cpu = new_cpu(Image({"Main": _count}, [MAIN]))
     cpu.power_on()
     with pytest.raises(CpuStateError) as stopped:
         cpu.step(cycles=1)
@@ -97,7 +97,7 @@ def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
 
 def test_default_mode_runs_by_itself_until_stopped() -> None:
     threads_before = set(threading.enumerate())
-    cpu = _running(Image({"Main": _count}, [MAIN]), OperatingMode.DEFAULT)
+    cpu = running_cpu(Image({"Main": _count}, [MAIN]), OperatingMode.DEFAULT)
     cpu.config.min_cycle_ms = 1
     deadline = time.monotonic() + HANG_GUARD_S
     while cpu.stats.cycles < 3 and time.monotonic() < deadline:
@@ -115,7 +115,7 @@ def test_a_runtime_error_in_run_stops_the_cpu_with_a_diagnostic_entry() -> None:
                                   code="index-out-of-range")
         _count(mem, rt)
 
-    cpu = _running(Image({"Main": broken}, [MAIN]))
+    cpu = running_cpu(Image({"Main": broken}, [MAIN]))
     result = cpu.step(cycles=10)
     assert result.state == "Stop" and result.cycles == 3
     entry = cpu.diagnostics[-1]
@@ -124,7 +124,7 @@ def test_a_runtime_error_in_run_stops_the_cpu_with_a_diagnostic_entry() -> None:
 
 
 def test_retentive_data_survives_power_cycles_and_a_memory_reset_clears_it() -> None:
-    cpu = _cpu(Image())
+    cpu = new_cpu(Image())
     cpu.power_on()
     cpu.write('"Data".kept', 42)
     cpu.write('"Data".count', 7)
@@ -140,7 +140,7 @@ def test_retentive_data_survives_power_cycles_and_a_memory_reset_clears_it() -> 
 
 
 def test_tag_errors_name_plcsim_codes() -> None:
-    cpu = _cpu(Image())
+    cpu = new_cpu(Image())
     cpu.power_on()
     with pytest.raises(TagError) as missing:
         cpu.read('"Nope".x')
@@ -157,7 +157,7 @@ def test_forces_hold_inputs_and_outputs_until_removed() -> None:
         _copy_input(mem, rt)
         mem.outputs[1] = 0xFF  # the program drives %Q1.x; a force must win over it
 
-    cpu = _running(Image({"Main": main}, [MAIN]))
+    cpu = running_cpu(Image({"Main": main}, [MAIN]))
     cpu.force("%I0.0", True)
     cpu.force("%Q1.0", False)
     cpu.write("%I0.0", False)  # overwritten by the force at the next cycle
@@ -177,7 +177,7 @@ def test_forces_hold_inputs_and_outputs_until_removed() -> None:
 
 def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_data() -> None:
     first = Image({"Main": _count}, [MAIN], {"Main": "a", "Data": "1"})
-    cpu = _running(first)
+    cpu = running_cpu(first)
     cpu.step(cycles=4)
     second = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "1"})
     with pytest.raises(CpuStateError) as refused:
@@ -194,7 +194,7 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
 
 def test_download_needs_a_powered_instance() -> None:
     with pytest.raises(CpuStateError) as off:
-        _cpu().load(Image(), device="PLC_1")
+        new_cpu().load(Image(), device="PLC_1")
     assert off.value.code == "instance-off"
 
 

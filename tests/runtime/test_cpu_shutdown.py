@@ -10,7 +10,7 @@ from fakes.runtime.cpu import OperatingMode, OperatingState, SimulatedCpu
 from fakes.runtime.cpu_image import ProgramContext
 from fakes.runtime.manager import SimulationRuntime
 from fakes.runtime.memory import Memory
-from tests.runtime.cpu_images import MAIN, Image, _running
+from tests.runtime.cpu_images import Image, MAIN, running_cpu
 
 WAIT = 10.0
 """Bound on waiting for a free-running thread to enter its cycle (a shared, loaded machine); the wait ends at
@@ -26,7 +26,7 @@ def _stuck_in_its_cycle() -> SimulatedCpu[Image]:
         while True:  # a program stuck in a loop: its cycle never ends
             mem.dbs["data"]["count"] += 1
 
-    cpu = _running(Image({"Main": endless}, [MAIN]), OperatingMode.DEFAULT)
+    cpu = running_cpu(Image({"Main": endless}, [MAIN]), OperatingMode.DEFAULT)
     assert entered.wait(WAIT), "the free-running thread never entered its first cycle"
     return cpu
 

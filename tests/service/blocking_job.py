@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 
     from litestar.testing import TestClient
 
-__all__ = ("_block",)
+__all__ = ("block_backend_method",)
 
 
-def _block(client: TestClient, method: str) -> threading.Event:
+def block_backend_method(client: TestClient, method: str) -> threading.Event:
     """Make a backend method wait until the returned event is set (a slow TIA call)."""
     backend = client.app.state.services.backend
     original = getattr(backend, method)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from schemathesis import Case
 
 
-__all__ = ("CHECKS", "SEED", "SLICES", "_httpx_kwargs", "_slice", "no_server_error", "slice_of")
+__all__ = ("CHECKS", "SEED", "SLICES", "httpx_kwargs", "no_server_error", "slice_filter", "slice_of")
 
 SEED = int(os.environ.get("GATE_SEED", "20261122"))
 
@@ -39,7 +39,7 @@ CHECKS = [no_server_error, status_code_conformance, content_type_conformance, re
 route answering such a probe 200 would pass, since 200 is documented for the path's declared operation."""
 
 
-def _httpx_kwargs(case: Case, headers: dict[str, str]) -> dict[str, Any]:
+def httpx_kwargs(case: Case, headers: dict[str, str]) -> dict[str, Any]:
     kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=headers)
     request: dict[str, Any] = {
         "method": kwargs["method"], "url": kwargs["url"], "headers": kwargs.get("headers"),
@@ -81,7 +81,7 @@ def slice_of(path: str) -> int:
     return zlib.crc32(path.encode()) % SLICES
 
 
-def _slice(index: int) -> Any:
+def slice_filter(index: int) -> Any:
     def matches(ctx: Any) -> bool:
         return slice_of(ctx.operation.path) == index
     return matches

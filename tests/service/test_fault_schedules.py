@@ -214,7 +214,7 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     import time_machine
 
     from engineering_api.runtime.pushes_outbox import outbox_of
-    from tests.api.runtime_pushes import PUSHES, Receiver, _deliveries, _log_shift, _push, _resend_shift
+    from tests.api.runtime_pushes import PUSHES, Receiver, list_deliveries, log_shift, push_body, resend_shift
 
     rng = random.Random(seed)
     failures: list[int | str] = ["down", 500, 503, 429]
@@ -225,8 +225,8 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
         with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True) as clock, \
                 served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=push_body(receiver.url), headers=headers), 201)["pushId"]
             for attempt, answer in enumerate(script, start=1):
                 if answer == "down":
                     receiver.stop()
@@ -235,17 +235,17 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
                         receiver.start()
                     receiver.script = [int(answer)]
                 if attempt == 1:
-                    _resend_shift(client, headers, push_id)
+                    resend_shift(client, headers, push_id)
                 else:  # the retry's time comes
-                    [waiting] = _deliveries(client, headers, push_id)
+                    [waiting] = list_deliveries(client, headers, push_id)
                     due = dt.datetime.fromisoformat(waiting["nextAttemptAt"].replace("Z", "+00:00"))
                     clock.move_to(due + dt.timedelta(seconds=1))
                     outbox_of(client.app.state.services).wake()  # its thread sleeps by the wall clock
                 def made(n: int = attempt) -> list[dict[str, Any]]:
-                    return [d for d in _deliveries(client, headers, push_id) if d["attempts"] == n]
+                    return [d for d in list_deliveries(client, headers, push_id) if d["attempts"] == n]
 
                 until(made, f"attempt {attempt}")
-            [delivery] = _deliveries(client, headers, push_id)
+            [delivery] = list_deliveries(client, headers, push_id)
     finally:
         receiver.stop()
     final = script[-1]
@@ -316,7 +316,7 @@ def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     import time_machine
 
     from engineering_api.runtime.pushes_outbox import outbox_of
-    from tests.api.runtime_pushes import PUSHES, _deliveries, _log_shift, _push, _resend_shift
+    from tests.api.runtime_pushes import PUSHES, list_deliveries, log_shift, push_body, resend_shift
 
     rng = random.Random(1000 + seed)
     script = [rng.choice(["silent", "dribble 500", "503"]) for _ in range(rng.randint(1, 3))]
@@ -327,21 +327,21 @@ def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -
         with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True) as clock, \
                 served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(tmp_path)
-            _log_shift(client, headers)
-            body = _push(target.url)
+            log_shift(client, headers)
+            body = push_body(target.url)
             body["target"]["timeoutSeconds"] = 1
             push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
             for attempt in range(1, len(script) + 1):
                 if attempt == 1:
-                    _resend_shift(client, headers, push_id)
+                    resend_shift(client, headers, push_id)
                 else:
-                    [waiting] = _deliveries(client, headers, push_id)
+                    [waiting] = list_deliveries(client, headers, push_id)
                     due = dt.datetime.fromisoformat(waiting["nextAttemptAt"].replace("Z", "+00:00"))
                     clock.move_to(due + dt.timedelta(seconds=1))
                     outbox_of(client.app.state.services).wake()
 
                 def made(n: int = attempt) -> list[dict[str, Any]]:
-                    return [d for d in _deliveries(client, headers, push_id) if d["attempts"] == n]
+                    return [d for d in list_deliveries(client, headers, push_id) if d["attempts"] == n]
 
                 [recorded] = until(made, f"attempt {attempt} ({script[attempt - 1]}) to be recorded")
                 answer = script[attempt - 1]
@@ -350,7 +350,7 @@ def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -
                     assert recorded["responseCode"] == (None if answer == "silent" else int(answer.split()[-1]))
                     if answer == "dribble 500":
                         assert "cut" in recorded["lastError"], recorded
-            [delivery] = _deliveries(client, headers, push_id)
+            [delivery] = list_deliveries(client, headers, push_id)
     finally:
         target.close()
     final = script[-1]

@@ -20,7 +20,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.openapi.checks import UnsupportedMethodResponse
 
 from tests.openapi_fuzz import fuzz_schema
-from tests.service.schemathesis_slices import CHECKS, SEED, SLICES, _httpx_kwargs, _slice, slice_of
+from tests.service.schemathesis_slices import CHECKS, SEED, SLICES, httpx_kwargs, slice_filter, slice_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,7 +75,7 @@ def _gate_failures(app: Litestar) -> dict[str, list[str]]:
     failed: dict[str, list[str]] = {}
     with TestClient(app) as client:
         for case in _probes(schema, _operations(schema)[0]):
-            response = client.request(**_httpx_kwargs(case, {}))
+            response = client.request(**httpx_kwargs(case, {}))
             try:
                 case.validate_response(response, checks=CHECKS)
             except FailureGroup as group:
@@ -108,9 +108,9 @@ def test_a_path_is_probed_once_per_method_whatever_its_operations() -> None:
 def test_the_gate_checks_all_of_a_paths_operations_in_one_slice() -> None:
     schema = fuzz_schema(seed=SEED, max_examples=1, document=_document(Litestar([read_thing, delete_thing])))
     index = slice_of("/things/{name}")
-    assert len(_operations(schema.include(_slice(index)))) == 2
+    assert len(_operations(schema.include(slice_filter(index)))) == 2
     others = [i for i in range(SLICES) if i != index]
-    assert not any(_operations(schema.include(_slice(i))) for i in others)
+    assert not any(_operations(schema.include(slice_filter(i))) for i in others)
 
 
 

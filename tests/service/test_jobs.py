@@ -17,7 +17,7 @@ from engineering_api.lib.tables import jobs
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
-from tests.service.blocking_job import _block
+from tests.service.blocking_job import block_backend_method
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -93,7 +93,7 @@ def test_idempotency_key_returns_the_same_job(client: TestClient, admin: dict[st
 
 def test_cancel_a_queued_job(client: TestClient, admin: dict[str, str]) -> None:
     _create_project(client, admin)
-    gate = _block(client, "save_project")
+    gate = block_backend_method(client, "save_project")
     running = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
     queued_id = client.post("/api/projects/actions/close", headers=admin).json()["data"]["jobId"]
     canceled = client.post(f"/api/jobs/{queued_id}/actions/cancel", headers=admin)
@@ -125,7 +125,7 @@ def test_list_filters(client: TestClient, admin: dict[str, str]) -> None:
 
 def test_events_stream_ends_when_the_job_does(client: TestClient, admin: dict[str, str]) -> None:
     _create_project(client, admin)
-    gate = _block(client, "save_project")
+    gate = block_backend_method(client, "save_project")
     job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
     threading.Timer(0.3, gate.set).start()
     events = []
@@ -218,7 +218,7 @@ def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: P
         # The fake answers reads on the event loop when its worker is idle (they are in-memory); a TIA call that
         # hangs is one on the worker, as every call of the Openness bridge is.
         client.app.state.services.backend.reads_off_worker = False
-        gate = _block(client, "open_projects")
+        gate = block_backend_method(client, "open_projects")
         response = client.get("/api/projects", headers=admin)
         assert response.status_code == 504
         assert response.json()["code"] == "TIMEOUT"
@@ -303,7 +303,7 @@ def test_a_job_that_ends_before_its_progress_is_due_is_written_accepted_started_
 def _running(client: TestClient, admin: dict[str, str], project: str = "Jobs") -> tuple[str, threading.Event]:
     """A save job held Running (as this process sees it) until the returned gate is set."""
     _create_project(client, admin, project)
-    gate = _block(client, "save_project")
+    gate = block_backend_method(client, "save_project")
     job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
     deadline = time.monotonic() + HANG_GUARD_S
     while client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
@@ -380,7 +380,7 @@ def test_a_follower_sees_the_start_of_a_job_that_was_queued_when_it_began_to_fol
     client: TestClient, admin: dict[str, str],
 ) -> None:
     _create_project(client, admin)
-    saving, closing = _block(client, "save_project"), _block(client, "close_project")
+    saving, closing = block_backend_method(client, "save_project"), block_backend_method(client, "close_project")
     running = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
     queued = client.post("/api/projects/actions/close", headers=admin).json()["data"]["jobId"]
     jobs_ = client.app.state.services.jobs

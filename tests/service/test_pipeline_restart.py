@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from engineering_api.domain.pipelines.store import PipelineStore
 from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.blocking_job import _block
+from tests.service.blocking_job import block_backend_method
 
 LIST = {"name": "List", "action": "blocks.list", "params": {"deviceName": "PLC_1"}}
 PIPELINE = {"name": "Nightly", "description": "", "trigger": "manual", "variables": {}, "onFailure": "stop",
@@ -36,7 +36,7 @@ def test_an_execution_left_running_by_a_dead_server_is_settled_at_start(tmp_path
         _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
                          headers=admin))
         _data(first.post("/api/pipelines", json=PIPELINE, headers=admin))
-        gate = _block(first, "save_project")
+        gate = block_backend_method(first, "save_project")
         _data(first.post("/api/pipelines/Nightly/run", headers=admin))
         deadline = time.monotonic() + 30
         store = PipelineStore(first.app.state.services.jobs.state)  # REST reads wait behind the blocked worker

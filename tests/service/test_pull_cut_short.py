@@ -19,7 +19,7 @@ from engineering_api.domain.sourcecontrol import apply, pending
 from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
 from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import _commit, _data
+from tests.service.durable_pulls import commit_via_api, response_data
 
 
 class _Death(Exception):
@@ -58,17 +58,17 @@ def test_a_pull_cut_short_leaves_project_and_head_both_old_or_both_new(tmp_path:
     bare, other = data_dir / "workspace" / "repos" / "line1.git", tmp_path / "other"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                         headers=admin))
-        _data(first.post(f"{SC}/init", headers=admin))
+        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                                 headers=admin))
+        response_data(first.post(f"{SC}/init", headers=admin))
         put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        _commit(first, admin, "one")
-        _data(first.post("/api/projects/actions/save-sync", headers=admin))
-        old = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+        commit_via_api(first, admin, "one")
+        response_data(first.post("/api/projects/actions/save-sync", headers=admin))
+        old = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
         git("init", "-q", "--bare", "-b", "main", str(bare))
-        _data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
-        _data(first.post(f"{SC}/push", json={}, headers=admin))
+        response_data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
+        response_data(first.post(f"{SC}/push", json={}, headers=admin))
         git("clone", "-q", str(bare), str(other))
         fb = other / FB_PATH
         fb.write_text(re.sub(r">1</ConstantValue>", ">7</ConstantValue>", fb.read_text("utf-8-sig"), count=1),
@@ -80,25 +80,25 @@ def test_a_pull_cut_short_leaves_project_and_head_both_old_or_both_new(tmp_path:
             faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
             assert first.post(f"{SC}/pull", json={}, headers=admin).status_code == 500
     with make_client(data_dir) as second:
-        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
-        status = _data(second.get(f"{SC}/status", headers=admin))
-        head = _data(second.get(f"{SC}/log", headers=admin))[0]["sha"]
-        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        response_data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = response_data(second.get(f"{SC}/status", headers=admin))
+        head = response_data(second.get(f"{SC}/log", headers=admin))[0]["sha"]
+        source = response_data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
         assert status["changedFilesCount"] == 0, status
         assert (head, "#Speed := 7;" in source) == ((new, True) if pulled else (old, False)), (head, source)
         # and the pull can be done (again): the remote's commit is HEAD and the project's
-        _data(second.post(f"{SC}/pull", json={}, headers=admin))
-        assert _data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == new
-        assert _data(second.get(f"{SC}/status", headers=admin))["changedFilesCount"] == 0
+        response_data(second.post(f"{SC}/pull", json={}, headers=admin))
+        assert response_data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == new
+        assert response_data(second.get(f"{SC}/status", headers=admin))["changedFilesCount"] == 0
 
 
 def _speed_7_on(client: Any, admin: dict[str, str], branch: str) -> None:
     """``branch`` made from HEAD, checked out, its FB_Motor's speed 7 committed; then back on main."""
-    _data(client.post(f"{SC}/branches", json={"BranchName": branch}, headers=admin))
-    _data(client.post(f"{SC}/branches/checkout", json={"BranchName": branch}, headers=admin))
+    response_data(client.post(f"{SC}/branches", json={"BranchName": branch}, headers=admin))
+    response_data(client.post(f"{SC}/branches/checkout", json={"BranchName": branch}, headers=admin))
     put_block(client, admin, "FB_Motor", "#Speed := 7;")
-    _commit(client, admin, "speed 7")
-    _data(client.post(f"{SC}/branches/checkout", json={"BranchName": "main"}, headers=admin))
+    commit_via_api(client, admin, "speed 7")
+    response_data(client.post(f"{SC}/branches/checkout", json={"BranchName": "main"}, headers=admin))
 
 
 @needs_git
@@ -110,10 +110,10 @@ def test_a_merge_or_checkout_cut_short_leaves_project_and_head_in_step(tmp_path:
     data_dir = tmp_path / "var"
     project, admin, old = _cut_short(data_dir, operation, point)
     with make_client(data_dir) as second:
-        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
-        status = _data(second.get(f"{SC}/status", headers=admin))
-        log = _data(second.get(f"{SC}/log", headers=admin))
-        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        response_data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = response_data(second.get(f"{SC}/status", headers=admin))
+        log = response_data(second.get(f"{SC}/log", headers=admin))
+        source = response_data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
         assert status["changedFilesCount"] == 0, status
         assert ("#Speed := 7;" in source) == moved, source
         if operation == "merge":
@@ -128,18 +128,18 @@ def _cut_short(data_dir: Path, operation: str, point: str) -> tuple[dict[str, An
     module, attribute, wrapper, _moved = POINTS[point]
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                         headers=admin))
-        _data(first.post(f"{SC}/init", headers=admin))
+        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                                 headers=admin))
+        response_data(first.post(f"{SC}/init", headers=admin))
         put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        _commit(first, admin, "one")
+        commit_via_api(first, admin, "one")
         _speed_7_on(first, admin, "feature")
         if operation == "merge":  # main moves on too, so the merge makes a commit of two parents
             put_block(first, admin, "FB_Pump", "#Speed := 3;", number=2)
-            _commit(first, admin, "pump")
-        _data(first.post("/api/projects/actions/save-sync", headers=admin))
-        old = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+            commit_via_api(first, admin, "pump")
+        response_data(first.post("/api/projects/actions/save-sync", headers=admin))
+        old = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
         with pytest.MonkeyPatch.context() as faults:
             faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
             path = f"{SC}/merge" if operation == "merge" else f"{SC}/branches/checkout"
@@ -159,6 +159,6 @@ def test_a_recorded_merge_whose_parent_is_gone_is_dropped_not_committed(tmp_path
     intent["parents"][1] = "0" * 40
     record.write_text(json.dumps(intent), encoding="utf-8")
     with make_client(data_dir) as second:
-        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
-        assert _data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == old
+        response_data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        assert response_data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == old
     assert not record.exists()

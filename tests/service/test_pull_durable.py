@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
 from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import _commit, _data
+from tests.service.durable_pulls import commit_via_api, response_data
 
 
 @needs_git
@@ -23,16 +23,16 @@ def test_a_pull_survives_a_crash_right_after_its_answer(tmp_path: Path) -> None:
     bare, other = workspace / "repos" / "line1.git", tmp_path / "other"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                         headers=admin))
-        _data(first.post(f"{SC}/init", headers=admin))
+        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                                 headers=admin))
+        response_data(first.post(f"{SC}/init", headers=admin))
         put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        _commit(first, admin, "one")
-        _data(first.post("/api/projects/actions/save-sync", headers=admin))
+        commit_via_api(first, admin, "one")
+        response_data(first.post("/api/projects/actions/save-sync", headers=admin))
         git("init", "-q", "--bare", "-b", "main", str(bare))
-        _data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
-        _data(first.post(f"{SC}/push", json={}, headers=admin))
+        response_data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
+        response_data(first.post(f"{SC}/push", json={}, headers=admin))
         # Another contributor changes the block and pushes; this server pulls it.
         git("clone", "-q", str(bare), str(other))
         fb = other / FB_PATH
@@ -42,13 +42,13 @@ def test_a_pull_survives_a_crash_right_after_its_answer(tmp_path: Path) -> None:
         git("push", "-q", "origin", "main", cwd=other)
         pulled = first.post(f"{SC}/pull", json={}, headers=admin)
         assert pulled.status_code == 200, pulled.text
-        head = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+        head = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
         # The fault: the process ends here, right after the answer, without anyone saving the project.
     with make_client(data_dir) as second:
-        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
-        status = _data(second.get(f"{SC}/status", headers=admin))
-        log = _data(second.get(f"{SC}/log", headers=admin))
-        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        response_data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = response_data(second.get(f"{SC}/status", headers=admin))
+        log = response_data(second.get(f"{SC}/log", headers=admin))
+        source = response_data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
     assert log[0]["sha"] == head and log[0]["message"].strip() == "speed 7"
     assert status["changedFilesCount"] == 0, status
     assert "#Speed := 7;" in source

@@ -35,7 +35,7 @@ from schemathesis.schemas import BaseSchema
 from engineering_api.config import Settings
 from tests.conftest import CPU, data, served, shared_app, wait_job
 from tests.openapi_fuzz import fuzz_schema
-from tests.service.schemathesis_slices import CHECKS, SEED, _httpx_kwargs, _slice
+from tests.service.schemathesis_slices import CHECKS, SEED, httpx_kwargs, slice_filter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -251,7 +251,7 @@ GATE_SETTINGS = settings(
 
 def _slice_test(index: int) -> Callable[[Case, Gate], None]:
     """The test of slice ``index``: every operation of its paths answers as documented."""
-    @schema.include(_slice(index)).parametrize()
+    @schema.include(slice_filter(index)).parametrize()
     @GATE_SETTINGS
     def test(case: Case, gate_runner: Gate) -> None:
         answers_as_documented(case, gate_runner)
@@ -269,7 +269,7 @@ test_operation_answers_as_documented_3 = _slice_test(3)
 
 def answers_as_documented(case: Case, gate_runner: Gate) -> None:
     served = gate_runner.served(case.operation.label)
-    request = _httpx_kwargs(case, served.headers)
+    request = httpx_kwargs(case, served.headers)
     response = served.client.request(**request)
     if "files" in request:
         response.request.read()  # schemathesis reports the request's body; a multipart one is still a stream
