@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.testrun_cases import CASES, CORPUS, DENORMALISATION, FILTER, MAIN
+from tests.ci.corpus_repos import CORPUS
+from tests.ci.testrun_cases import CASES, DENORMALISATION, FILTER, MAIN
 
 
 @pytest.fixture
