@@ -1,9 +1,9 @@
 """The PLCSim Simulation tests' app, as fixtures every test folder sees (a plugin of the root ``conftest.py``), and
 their calls: creating an instance and acting on it.
 
-A module using them takes ``simulation_client`` and ``simulation_keys`` under its own fixture names (one app per
-module: starting one costs seconds on a loaded machine) and marks itself with ``clean_simulation``, so its tests do
-not see each other's instances.
+A module using them takes ``simulation_client`` and ``simulation_keys`` under the names its tests use
+(:func:`module_fixtures`; one app per module: starting one costs seconds on a loaded machine) and marks itself with
+``clean_simulation``, so its tests do not see each other's instances.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from litestar import Litestar
     from litestar.testing import TestClient
 
-__all__ = ("SIM", "act", "clean_simulation", "create", "simulation_client", "simulation_keys")
+__all__ = ("SIM", "act", "clean_simulation", "create", "module_fixtures", "simulation_client", "simulation_keys")
 
 SIM = "/api/simulation"
 
@@ -51,6 +51,22 @@ def clean_simulation(simulation_client: TestClient[Litestar]) -> Iterator[None]:
     for cpu in list(runtime.instances.values()):
         cpu.power_off()
         runtime.delete(cpu.name)
+
+
+def module_fixtures() -> tuple[Any, Any]:
+    """The fixtures ``sim`` and ``keys`` of the calling module (``sim, keys = module_fixtures()``): its app and the
+    keys ``viewer`` and ``engineer`` (tests/conftest.py) read, by the names its tests take. pytest finds a fixture by
+    its name in the module, and a folder's ``keys`` (tests/api/conftest.py) would answer for another app."""
+
+    @pytest.fixture(scope="module")
+    def sim(simulation_client: TestClient[Litestar]) -> TestClient[Litestar]:
+        return simulation_client
+
+    @pytest.fixture(scope="module")
+    def keys(simulation_keys: dict[str, Headers]) -> dict[str, Headers]:
+        return simulation_keys
+
+    return sim, keys
 
 
 def create(client: TestClient[Any], headers: Headers, name: str, **extra: Any) -> dict[str, Any]:

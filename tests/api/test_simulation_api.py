@@ -12,26 +12,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import assert_error, data
-from tests.simulation_app import SIM, act, create
+from tests.simulation_app import SIM, act, create, module_fixtures
 
 if TYPE_CHECKING:
-    from litestar import Litestar
     from litestar.testing import TestClient
 
 Headers = dict[str, str]
 pytestmark = pytest.mark.usefixtures("clean_simulation")  # instances removed after each test
-
-
-@pytest.fixture(scope="module")
-def sim(simulation_client: TestClient[Litestar]) -> TestClient[Litestar]:
-    """The module's app (tests/simulation_app.py)."""
-    return simulation_client
-
-
-@pytest.fixture(scope="module")
-def keys(simulation_keys: dict[str, Headers]) -> dict[str, Headers]:
-    """The module's keys, which ``viewer`` and ``engineer`` (tests/conftest.py) read."""
-    return simulation_keys
+sim, keys = module_fixtures()  # the module's app and its keys
 
 
 def test_runtime_status_config_and_port(sim: TestClient[Any], engineer: Headers, viewer: Headers) -> None:
