@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tests.lib.outcomes import data
 
-if TYPE_CHECKING:
-    pass
 
 __all__ = ("BAD", "BASE", "import_scl")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engineering_api.backend.areas.simulation_models import (
     SimDiagnosticEntry,
@@ -17,8 +17,6 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 
-if TYPE_CHECKING:
-    pass
 
 __all__ = ("FakeSim", "MOTOR_STEPS", "START")
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from tests.conftest import Headers, data
 
 if TYPE_CHECKING:
-
     import httpx
 
 __all__ = ("MOTOR", "SCL", "START", "motor_program_with_its_test")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
-from hypothesis import strategies as st
 from litestar.testing import TestClient
 from schemathesis.core.failures import ServerError
 from schemathesis.specs.openapi.checks import (
@@ -23,14 +22,13 @@ if TYPE_CHECKING:
     from schemathesis.pytest.lazy import LazySchema
     from schemathesis.schemas import BaseSchema
 
-__all__ = ("SEED", "TAG_NAMES", "_known_tags", "answers_as_documented", "load_runtime_schema", "no_server_error",
+__all__ = ("SEED", "answers_as_documented", "load_runtime_schema", "no_server_error",
            "runtime_schema")
 
 SEED = 20261123
 
 _METHODS = {"GET", "PUT", "POST"}
 
-TAG_NAMES = ('"Motor_DB".speed', '"Motor_DB".count', '"Motor_DB".limit', '"Motor_DB".secret', '"Start"')
 
 
 def runtime_schema(path_regex: str) -> LazySchema:
@@ -46,13 +44,6 @@ def load_runtime_schema(path_parameters: Callable[[Any, dict[str, Any]], Any] | 
     if path_parameters is not None:
         loaded.hook("flatmap_path_parameters")(path_parameters)
     return loaded
-
-
-def _known_tags(context: Any, path_parameters: dict[str, Any]) -> Any:
-    if "tagName" not in (path_parameters or {}):
-        return st.just(path_parameters)
-    named = st.sampled_from(TAG_NAMES).map(lambda name: {**path_parameters, "tagName": name})
-    return st.one_of(named, st.just(path_parameters))
 
 
 def no_server_error(ctx: Any, response: Any, case: Case) -> None:

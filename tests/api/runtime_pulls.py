@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from tests.conftest import Headers, data
 
-if TYPE_CHECKING:
-    pass
 
 __all__ = ("PULLS", "RT", "SETPOINT", "TOKEN", "read")
 

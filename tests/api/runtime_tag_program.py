@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from tests.api.runtime_users import RT
 
-if TYPE_CHECKING:
-
-
-    pass
 
 __all__ = ("PROGRAM", "SIM", "TAGS", "value_path")
 

@@ -55,7 +55,6 @@ def test_xml_bodies_for_values_and_errors(client: TestClient[Any], running_plc: 
     assert data(client.get(f"{RT}/users/current", headers=reader))["username"] == "reader"
 
 
-
 @pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"])
 def test_a_runtime_routes_error_is_xml_whatever_the_client_accepts_as_encoding(
         client: TestClient[Any], running_plc: str, users: dict[str, Headers], encoding: str) -> None:

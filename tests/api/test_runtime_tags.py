@@ -12,7 +12,6 @@ from tests.conftest import assert_error, data
 from tests.api.runtime_tag_program import PROGRAM, SIM, TAGS, value_path
 
 if TYPE_CHECKING:
-
     from litestar.testing import TestClient
 
     from fakes.runtime.image import ProgramImage

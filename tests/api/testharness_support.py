@@ -11,8 +11,6 @@ from tests.api.fake_sim import FakeSim
 from tests.conftest import Headers
 
 if TYPE_CHECKING:
-
-
     from engineering_api.services import Services
 
 __all__ = ("TESTS", "create", "fake_simulation")

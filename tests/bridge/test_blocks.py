@@ -23,7 +23,6 @@ def _doc(spec: dict[str, Any], folder: str = "") -> ProgramDocument:
     return ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, "V19"), folder=folder)
 
 
-
 def test_blocks_deep_in_user_groups_are_found_with_their_folder(plc: Any) -> None:
     # PlcBlockComposition.Find looks one level deep: the block sits two user groups below "Program blocks".
     assert plc.blocks.create_block_folder("PLC_1", " Motors \\ Conveyor ") == "Motors/Conveyor"

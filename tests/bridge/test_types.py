@@ -25,7 +25,6 @@ def _db(name: str, datatype: str, number: int) -> ProgramDocument:
     return ProgramDocument(source=f"{name}.xml", data=generate_xml(spec, "V19"))
 
 
-
 def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None:
     plc.types.import_type("PLC_1", _udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="in")
     plc.types.import_type("PLC_1", _udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="out")

@@ -188,7 +188,6 @@ def test_external_sources_survive_save_and_reopen(plc: EngineeringBackend) -> No
     _assert_text(plc, "a.scl", "FUNCTION x\n")
 
 
-
 def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
     """A document's folder that does not exist yet is created with the import (a bulk import of an exported
     tree); a batch that fails creates none."""

@@ -13,7 +13,7 @@ stand-in program image (:class:`StubImage`) keeps those rules apart from the PLC
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -23,8 +23,6 @@ from tests.contract.conftest import CPU, HMI
 from tests.contract.stub_engine import (SCL, StubImage, StubOb, instance, load_scl, make_instance, stub_build,
                                         use_stub_engine)
 
-if TYPE_CHECKING:
-    pass
 
 __all__ = ("SCL", "StubImage", "StubOb", "load_scl", "make_instance", "stub_build", "use_stub_engine")
 

@@ -34,7 +34,6 @@ Step = Callable[[list[str]], dict[str, Any]]
 """The model's next reply, from the texts of the tool results so far (newest last)."""
 
 
-
 def data_of(text: str) -> Any:
     """The JSON a result's text carries after its sentence."""
     lines = text.split("\n")

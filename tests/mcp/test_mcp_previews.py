@@ -28,7 +28,6 @@ END_DATA_BLOCK
 """
 
 
-
 async def test_previews_name_callers_orphaned_instances_and_tags_in_use(live: Live) -> None:
     async with http_session(live) as session:
         async def ok(tool: str, **arguments: Any) -> Any:

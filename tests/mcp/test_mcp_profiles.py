@@ -27,7 +27,6 @@ CORE_BUDGET_BYTES = 40_050
 call without inputs said in its schema that it takes no other field, ``additionalProperties: false``: 29 bytes)."""
 
 
-
 def _listing_bytes(tools: list[types.Tool]) -> int:
     return len(json.dumps([t.model_dump(by_alias=True, exclude_none=True, mode="json") for t in tools],
                           separators=(",", ":")))

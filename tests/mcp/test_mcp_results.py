@@ -20,7 +20,6 @@ pytestmark = pytest.mark.anyio
 BROKEN = start_running_fb("FB_Broken", '#Running := #Start AND "Nowhere_Tag";')
 
 
-
 def _json_after_sentence(text: str) -> Any:
     """The JSON a result's text carries after its sentence (the first line that starts a JSON value)."""
     lines = text.split("\n")

@@ -25,7 +25,6 @@ RUNTIME_TOOLS = {"runtime_tags_list", "runtime_tags_read", "runtime_tags_write",
                  "runtime_alarms_archive", "runtime_alarms_acknowledge", "runtime_history_query"}
 
 
-
 @pytest.fixture(scope="module")
 def rest(live: Live) -> Iterator[httpx.Client]:
     """An admin's REST client of the live server, with the line program running on a SingleStep instance."""

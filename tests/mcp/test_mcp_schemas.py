@@ -21,7 +21,6 @@ _MARKUP = re.compile(r"``|`|\*\*|:[a-z]+:`|</?(?:b|i|em|strong|code|br|p|a|ul|li
 """reStructuredText or HTML; a placeholder such as <data-dir> or GetService<T>() is words."""
 
 
-
 def _fields(tool: types.Tool) -> list[tuple[str, dict[str, Any]]]:
     schema = tool.input_schema
     found = [(f"{tool.name}.{name}", prop) for name, prop in schema.get("properties", {}).items()]

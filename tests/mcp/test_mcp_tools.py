@@ -18,7 +18,6 @@ from tools.bounds import HANG_GUARD_S
 pytestmark = pytest.mark.anyio
 
 
-
 def _audit(live: Live, path_prefix: str) -> list[dict[str, Any]]:
     page = live_http.get(f"{live.base}/api/audit", params={"pathPrefix": path_prefix, "limit": 50},
                          headers=live.headers("admin"))

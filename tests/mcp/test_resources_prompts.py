@@ -38,7 +38,6 @@ BROKEN = {"blockType": "FC", "name": "FC_Broken", "language": "SCL", "number": 3
           "networks": [{"scl": "#FC_Broken := TRUE;"}, {"scl": "#FC_Broken := #r;"}]}
 
 
-
 async def _call(session: Any, tool: str, **arguments: Any) -> Any:
     result = await session.call_tool(tool, arguments)
     assert not result.is_error, result.content[0].text

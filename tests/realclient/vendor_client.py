@@ -15,7 +15,6 @@ from tests import live_http
 from tests.assistant_stub import ScriptedProvider, say
 
 if TYPE_CHECKING:
-
     from tests.realclient.conftest import Served
 
 __all__ = ("CHECK_TIMEOUT_S", "DRIVER", "EXIT_TIMEOUT_S", "HERE", "RUN_TIMEOUT_S", "node_path", "run_vendor_client")

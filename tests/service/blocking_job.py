@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
-
     from litestar.testing import TestClient
 
 __all__ = ("block_backend_method",)

@@ -15,7 +15,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 if TYPE_CHECKING:
-
     from schemathesis import Case
 
 

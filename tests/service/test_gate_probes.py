@@ -113,7 +113,6 @@ def test_the_gate_checks_all_of_a_paths_operations_in_one_slice() -> None:
     assert not any(_operations(schema.include(slice_filter(i))) for i in others)
 
 
-
 def test_generated_inputs_draw_no_constant_of_the_checkout() -> None:
     """tests/hypothesis_constants.py takes effect: the checkout's modules hold thousands of string constants
     Hypothesis would draw from, and the provider sees none."""
