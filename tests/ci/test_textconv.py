@@ -21,6 +21,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import skip_or_fail
+from tests.ci.textconv_noise import export_noise
 from tests.simatic_xml.sxml_corpus import CORPUS
 from tools.bounds import HANG_GUARD_S
 
@@ -87,29 +88,6 @@ def rename_operand(raw: bytes, body: str, new_name: str) -> bytes:
                   if (access := s.getparent()) is not None and etree.QName(access).localname == "Access")
     component = next(c for c in symbol if etree.QName(c).localname == "Component")
     component.set("Name", new_name)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def export_noise(raw: bytes) -> bytes:
-    """The same export as TIA might write it another time: every UId and object ID renumbered, the parts and wires
-    of each LAD/FBD network, each attribute list and each text's cultures in reverse order, another ``Created``."""
-    root = etree.fromstring(raw)
-    for element in list(root.iter()):  # a list: the loop reorders children as it goes
-        if not isinstance(element.tag, str):
-            continue
-        if "UId" in element.attrib:
-            element.set("UId", str(int(element.get("UId", "0")) + 1000))
-        if "ID" in element.attrib:
-            element.set("ID", format(int(element.get("ID", "0"), 16) + 0x100, "X"))
-        name = etree.QName(element).localname
-        parent = element.getparent()
-        owner = etree.QName(parent).localname if parent is not None else ""
-        # an object's attributes (TIA sorts them; a text item's are Culture then Text, always), a text's cultures
-        if name in ("Parts", "Wires") or (name == "AttributeList" and owner.startswith("SW.")) \
-                or (name == "ObjectList" and owner == "MultilingualText"):
-            element[:] = list(reversed(list(element)))
-        if name == "Created":
-            element.text = "2031-01-02T03:04:05.6789012Z"
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 

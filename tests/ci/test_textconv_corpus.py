@@ -20,9 +20,10 @@ from engineering_api.ci.textconv import document_text
 from engineering_api.ci.textconv.flgnet import flgnet_lines
 from simatic_xml import flgnet, parse_bytes
 from simatic_xml.xmlnode import XmlNode
-from tests.ci.test_textconv import ROOT, export_noise
+from tests.ci.textconv_noise import export_noise
 from tests.simatic_xml.sxml_corpus import CORPUS, bodies, corpus_paths
 from tools.bounds import HANG_GUARD_S
+from tools.layering import ROOT
 
 FILES = corpus_paths()
 

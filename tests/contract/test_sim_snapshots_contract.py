@@ -14,7 +14,7 @@ import pytest
 from engineering_api.backend.areas.simulation_snapshots import MAX_SNAPSHOTS
 from engineering_api.backend.errors import (AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError,
                                             ValidationError)
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend

@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.test_simulation_snapshots_api import WATCHED, running_line
+from tests.api.snapshot_line import WATCHED, running_line
 from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, hints, structured
-from tests.mcp.test_mcp_transports import all_tools, http_session
+from tests.mcp.transports import all_tools, http_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

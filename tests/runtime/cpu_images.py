@@ -9,7 +9,7 @@ from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory
 
-__all__ = ("Bit", "Image", "MAIN", "Member", "ObCode", "new_cpu", "running_cpu")
+__all__ = ("MAIN", "Bit", "Image", "Member", "ObCode", "count_cycle", "data_of", "new_cpu", "running_cpu")
 
 ObCode = Callable[[Memory, ProgramContext], None]
 """An OB of the stand-in program: a Python function of (memory, rt)."""
@@ -90,3 +90,16 @@ def running_cpu(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -
     return cpu
 
 MAIN = ObEntry("Main", 1, "ProgramCycle")
+
+
+def count_cycle(mem: Memory, rt: ProgramContext) -> None:
+    """An OB of the stand-in program: counts its cycles in DB "Data" and notes each one's virtual time (ms)."""
+    mem.dbs["data"]["count"] += 1
+    mem.dbs["data"]["times"].append(rt.now_ns // 1_000_000)
+
+
+def data_of(cpu: SimulatedCpu[Image]) -> dict[str, Any]:
+    """The stand-in's DB "Data" as the CPU holds it (its members: a count, a kept value, a list of times)."""
+    assert cpu.memory is not None
+    data: dict[str, Any] = cpu.memory.dbs["data"]
+    return data

@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import pytest
 
-from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, SimulatedCpu, TagError
+from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, TagError
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.memory import Memory
 from tools.bounds import HANG_GUARD_S
-from tests.runtime.cpu_images import Image, MAIN, new_cpu, running_cpu
-
-
-def _count(mem: Memory, rt: ProgramContext) -> None:
-    mem.dbs["data"]["count"] += 1
-    mem.dbs["data"]["times"].append(rt.now_ns // 1_000_000)
-
-
-def _data(cpu: SimulatedCpu[Image]) -> dict[str, Any]:
-    """The stand-in's DB "Data" as the CPU holds it (its members: a count, a kept value, a list of times)."""
-    assert cpu.memory is not None
-    data: dict[str, Any] = cpu.memory.dbs["data"]
-    return data
+from tests.runtime.cpu_images import MAIN, Image, count_cycle, data_of, new_cpu, running_cpu
 
 
 def _copy_input(mem: Memory, rt: ProgramContext) -> None:
@@ -52,31 +39,31 @@ def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:
 
 def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() -> None:
     seen: list[bool] = []
-    image = Image({"Startup": lambda mem, rt: seen.append(rt.first_scan), "Main": _count},
+    image = Image({"Startup": lambda mem, rt: seen.append(rt.first_scan), "Main": count_cycle},
                   [ObEntry("Startup", 100, "Startup"), MAIN])
     cpu = running_cpu(image)
     assert seen == [True]
     result = cpu.step(cycles=3)
     assert (result.cycles, result.virtual_time_ms) == (3, 30.0)
-    assert _data(cpu)["times"] == [10, 20, 30]
+    assert data_of(cpu)["times"] == [10, 20, 30]
     result = cpu.step(milliseconds=25)
     assert result.cycles == 3 and result.virtual_time_ms == 55.0
-    assert _data(cpu)["times"][-3:] == [40, 50, 55]
+    assert data_of(cpu)["times"][-3:] == [40, 50, 55]
     assert cpu.stats.cycles == 6 and cpu.stats.max_us >= cpu.stats.min_us > 0
 
 
 def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
     fired: list[int] = []
-    image = Image({"Main": _count, "Cyclic": lambda mem, rt: fired.append(rt.now_ns // 1_000_000)},
+    image = Image({"Main": count_cycle, "Cyclic": lambda mem, rt: fired.append(rt.now_ns // 1_000_000)},
                   [MAIN, ObEntry("Cyclic", 35, "CyclicInterrupt", period_ms=100)])
     cpu = running_cpu(image)
     cpu.step(milliseconds=1000)
     assert fired == [100 * k for k in range(1, 11)]
-    assert _data(cpu)["count"] == 100
+    assert data_of(cpu)["count"] == 100
 
 
 def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
-    cpu = new_cpu(Image({"Main": _count}, [MAIN]))
+    cpu = new_cpu(Image({"Main": count_cycle}, [MAIN]))
     cpu.power_on()
     with pytest.raises(CpuStateError) as stopped:
         cpu.step(cycles=1)
@@ -97,7 +84,7 @@ def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
 
 def test_default_mode_runs_by_itself_until_stopped() -> None:
     threads_before = set(threading.enumerate())
-    cpu = running_cpu(Image({"Main": _count}, [MAIN]), OperatingMode.DEFAULT)
+    cpu = running_cpu(Image({"Main": count_cycle}, [MAIN]), OperatingMode.DEFAULT)
     cpu.config.min_cycle_ms = 1
     deadline = time.monotonic() + HANG_GUARD_S
     while cpu.stats.cycles < 3 and time.monotonic() < deadline:
@@ -113,7 +100,7 @@ def test_a_runtime_error_in_run_stops_the_cpu_with_a_diagnostic_entry() -> None:
         if mem.dbs["data"]["count"] == 2:
             raise PlcRuntimeError("Array index 11 is out of range [0..9].", block="FB_Motor", network=2, line=7,
                                   code="index-out-of-range")
-        _count(mem, rt)
+        count_cycle(mem, rt)
 
     cpu = running_cpu(Image({"Main": broken}, [MAIN]))
     result = cpu.step(cycles=10)
@@ -175,11 +162,11 @@ def test_forces_hold_inputs_and_outputs_until_removed() -> None:
     assert cpu.unforce() == ["%Q1.0"] and cpu.forces() == {}
 
 
-def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_data() -> None:
-    first = Image({"Main": _count}, [MAIN], {"Main": "a", "Data": "1"})
+def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchangeddata_of() -> None:
+    first = Image({"Main": count_cycle}, [MAIN], {"Main": "a", "Data": "1"})
     cpu = running_cpu(first)
     cpu.step(cycles=4)
-    second = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "1"})
+    second = Image({"Main": count_cycle}, [MAIN], {"Main": "b", "Data": "1"})
     with pytest.raises(CpuStateError) as refused:
         cpu.load(second, device="PLC_1")
     assert refused.value.code == "needs-stop" and cpu.state == OperatingState.RUN
@@ -187,7 +174,7 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
     reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)
     assert cpu.state == OperatingState.STOP and cpu.image is second and cpu.device == "PLC_1"
     assert reinitialised == [] and cpu.read('"Data".count').value == 4 and cpu.tags_stale
-    third = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "2"})
+    third = Image({"Main": count_cycle}, [MAIN], {"Main": "b", "Data": "2"})
     assert cpu.load(third, device="PLC_1") == ["Data"]
     assert cpu.read('"Data".count').value == 0
 
@@ -203,7 +190,7 @@ def test_a_loop_past_the_pass_limit_stops_the_cpu_with_a_time_error_not_a_progra
         raise PlcRuntimeError('A loop in "Main" ran 1000000 times in one scan: the cycle time was exceeded.',
                               block="Main", line=3, code="cycle-time-exceeded")
 
-    cpu = _running(Image({"Main": endless}, [MAIN]))
+    cpu = running_cpu(Image({"Main": endless}, [MAIN]))
     result = cpu.step(cycles=2)
     assert result.state == "Stop"
     entry = cpu.diagnostics[-1]

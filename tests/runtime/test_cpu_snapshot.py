@@ -11,13 +11,13 @@ from fakes.runtime.cpu import OperatingMode, OperatingState, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.cpu_snapshot import put_back, runs_freely, same_program, take
 from fakes.runtime.memory import Memory
-from tests.runtime.test_cpu import MAIN, Image, _count, _data, _running
+from tests.runtime.cpu_images import MAIN, Image, count_cycle, data_of, running_cpu
 from tools.bounds import HANG_GUARD_S
 
 
 def _program() -> Image:
     def main(mem: Memory, rt: ProgramContext) -> None:
-        _count(mem, rt)
+        count_cycle(mem, rt)
         mem.outputs[0] = mem.inputs[0]
 
     def every_25_ms(mem: Memory, rt: ProgramContext) -> None:
@@ -35,7 +35,7 @@ def _seen(cpu: SimulatedCpu[Image]) -> tuple[object, ...]:
 
 
 def test_the_cycles_after_a_restore_are_the_cycles_after_the_snapshot() -> None:
-    cpu = _running(_program())
+    cpu = running_cpu(_program())
     cpu.force("%I0.0", True)
     cpu.step(cycles=4)
     with cpu.lock:
@@ -59,21 +59,21 @@ def test_the_cycles_after_a_restore_are_the_cycles_after_the_snapshot() -> None:
     cpu.stop()
     with cpu.lock:
         put_back(cpu, snapshot, "again")
-    assert _data(cpu)["count"] == 4
+    assert data_of(cpu)["count"] == 4
     cpu.step(cycles=7)
     assert _seen(cpu) == after
 
 
 def test_another_program_is_not_the_same_program() -> None:
-    cpu = _running(_program())
+    cpu = running_cpu(_program())
     with cpu.lock:
         snapshot = take(cpu)
-    cpu.load(Image({"Main": _count}, [MAIN], digests={"Main": "2"}), device="PLC_1", stop_allowed=True)
+    cpu.load(Image({"Main": count_cycle}, [MAIN], digests={"Main": "2"}), device="PLC_1", stop_allowed=True)
     assert not same_program(cpu, snapshot)
 
 
 def test_a_free_running_cpu_restored_into_run_runs_on() -> None:
-    cpu = _running(_program(), mode=OperatingMode.DEFAULT)
+    cpu = running_cpu(_program(), mode=OperatingMode.DEFAULT)
     counted = threading.Event()
     try:
         with cpu.lock:
@@ -84,10 +84,10 @@ def test_a_free_running_cpu_restored_into_run_runs_on() -> None:
             start = runs_freely(cpu)
         assert start
         cpu._start_runner()
-        before = _data(cpu)["count"]
+        before = data_of(cpu)["count"]
         for _ in range(int(HANG_GUARD_S * 100)):  # the free-running thread counts on its own
             with cpu.lock:
-                if _data(cpu)["count"] > before:
+                if data_of(cpu)["count"] > before:
                     counted.set()
                     break
             counted.wait(0.01)
