@@ -24,7 +24,8 @@ from engineering_api.rules.compiler.types import NamedT, Var, display
 
 from .symbols import Model, Target
 
-__all__ = ("declared_type", "describe", "function_text", "instruction_text", "interface_text")
+__all__ = ("declared_type", "describe", "function_parameters", "function_result", "function_text", "instruction_text",
+           "interface_text")
 
 _SECTION_ORDER = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return", "None")
 
@@ -58,16 +59,32 @@ _RESULTS = {"real": "Real (LReal when an argument is LReal)", "same": "T (the co
             "first": "the type of the first argument", None: "the type of the assignment's target"}
 
 
+def function_parameters(name: str) -> Optional[list[tuple[str, str, str]]]:
+    """The parameters of a typed function of the checker's table (``LIMIT``, ``MOVE_BLK``...) as (name, type,
+    direction), the type as the checker's kind reads (``ANY_NUM``, ``T``); None when the table has no ``name``."""
+    spec = FUNCTIONS.get(name.upper())
+    if spec is None:
+        return None
+    return [(param, "ANY" if kind == "out" else _KINDS.get(kind, kind), "Output" if kind == "out" else "Input")
+            for param, kind in spec[0]]
+
+
+def function_result(name: str) -> str:
+    """The function value of a typed function of the checker's table as :func:`function_text` shows it."""
+    result = FUNCTIONS[name.upper()][1]
+    return _RESULTS.get(result, result.title() if result else "")
+
+
 def function_text(name: str) -> Optional[str]:
     """The signature of a typed function of the checker's table (``SQRT``, ``LIMIT``...), or None."""
     spec = FUNCTIONS.get(name.upper())
     if spec is None:
         return None
-    params, result = spec[0], spec[1]
+    params = spec[0]
     rows = [f"{param} : {_KINDS.get(kind, kind)};" for param, kind in params]
     if len(spec) > 2:
         rows.append(f"{spec[2]}n : T;  // more inputs, numbered on")
-    shown = _RESULTS.get(result, result.title() if result else "")
+    shown = function_result(name)
     text = _code("\n".join([f"{name.upper()} : {shown}", *("    " + r for r in rows)]))
     return text + (f"\n\n**{name.upper()}**, instruction (the checker types its arguments and result as above; "
                    "T: one type for all the T arguments)")

@@ -1,5 +1,6 @@
 """``engineering-api lsp``: the pygls server over stdio with its features registered (:mod:`.session` holds the
-state, :mod:`.features`, :mod:`.completion` and :mod:`.formatting` answer the requests)."""
+state, :mod:`.features`, :mod:`.completion`, :mod:`.formatting`, :mod:`.rename` and
+:mod:`.signature` answer the requests)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 
 from lsprotocol import types
 
-from . import completion, features, formatting
+from . import completion, features, formatting, rename, signature
 from .guard import guarded
 from .session import SclLanguageServer, uri_path
 
@@ -46,6 +47,8 @@ def build_server() -> SclLanguageServer:
     features.register(server)
     completion.register(server)
     formatting.register(server)
+    rename.register(server)
+    signature.register(server)
     return server
 
 

@@ -21,7 +21,7 @@ from engineering_api.rules.compiler.check import Loaded
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Var, display
 
-__all__ = ("Place", "Target", "Model")
+__all__ = ("Model", "Place", "Target", "own_declarations")
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,41 @@ class Model:
                 name = node.name.lower()
                 if name == target.name and model.target_of(node, block) == target:
                     yield Place(where, node.line, node.col, len(node.name))
+
+
+    # ------------------------------------------------------------------------------------ occurrences
+    def occurrences(self, targets: frozenset[Target]) -> Iterator[tuple[A.Node, Place]]:
+        """Every name in this document that is one of ``targets``: operands and members, the declarations of the
+        blocks' own variables (and a PLC data type's members; not those of an anonymous ``Struct``), types named
+        in declarations, the blocks' own names, and the formal parameters of calls of a block
+        (``#inst(start := ..)``: a member of the callee). Each with the place of its name."""
+        for block in self.source.blocks:
+            own_decls = {id(d) for d in own_declarations(block)}
+            for node in A.walk(block):
+                if isinstance(node, A.Call):
+                    yield from self._formal_parameters(node, block, targets)
+                    continue
+                if isinstance(node, A.VarDecl) and id(node) not in own_decls:
+                    continue
+                if isinstance(node, (A.Name, A.Member, A.NamedType, A.VarDecl, A.Block)):
+                    if self.target_of(node, block) in targets:
+                        yield node, Place(self.path, node.line, node.col, len(node.name))
+
+    def _formal_parameters(self, call: A.Call, block: A.Block, targets: frozenset[Target]
+                           ) -> Iterator[tuple[A.Node, Place]]:
+        callee = self.owner_of(call.callee, block) if isinstance(call.callee, (A.Name, A.Member, A.Index)) else None
+        if callee is None:
+            return
+        for arg in call.args:
+            if arg.name and Target("member", arg.name.lower(), callee.name.lower()) in targets:
+                yield arg, Place(self.path, arg.line, arg.col, len(arg.name))
+
+
+def own_declarations(block: A.Block) -> list[A.VarDecl]:
+    """The variables ``block`` declares (a PLC data type: its members), without the members of an anonymous
+    ``Struct`` among them, which are no variables of the block."""
+    decls = [d for section in block.sections for d in section.decls]
+    return decls + (list(block.type.members) if isinstance(block.type, A.StructType) else [])
 
 
 _NAME = re.compile(r'#?"[^"\n]*"|#?[^\W\d]\w*')
