@@ -34,7 +34,7 @@ from .trees import model_at
 if TYPE_CHECKING:
     from .session import SclLanguageServer
 
-__all__ = ("Parameter", "call_at", "register", "signature_of")
+__all__ = ("CallAt", "Parameter", "call_at", "help_at", "register", "signature_of")
 
 LOOK_BACK_LINES = 60
 """How far before the cursor the opening parenthesis of its call is looked for (TIA's exports write one argument
@@ -47,6 +47,8 @@ _CALLEE_CHARS = 300
 ``#a[1].b.c`` rarely longer)."""
 _PART = re.compile(r'#?"([^"\n]*)"|#?([^\W\d]\w*)')
 _NAMED = re.compile(r'\s*#?"?([^\W\d]\w*)"?\s*(?::=|=>)')
+_TYPING = re.compile(r'\s*([^\W\d]\w*)\s*\Z')
+"""An argument that is a bare name so far: the formal parameter being typed (an operand would be ``#n``)."""
 _SKIP = {"//": "\n", "(*": "*)", "/*": "*/"}
 _DIRECTIONS = ("Input", "InOut", "Output")
 
@@ -69,9 +71,29 @@ class _Open:
     argument: int
 
 
-def call_at(before: str) -> Optional[tuple[str, int, Optional[str]]]:
-    """The innermost call the end of ``before`` is inside: (the callee as written, the index of the argument
-    by its position, the formal parameter it names or None). None outside any call."""
+@dataclass(frozen=True)
+class CallAt:
+    """Where a cursor is in a call: the callee as written, the argument's index by position, and the formal
+    parameter the argument names (``PT :=``) or, while it is typed (``P``), begins."""
+
+    callee: str
+    position: int
+    named: Optional[str] = None
+    typing: Optional[str] = None
+
+    def active(self, parameters: list[Parameter]) -> Optional[int]:
+        names = [p.name.lower() for p in parameters]
+        if self.named is not None:
+            return names.index(self.named.lower()) if self.named.lower() in names else None
+        if self.typing is not None:
+            begun = [i for i, name in enumerate(names) if name.startswith(self.typing.lower())]
+            if begun:
+                return begun[0]
+        return self.position if self.position < len(parameters) else None
+
+
+def call_at(before: str) -> Optional[CallAt]:
+    """The innermost call the end of ``before`` is inside (None: outside any call)."""
     stack: list[_Open] = []
     index = 0
     while index < len(before):
@@ -102,7 +124,9 @@ def call_at(before: str) -> Optional[tuple[str, int, Optional[str]]]:
     for opened in reversed(stack):
         if opened.callee is not None:
             named = _NAMED.match(before, opened.argument)
-            return opened.callee, opened.commas, named.group(1) if named else None
+            typing = _TYPING.match(before, opened.argument)
+            return CallAt(opened.callee, opened.commas, named.group(1) if named else None,
+                          typing.group(1) if typing else None)
     return None
 
 
@@ -181,8 +205,7 @@ def help_at(model: Optional[Model], before: str, line: int, cpu_family: Optional
     call = call_at(before)
     if call is None:
         return None
-    callee, position, named = call
-    found = signature_of(model, callee, line, cpu_family)
+    found = signature_of(model, call.callee, line, cpu_family)
     if found is None:
         return None
     name, parameters, returns = found
@@ -197,10 +220,7 @@ def help_at(model: Optional[Model], before: str, line: int, cpu_family: Optional
             documentation=parameter.direction + (", optional" if parameter.optional else "")))
         label += text
     label += ")" + (f" : {returns}" if returns and returns.upper() != "VOID" else "")
-    if named is not None:
-        active = next((i for i, p in enumerate(parameters) if p.name.lower() == named.lower()), None)
-    else:
-        active = position if position < len(parameters) else None
+    active = call.active(parameters)
     return types.SignatureHelp(signatures=[types.SignatureInformation(
         label=label, parameters=labels, active_parameter=active)], active_signature=0, active_parameter=active)
 

@@ -146,7 +146,8 @@ def places(edit: types.WorkspaceEdit) -> Edits:
 
 def spots(text: str, needle: str, offset: int, length: int) -> list[tuple[int, int, int]]:
     """(line, start, end) of the name ``offset`` characters into every occurrence of ``needle`` in ``text``."""
-    found, index = [], text.find(needle)
+    found: list[tuple[int, int, int]] = []
+    index = text.find(needle)
     while index >= 0:
         start = at(text, needle, offset, nth=len(found))
         found.append((start.line, start.character, start.character + length))
