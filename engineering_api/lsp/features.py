@@ -23,7 +23,7 @@ from .text import Text
 if TYPE_CHECKING:
     from .session import SclLanguageServer
 
-__all__ = ("outline", "register")
+__all__ = ("location", "outline", "register", "resolve", "resolve_in")
 
 _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
              "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
@@ -44,10 +44,17 @@ def resolve(ls: SclLanguageServer, uri: str, position: types.Position
     model, text = model_at(ls, uri)
     if model is None:
         return None, None, None, None
+    return (model, *resolve_in(model, text, position))
+
+
+def resolve_in(model: Model, text: Text, position: types.Position
+               ) -> tuple[Optional[A.Node], Optional[A.Block], Optional[Target]]:
+    """The name under ``position`` of the document ``model`` was made from (``text``), its block and what it
+    names."""
     line, col, line_text = _cursor(text, position)
     node, block = model.node_at(line, col, line_text)
     target = model.target_of(node, block) if node is not None and block is not None else None
-    return model, node, block, target
+    return node, block, target
 
 
 def location(ls: SclLanguageServer, place: Place) -> types.Location:

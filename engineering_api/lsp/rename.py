@@ -26,16 +26,16 @@ from simatic_xml.scl.lexer import KEYWORDS
 from simatic_xml.scl_text import needs_quotes
 from simatic_xml.system_types import lookup, lookup_instruction
 
-from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.builtins import FUNCTIONS, conversion
 from engineering_api.rules.compiler.program import BlockDef
 
+from .features import resolve_in
 from .guard import guarded
-from .session import uri_path
-from .symbols import Model, Place, Target, own_declarations
+from .session import too_large
+from .symbols import Model, Place, Target, is_scl, own_declarations
 from .text import WORD, Text
-from .trees import model_at
+from .trees import current_model
 
 if TYPE_CHECKING:
     from .session import SclLanguageServer
@@ -56,10 +56,6 @@ class RenameRefused(JsonRpcException):
     CODE = types.LSPErrorCodes.RequestFailed.value
 
 
-def _is_scl(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in SCL_SUFFIXES
-
-
 def _shown(target: Target) -> str:
     return f'"{target.name}"' if target.kind == "block" else target.name
 
@@ -71,23 +67,19 @@ def _system_name(name: str) -> bool:
 
 def _current_model(ls: SclLanguageServer, uri: str) -> tuple[Model, Text]:
     """The document's model, from its current text (a rename from an older text would edit the wrong places)."""
-    model, text = model_at(ls, uri)
-    try:
-        parse(text.source.lstrip("\ufeff"), uri_path(uri))
-    except (SclError, RecursionError) as exc:
-        raise RenameRefused(f"The document does not parse ({exc}); fix the syntax error first, then rename.") from exc
+    model, text = current_model(ls, uri)
     if model is None:
-        raise RenameRefused("The document is not checked (too large), so nothing in it can be renamed.")
+        if too_large(text.source):
+            raise RenameRefused("The document is not checked (too large), so nothing in it can be renamed.")
+        raise RenameRefused("The document does not parse: fix its syntax errors first, then rename.")
     return model, text
 
 
 def _target(ls: SclLanguageServer, uri: str, position: types.Position
             ) -> tuple[Model, Text, Target, A.Node, A.Block]:
     """What the name under the cursor declares, or a refusal saying why it cannot be renamed."""
-    from .features import resolve  # features imports hover, which imports symbols: resolved at call time
-
     model, text = _current_model(ls, uri)
-    _, node, block, target = resolve(ls, uri, position)
+    node, block, target = resolve_in(model, text, position)
     word = text.word_at(position)[0].lstrip("#").strip('"')
     if node is None or block is None:
         if word.upper() in KEYWORDS:
@@ -113,7 +105,7 @@ def _target(ls: SclLanguageServer, uri: str, position: types.Position
     if target.kind != "block" and owner.vars[target.name].section == "Return":
         raise RenameRefused(f'{word} is the function value of "{owner.name}": rename the function itself.')
     where = model.view.file_of.get(id(owner), "") if target.kind != "local" else target.file
-    if not _is_scl(where):
+    if not is_scl(where):
         raise RenameRefused(f"{word} is declared in {os.path.basename(where) or 'no file'}, a SimaticML export: "
                             "rename it in TIA Portal and export again.")
     return model, text, target, node, block
@@ -179,8 +171,7 @@ def _editor_text(ls: SclLanguageServer, path: str) -> Text:
 
 
 def _file_model(ls: SclLanguageServer, model: Model, path: str) -> tuple[Model, Text]:
-    if path == model.path:
-        return model, ls.text(ls.opened.get(path) or Path(path).as_uri())
+    """Another SCL source of the PLC, in the view of the renamed document, and its text."""
     text = _editor_text(ls, path)
     try:
         parsed = parse(text.source.lstrip("\ufeff"), path)
@@ -208,14 +199,14 @@ def _edit_range(text: Text, node: A.Node, place: Place, old: str) -> types.Range
 
 def rename(ls: SclLanguageServer, uri: str, position: types.Position, new_name: str) -> types.WorkspaceEdit:
     """The edit renaming the name under ``position`` to ``new_name`` in every SCL source of the PLC."""
-    model, _, target, _, _ = _target(ls, uri, position)
+    model, current, target, _, _ = _target(ls, uri, position)
     _refuse_name(model, target, new_name)
     targets = _equivalents(model, target)
     files = {model.view.file_of.get(id(obj), "") for obj in
              [*model.program.blocks.values(), *model.program.types.values()]}
     changes: dict[str, list[types.TextEdit]] = {}
-    for path in sorted(f for f in files | {model.path} if _is_scl(f)):
-        file_model, text = _file_model(ls, model, path)
+    for path in sorted(f for f in files | {model.path} if is_scl(f)):
+        file_model, text = (model, current) if path == model.path else _file_model(ls, model, path)
         edits = {}
         for node, place in file_model.occurrences(targets):
             found = _edit_range(text, node, place, target.name)

@@ -21,7 +21,7 @@ from engineering_api.rules.compiler.check import Loaded
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Var, display
 
-__all__ = ("Model", "Place", "Target", "own_declarations")
+__all__ = ("Model", "Place", "Target", "is_scl", "own_declarations")
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Model:
             if obj is None:
                 return None
             where = self.view.file_of.get(id(obj), "")
-            return Place(where, obj.line, obj.col, 0) if obj.line and _is_scl(where) else _in_file(where, obj.name)
+            return Place(where, obj.line, obj.col, 0) if obj.line and is_scl(where) else _in_file(where, obj.name)
         return self._tag_place(target.name)
 
     def _tag_place(self, key: str) -> Optional[Place]:
@@ -183,7 +183,7 @@ class Model:
         """Every use of ``target`` in the SCL sources of the view (the open documents with their current text)."""
         for obj in list(self.program.types.values()) + list(self.program.blocks.values()):
             where = self.view.file_of.get(id(obj), "")
-            if not _is_scl(where):
+            if not is_scl(where):
                 continue
             if target.kind == "local" and (target.file != where or target.owner != obj.name.lower()):
                 continue
@@ -247,7 +247,7 @@ def _name_end(text: str, col: int) -> int:
     return match.end() + 1 if match else col
 
 
-def _is_scl(path: str) -> bool:
+def is_scl(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in SCL_SUFFIXES
 
 

@@ -15,7 +15,7 @@ from .text import Text
 if TYPE_CHECKING:
     from .session import SclLanguageServer
 
-__all__ = ("model_at", "tree")
+__all__ = ("current_model", "model_at", "tree")
 
 _TREES: dict[str, tuple[str, A.SourceFile]] = {}
 
@@ -50,3 +50,15 @@ def model_at(ls: SclLanguageServer, uri: str, typing_at: Optional[int] = None) -
     path = uri_path(uri)
     parsed = tree(path, doc.source, typing_at)
     return (Model(path, parsed, ls.project.view(path)) if parsed is not None else None), text
+
+
+def current_model(ls: SclLanguageServer, uri: str) -> tuple[Optional[Model], Text]:
+    """The document's model from its current text (None: the text does not parse now, or is too large): for a
+    request whose answer must fit the text the client has, not the last text that parsed."""
+    doc = ls.workspace.get_text_document(uri)
+    path = uri_path(uri)
+    parsed = tree(path, doc.source)
+    cached = _TREES.get(path)
+    if parsed is None or cached is None or cached[0] != doc.source:
+        return None, ls.text(uri)
+    return Model(path, parsed, ls.project.view(path)), ls.text(uri)
