@@ -46,7 +46,6 @@ T = TypeVar("T")
 MAX_NAME_CHARS = 128
 """TIA's longest name of a variable or block (STEP 7 information system, "Permissible characters for names")."""
 
-_NAME = re.compile(r'#?"[^"\n]*"|#?[^\W\d]\w*')
 _BLOCK_NAME = re.compile(r'[A-Za-z_]+\s+(#?"[^"\n]*"|[^\W\d]\w*)')
 
 
@@ -180,18 +179,23 @@ def _file_model(ls: SclLanguageServer, model: Model, path: str) -> tuple[Model, 
     return Model(path, parsed, model.view), text
 
 
+def _bare(written: str, start: int) -> tuple[int, str]:
+    """Where the name itself of ``written`` (``#"my var"``, ``"Motor"``, ``speed``; at ``start``) begins, and it:
+    its ``#`` and quotes stay as they are."""
+    name = written.lstrip("#").strip('"')
+    return start + len(written) - len(written.lstrip("#").lstrip('"')), name
+
+
 def _edit_range(text: Text, node: A.Node, place: Place, old: str) -> types.Range:
     """The range of the name itself at ``place`` (inside its quotes, after its ``#``)."""
     index = place.line - 1
     line = text.line(index)
     start = place.col - 1 + (1 if text.bom and index == 0 else 0)
-    match = (_BLOCK_NAME if isinstance(node, A.Block) else _NAME).match(line, start)
+    match = (_BLOCK_NAME if isinstance(node, A.Block) else WORD).match(line, start)
     if match is None:
         raise RenameRefused(f"The name {old} was not found at line {place.line}; the file changed on disk?")
-    written = match.group(1) if isinstance(node, A.Block) else match.group()
-    begin = (match.start(1) if isinstance(node, A.Block) else match.start()) + len(written) - len(
-        written.lstrip("#").lstrip('"'))
-    name = written.lstrip("#").strip('"')
+    group = 1 if isinstance(node, A.Block) else 0
+    begin, name = _bare(match.group(group), match.start(group))
     if name.lower() != old.lower():
         raise RenameRefused(f"The name {old} was not found at line {place.line}; the file changed on disk?")
     return types.Range(start=text.position(index, begin), end=text.position(index, begin + len(name)))
@@ -219,17 +223,13 @@ def rename(ls: SclLanguageServer, uri: str, position: types.Position, new_name: 
 def prepare(ls: SclLanguageServer, uri: str, position: types.Position) -> types.PrepareRenamePlaceholder:
     """The range of the name under ``position`` and the name, or a refusal saying why it cannot be renamed."""
     _, text, target, _, _ = _target(ls, uri, position)
-    line = text.line(position.line)
-    char = text.char_at(position)
-    for match in WORD.finditer(line):
-        if match.start() <= char <= match.end():
-            written = match.group()
-            begin = match.start() + len(written) - len(written.lstrip("#").lstrip('"'))
-            name = written.lstrip("#").strip('"')
-            return types.PrepareRenamePlaceholder(range=types.Range(
-                start=text.position(position.line, begin), end=text.position(position.line, begin + len(name))),
-                placeholder=name)
-    raise RenameRefused(f"Nothing to rename here ({_shown(target)} is not under the cursor).")
+    written, start, _ = text.word_at(position)
+    if not written:
+        raise RenameRefused(f"Nothing to rename here ({_shown(target)} is not under the cursor).")
+    begin, name = _bare(written, start)
+    return types.PrepareRenamePlaceholder(range=types.Range(
+        start=text.position(position.line, begin), end=text.position(position.line, begin + len(name))),
+        placeholder=name)
 
 
 def register(server: SclLanguageServer) -> None:

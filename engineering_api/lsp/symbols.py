@@ -109,6 +109,9 @@ class Model:
             own = self.own_def(block)
             if node.scope == "local" or (node.scope == "bare" and own is not None and node.name.lower() in own.vars):
                 return Target("local", node.name.lower(), block.name.lower(), self.path)
+            typed = self.object(own.instance_of) if node.scope == "bare" and own and own.instance_of else None
+            if typed is not None and node.name.lower() in typed.vars:  # a start value of a DB of an FB or a type
+                return Target("member", node.name.lower(), typed.name.lower())
             key = node.name.lower()
             if key in self.program.tags or key in self.program.constants:
                 return Target("global", key)

@@ -70,7 +70,7 @@ NON_RETAIN
 "Motor"
 
 BEGIN
-
+   start := TRUE;
 END_DATA_BLOCK
 '''
 
@@ -202,7 +202,8 @@ def test_rename_a_parameter_renames_the_callers_formal_parameters(tmp_path: Path
         edit = await rename(client, blocks / "Motor.scl", at(MOTOR, "start : Bool", 0), "enable")
         # not the comment's "start", nor the string 'start', nor TON's IN
         assert places(edit) == {"Motor.scl": sorted(spots(MOTOR, "start : Bool", 0, 5) + spots(MOTOR, "#start", 1, 5)),
-                                "Line.scl": sorted(spots(LINE, "(start :=", 1, 5))}
+                                "Line.scl": sorted(spots(LINE, "(start :=", 1, 5)),
+                                "Motor_Inst.db": spots(MOTOR_INST, "start :=", 0, 5)}  # its start value
         await client.replace(blocks / "Motor.scl", applied(MOTOR, edit, "Motor.scl"))
         found = await client.replace(blocks / "Line.scl", applied(LINE, edit, "Line.scl"))
         assert not [d for d in found if d.severity == types.DiagnosticSeverity.Error], found
