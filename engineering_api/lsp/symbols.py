@@ -18,6 +18,7 @@ from simatic_xml.scl import ast as A
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.check import Loaded
+from engineering_api.rules.compiler.check_calls import calls_instruction
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Var, display
 
@@ -214,15 +215,28 @@ class Model:
         (``#inst(start := ..)``: a member of the callee). Each with the place of its name."""
         for block in self.source.blocks:
             own_decls = {id(d) for d in own_declarations(block)}
+            instructions: set[int] = set()
             for node in A.walk(block):
                 if isinstance(node, A.Call):
+                    if self._calls_instruction(node, block):
+                        instructions.add(id(node.callee))
                     yield from self._formal_parameters(node, block, targets)
                     continue
-                if isinstance(node, A.VarDecl) and id(node) not in own_decls:
+                if isinstance(node, A.VarDecl) and id(node) not in own_decls or id(node) in instructions:
                     continue
                 if isinstance(node, (A.Name, A.Member, A.NamedType, A.VarDecl, A.Block)):
                     if self.target_of(node, block) in targets:
                         yield node, Place(self.path, node.line, node.col, len(node.name))
+
+    def _calls_instruction(self, call: A.Call, block: A.Block) -> bool:
+        """Whether ``call`` calls an instruction by a bare name a local has too (``LEN(s)`` beside ``len : Int``),
+        as the checker reads it."""
+        callee = call.callee
+        if not isinstance(callee, A.Name) or callee.scope != "bare":
+            return False
+        own = self.own_def(block)
+        local = own.vars.get(callee.name.lower()) if own is not None else None
+        return local is not None and calls_instruction(local, callee.name.upper())
 
     def _formal_parameters(self, call: A.Call, block: A.Block, targets: frozenset[Target]
                            ) -> Iterator[tuple[A.Node, Place]]:

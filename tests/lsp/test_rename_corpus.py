@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import string
 import threading
 from pathlib import Path
 from typing import Any, AsyncContextManager, Coroutine, Iterator, Optional, Sequence, TypeVar
@@ -69,7 +70,7 @@ def found(diagnostics: Sequence[types.Diagnostic]) -> Found:
 def fresh(name: str, taken: set[str]) -> Optional[str]:
     """A name of ``name``'s length no word of the text has (so no column of a diagnostic moves)."""
     rest = re.sub(r"\W", "_", name[1:])
-    for letter in FIRST_LETTERS:
+    for letter in FIRST_LETTERS + string.ascii_letters:
         candidate = letter + rest
         if candidate.lower() not in taken and not needs_quotes(candidate, reserved=True):
             return candidate

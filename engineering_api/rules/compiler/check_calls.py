@@ -44,7 +44,7 @@ from .types import (
     is_technology_object,
 )
 
-__all__ = ["CallChecks", "catalog_parameter_types"]
+__all__ = ["CallChecks", "calls_instruction", "catalog_parameter_types"]
 
 _POINTER_PARAMETERS = frozenset(["VARIANT", "ANY", "POINTER", "TIMER", "COUNTER", "BLOCK_FB", "BLOCK_FC", "BLOCK_DB",
                                  "BLOCK_SDB", "DB_ANY"])
@@ -83,6 +83,12 @@ def _must_be_supplied(v: Var, fc: bool) -> bool:
     return isinstance(t, (ArrayT, StructT, NamedT)) or t in _POINTER_PARAMETERS
 
 
+def calls_instruction(local: Var, upper: str) -> bool:
+    """Whether a call of the bare name ``upper`` (upper-case) calls the instruction of that name although a local of
+    the block has it: ``LEN(s)`` beside ``len : Int`` (a local of an elementary type cannot be called)."""
+    return type(local.type) is str and (upper in FUNCTIONS or upper in KNOWN_UPPER)
+
+
 class CallChecks(CheckContext):
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
 
@@ -94,8 +100,7 @@ class CallChecks(CheckContext):
             key = callee.name.lower()
             upper = callee.name.upper()
             local = self.vars.get(key)
-            if scope == "local" or (scope == "bare" and local is not None and (
-                    type(local.type) is not str or not (upper in FUNCTIONS or upper in KNOWN_UPPER))):
+            if scope == "local" or (scope == "bare" and local is not None and not calls_instruction(local, upper)):
                 v = local
                 if v is None:
                     self.e_name(callee)
