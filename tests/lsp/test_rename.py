@@ -101,7 +101,7 @@ BEGIN
 	"Motor_Inst"(start := #m1.running, count := #n);
 	#r.speed := INT_TO_REAL("Motor_DB".speed);
 	#n := "Scale"(x := #n);
-	IF "FALHA_24VDC" THEN
+	IF "FALHA_24VDC" AND "Motor_Inst".running THEN
 	    #calc.int_1 := #n;
 	END_IF;
 END_FUNCTION_BLOCK

@@ -99,12 +99,14 @@ def budget(size: int) -> int:
     return max(3, min(30, RENAME_BYTES // max(size, 1)))
 
 
-async def check_file(client: Session, path: Path) -> list[str]:
-    """Rename the chosen variables of ``path`` in turn (each on the text the last rename left); the problems."""
+async def check_file(client: Session, path: Path) -> tuple[list[str], int]:
+    """Rename the chosen variables of ``path`` in turn (each on the text the last rename left); the problems, and
+    how many were renamed."""
     lsp, uri = client.client, path.resolve().as_uri()
     text = editor_text(path)
     want = found(await client.open(path, text))
     problems: list[str] = []
+    renamed = 0
     try:
         outline = await lsp.text_document_document_symbol_async(types.DocumentSymbolParams(
             text_document=types.TextDocumentIdentifier(uri=uri)))
@@ -128,6 +130,7 @@ async def check_file(client: Session, path: Path) -> list[str]:
                 problems.append(f"{name} (line {line + 1}): an empty edit")
                 continue
             text = applied(text, edit, path.name)
+            renamed += 1
             got = found(await client.replace(path, text))
             before = {same(w, name, new) for w in want}
             after = {same(d, name, new) for d in got}
@@ -140,7 +143,7 @@ async def check_file(client: Session, path: Path) -> list[str]:
             want = got
     finally:
         client.close(path)
-    return problems
+    return problems, renamed
 
 
 def same(diagnostic: tuple[int, int, str, int, str], old: str, new: str) -> tuple[int, int, str, int, str]:
@@ -160,5 +163,7 @@ def fixed(diagnostic: tuple[int, int, str, int, str], old: str, line: int) -> bo
 @pytest.mark.skipif(not SOURCES, reason="../shared/corpus/scl is not there")
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(CORPUS)) for p in SOURCES])
 def test_renaming_every_variable_keeps_the_diagnostics(server: Server, path: Path) -> None:
-    problems = server.run(check_file(server.client, path))
+    problems, renamed = server.run(check_file(server.client, path))
     assert not problems, "\n".join(problems[:10])
+    if not renamed:
+        pytest.skip("the outline lists no variable (no block with declarations, or a text that does not parse)")

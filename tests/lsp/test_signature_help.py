@@ -31,6 +31,7 @@ BEGIN
 	#m1(start := TRUE,
 	    count := #n);
 	#n := "Scale"(x := #n);
+	"Motor_Inst"(start := FALSE, count := #n);
 	#t(IN := TRUE, PT := T#1s);
 	MOVE_BLK(IN := #data[0], COUNT := 5, OUT => #copy[0]);
 	#text := CONCAT(IN1 := 'a', IN2 := MID(IN := #text, L := 2, P := 1));
@@ -77,13 +78,15 @@ def shown(answer: types.SignatureHelp) -> Help:
 
 @needs_corpus
 def test_signature_help_of_workspace_blocks(tmp_path: Path) -> None:
-    fb_start, fb_count, fc_x = help_at(tmp_path, [at(CALLS, "start := TRUE", 9), at(CALLS, "count := #n", 6),
-                                                  at(CALLS, '"Scale"(x', 8)])
+    fb_start, fb_count, fc_x, db_count = help_at(tmp_path, [
+        at(CALLS, "start := TRUE", 9), at(CALLS, "count := #n", 6), at(CALLS, '"Scale"(x', 8),
+        at(CALLS, "count := #n);", 9, nth=1)])
     assert fb_start == ("Motor(start : Bool, running : Bool, count : Int)", ["start : Bool", "running : Bool",
                                                                              "count : Int"],
                         ["Input", "Output", "InOut"], 0)
     assert fb_count is not None and fb_count[3] == 2  # named: the second line of the call, count
     assert fc_x == ("Scale(x : Int) : Int", ["x : Int"], ["Input"], 0)
+    assert db_count == (fb_start[0], fb_start[1], fb_start[2], 2)  # through the instance DB "Motor_Inst"
 
 
 @needs_corpus
