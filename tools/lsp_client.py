@@ -33,6 +33,8 @@ class Session:
         self.published: dict[str, list[tuple[Optional[int], Sequence[types.Diagnostic]]]] = {}
         self.arrived = asyncio.Condition()
         self.versions: dict[str, int] = {}
+        self.capabilities: Optional[types.ServerCapabilities] = None
+        """What the server's answer to ``initialize`` advertised."""
 
     async def record(self, params: types.PublishDiagnosticsParams) -> None:
         async with self.arrived:
@@ -109,8 +111,10 @@ def _client() -> LanguageClient:
 
 
 @asynccontextmanager
-async def session(workspace: Optional[Path] = None) -> AsyncIterator[Session]:
-    """A started and initialized server; shut down (shutdown, exit) at the end."""
+async def session(workspace: Optional[Path] = None, capabilities: Optional[types.ClientCapabilities] = None
+                  ) -> AsyncIterator[Session]:
+    """A started and initialized server (told the client's ``capabilities``: none unless given); shut down
+    (shutdown, exit) at the end."""
     client = _client()
     driver = Session(client)
 
@@ -129,9 +133,10 @@ async def session(workspace: Optional[Path] = None) -> AsyncIterator[Session]:
     await client.start_io(*SERVER)
     folders = [types.WorkspaceFolder(uri=workspace.resolve().as_uri(), name=workspace.name)] if workspace else None
     try:
-        await asyncio.wait_for(client.initialize_session(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), workspace_folders=folders,
+        answer = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
+            capabilities=capabilities or types.ClientCapabilities(), workspace_folders=folders,
             root_uri=workspace.resolve().as_uri() if workspace else None)), HANG_GUARD_S)
+        driver.capabilities = answer.capabilities
         yield driver
     finally:
         await asyncio.wait_for(client.shutdown_session(), HANG_GUARD_S)

@@ -238,7 +238,9 @@ def register(server: SclLanguageServer) -> None:
                    ) -> Optional[types.PrepareRenamePlaceholder]:
         return _answer(lambda: prepare(ls, params.text_document.uri, params.position))
 
-    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    # advertised as RenameOptions(prepare_provider=True) to a client that says it supports prepareRename (pygls
+    # builds it from the two features: the spec allows the options only then), else as a plain true
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
     def on_rename(ls: SclLanguageServer, params: types.RenameParams) -> Optional[types.WorkspaceEdit]:
         return _answer(lambda: rename(ls, params.text_document.uri, params.position, params.new_name))
 

@@ -133,3 +133,18 @@ def test_active_parameter_moves_while_typing(tmp_path: Path) -> None:
         return found
 
     assert asyncio.run(go()) == [0, 0, 1, 2, None]
+
+
+def test_rename_and_signature_help_are_advertised() -> None:
+    async def go(capabilities: types.ClientCapabilities) -> types.ServerCapabilities:
+        async with session(capabilities=capabilities) as client:
+            assert client.capabilities is not None
+            return client.capabilities
+
+    plain = asyncio.run(go(types.ClientCapabilities()))
+    assert plain.rename_provider is True  # a client that does not say it can prepare a rename
+    signature = plain.signature_help_provider
+    assert signature is not None and list(signature.trigger_characters or []) == ["(", ","]
+    preparing = asyncio.run(go(types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+        rename=types.RenameClientCapabilities(prepare_support=True)))))
+    assert preparing.rename_provider == types.RenameOptions(prepare_provider=True)
