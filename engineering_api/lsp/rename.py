@@ -29,6 +29,7 @@ from simatic_xml.system_types import lookup, lookup_instruction
 from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.builtins import FUNCTIONS, conversion
 from engineering_api.rules.compiler.program import BlockDef
+from engineering_api.rules.values import MAX_NAME
 
 from .features import resolve_in
 from .guard import guarded
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 __all__ = ("RenameRefused", "prepare", "register", "rename")
 
 T = TypeVar("T")
-MAX_NAME_CHARS = 128
-"""TIA's longest name of a variable or block (STEP 7 information system, "Permissible characters for names")."""
 
 _BLOCK_NAME = re.compile(r'[A-Za-z_]+\s+(#?"[^"\n]*"|[^\W\d]\w*)')
 
@@ -134,9 +133,9 @@ def _equivalents(model: Model, target: Target) -> frozenset[Target]:
 
 def _refuse_name(model: Model, target: Target, new_name: str) -> None:
     """Refuse a new name TIA would not accept, or one its scope already has."""
-    if needs_quotes(new_name, reserved=True) or len(new_name) > MAX_NAME_CHARS:
-        raise RenameRefused(f"{new_name!r} is not a valid SCL name: a letter or _ then letters, digits or _, at most "
-                            f"{MAX_NAME_CHARS} characters, no keyword or data type name.")
+    if needs_quotes(new_name, reserved=True) or len(new_name) > MAX_NAME:
+        raise RenameRefused(f"{new_name!r} is not a plain SCL name: a letter or _ then letters, digits or _, at most "
+                            f"{MAX_NAME} characters, no keyword or data type name.")
     key = new_name.lower()
     if key == target.name:
         return

@@ -272,9 +272,9 @@ def test_refusals_say_why(tmp_path: Path) -> None:
         assert "tag table" in await refusal(client, line, at(LINE, '"FALHA_24VDC"', 2))
         assert "SimaticML export" in await refusal(client, line, at(LINE, "#calc.int_1", 7))  # TIA's UDT export
         assert "SimaticML export" in await refusal(client, line, at(LINE, '"UDT_CALCUL"', 2))
-        assert "not a valid SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "1speed")
-        assert "not a valid SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "END_IF")
-        assert "not a valid SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "my speed")
+        assert "not a plain SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "1speed")
+        assert "not a plain SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "END_IF")
+        assert "not a plain SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "my speed")
         assert "already declares count" in await refusal(client, motor, at(MOTOR, "#speed", 2), "Count")
         assert "already the name" in await refusal(client, blocks / "Line.scl", at(LINE, '"Scale"(', 1), "Motor")
 

@@ -1,6 +1,6 @@
 """Renaming never breaks valid TIA code: for every SCL source of the corpus (TIA's exports and hand-written
-sources), the variables its outline lists (all of them, but a few in the largest files: :func:`budget`) are
-renamed, through a real client, to a fresh name of the same length;
+sources), the variables its blocks declare and the members of its PLC data types and DBs (all of them, but a
+few in the largest files: :func:`budget`) are renamed, through a real client, to a fresh name of the same length;
 the edit is applied as an editor applies it, and the server's diagnostics of the edited text must be those of the
 original (same codes, severities, lines and columns; a message naming the variable names the new name), except
 that a finding about the old name itself on its declaration (``sInt : Int``: a data type's name) may go.
@@ -22,6 +22,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from simatic_xml.scl import ast as A
+from simatic_xml.scl import parse
+from simatic_xml.scl.errors import SclError
 from simatic_xml.scl_text import needs_quotes
 from tests.lsp.test_corpus_diagnostics import CORPUS, SOURCES, editor_text
 from tests.lsp.test_rename import applied
@@ -77,17 +80,28 @@ def fresh(name: str, taken: set[str]) -> Optional[str]:
     return None
 
 
-def variables(outline: Optional[Sequence[Any]]) -> list[types.DocumentSymbol]:
-    """The declarations the outline lists under the blocks' sections."""
+def variables(text: str, path: Path) -> list[tuple[str, types.Position]]:
+    """Each variable the source declares, as the reader parses it: a block's (every section) and a PLC data
+    type's or DB's members (its ``STRUCT``), with the LSP position of its name (none: the text does not parse)."""
+    body = text.lstrip("\ufeff")
+    try:
+        parsed = parse(body, str(path))
+    except SclError:
+        return []
+    lines = body.split("\n")
+    bom = 1 if text.startswith("\ufeff") else 0  # the editor's first line keeps it
     out = []
-    for block in outline or []:
-        for section in block.children or []:
-            if section.kind == types.SymbolKind.Namespace and not section.name.startswith("REGION"):
-                out += list(section.children or [])
+    for block in parsed.blocks:
+        decls = [d for section in block.sections for d in section.decls]
+        decls += list(block.type.members) if isinstance(block.type, A.StructType) else []
+        for decl in decls:
+            before = lines[decl.line - 1][:decl.col - 1]
+            character = len(before.encode("utf-16-le")) // 2 + (bom if decl.line == 1 else 0)
+            out.append((decl.name, types.Position(line=decl.line - 1, character=character)))
     return out
 
 
-def chosen(decls: list[types.DocumentSymbol], size: int) -> list[types.DocumentSymbol]:
+def chosen(decls: list[tuple[str, types.Position]], size: int) -> list[tuple[str, types.Position]]:
     """At most :func:`budget` of the declarations, spread evenly over the file."""
     step = max(1, -(-len(decls) // budget(size)))
     return decls[::step]
@@ -108,11 +122,12 @@ async def check_file(client: Session, path: Path) -> tuple[list[str], int]:
     problems: list[str] = []
     renamed = 0
     try:
-        outline = await lsp.text_document_document_symbol_async(types.DocumentSymbolParams(
-            text_document=types.TextDocumentIdentifier(uri=uri)))
         taken = {w.lower() for w in re.findall(r"\w+", text)}
-        for decl in chosen(variables(outline), path.stat().st_size):
-            name, line = decl.name, decl.selection_range.start.line
+        for name, position in chosen(variables(text, path), path.stat().st_size):
+            line = position.line
+            written = text.split("\n")[line][position.character:]
+            if not written.lstrip('#"').lower().startswith(name.lower()):
+                continue  # renamed already, with a same-named declaration of its block (DUPLICATE_NAME)
             new = fresh(name, taken)
             if new is None:
                 problems.append(f"no fresh name for {name}")
@@ -120,7 +135,7 @@ async def check_file(client: Session, path: Path) -> tuple[list[str], int]:
             taken.add(new.lower())
             try:
                 edit = await lsp.text_document_rename_async(types.RenameParams(
-                    text_document=types.TextDocumentIdentifier(uri=uri), position=decl.selection_range.start,
+                    text_document=types.TextDocumentIdentifier(uri=uri), position=position,
                     new_name=new))
             except JsonRpcException as refused:
                 problems.append(f"{name} (line {line + 1}) refused: {refused.message}")
@@ -166,4 +181,4 @@ def test_renaming_every_variable_keeps_the_diagnostics(server: Server, path: Pat
     problems, renamed = server.run(check_file(server.client, path))
     assert not problems, "\n".join(problems[:10])
     if not renamed:
-        pytest.skip("the outline lists no variable (no block with declarations, or a text that does not parse)")
+        pytest.skip("no variable to rename (no block declares one, or the text does not parse)")
