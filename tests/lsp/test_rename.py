@@ -277,6 +277,8 @@ def test_refusals_say_why(tmp_path: Path) -> None:
         assert "not a plain SCL name" in await refusal(client, motor, at(MOTOR, "#speed", 2), "my speed")
         assert "already declares count" in await refusal(client, motor, at(MOTOR, "#speed", 2), "Count")
         assert "already the name" in await refusal(client, blocks / "Line.scl", at(LINE, '"Scale"(', 1), "Motor")
+        await client.replace(motor, MOTOR.replace("END_IF;", "END_I"))  # half typed: the places would be stale
+        assert "does not parse" in await refusal(client, motor, at(MOTOR, "#speed", 2))
 
     run(tmp_path, body)
 
