@@ -22,6 +22,7 @@ from lsprotocol import types
 from simatic_xml.scl.lexer import KEYWORDS
 from simatic_xml.system_types import Member, call_interface, lookup, lookup_instruction
 
+from engineering_api.rules.compiler.check_calls import calls_instruction
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, display
 
@@ -189,6 +190,8 @@ def signature_of(model: Optional[Model], callee: str, line: int, cpu_family: Opt
         return _of_type(model, type_name, cpu_family) if type_name else None
     name = parts[0]
     local = own.vars.get(name.lower()) if own is not None and not callee.startswith('"') else None
+    if local is not None and not callee.startswith("#") and calls_instruction(local, name.upper()):
+        local = None  # LEN(..) beside len : Int calls the instruction, as the checker reads it
     if local is not None and model is not None:
         type_name = _instance_type(local.type)
         return _of_type(model, type_name, cpu_family) if type_name else None

@@ -25,6 +25,7 @@ VERSION : 0.1
       text : String;
       data : Array[0..9] of Int;
       copy : Array[0..9] of Int;
+      len : Int;
    END_VAR
 
 BEGIN
@@ -36,6 +37,7 @@ BEGIN
 	MOVE_BLK(IN := #data[0], COUNT := 5, OUT => #copy[0]);
 	#text := CONCAT(IN1 := 'a', IN2 := MID(IN := #text, L := 2, P := 1));
 	#n := LIMIT(MN := 0, IN := (#n + 1), MX := 10);
+	#len := LEN(#text);
 END_FUNCTION_BLOCK
 '''
 
@@ -91,9 +93,10 @@ def test_signature_help_of_workspace_blocks(tmp_path: Path) -> None:
 
 @needs_corpus
 def test_signature_help_of_system_instructions(tmp_path: Path) -> None:
-    ton_in, ton_pt, move_in, move_out, concat, mid_l, limit_mx = help_at(tmp_path, [
+    ton_in, ton_pt, move_in, move_out, concat, mid_l, limit_mx, length = help_at(tmp_path, [
         at(CALLS, "#t(IN", 3), at(CALLS, "PT := T#1s", 6), at(CALLS, "MOVE_BLK(", 9),
-        at(CALLS, "OUT => #copy", 7), at(CALLS, "IN2 := MID", 4), at(CALLS, "L := 2", 5), at(CALLS, "MX := 10", 5)])
+        at(CALLS, "OUT => #copy", 7), at(CALLS, "IN2 := MID", 4), at(CALLS, "L := 2", 5), at(CALLS, "MX := 10", 5),
+        at(CALLS, "LEN(#", 4)])
     assert ton_in is not None and ton_in[0].startswith("TON(IN : Bool, PT : Time, Q : Bool, ET : Time)")
     assert ton_in[2] == ["Input", "Input", "Output", "Output"] and ton_in[3] == 0
     assert ton_pt is not None and ton_pt[3] == 1
@@ -105,6 +108,8 @@ def test_signature_help_of_system_instructions(tmp_path: Path) -> None:
     assert mid_l is not None and mid_l[0].startswith("MID(") and mid_l[3] == 1
     # LIMIT's MX after a parenthesized argument: the parentheses of (#n + 1) are no call
     assert limit_mx is not None and limit_mx[0].startswith("LIMIT(") and limit_mx[3] == 2
+    # LEN beside the local len : Int: the instruction, as the checker reads it
+    assert length is not None and length[0].startswith("LEN(IN : ANY)") and length[3] == 0
 
 
 @needs_corpus
