@@ -206,7 +206,6 @@ class Model:
                 if name == target.name and model.target_of(node, block) == target:
                     yield Place(where, node.line, node.col, len(node.name))
 
-
     # ------------------------------------------------------------------------------------ occurrences
     def occurrences(self, targets: frozenset[Target]) -> Iterator[tuple[A.Node, Place]]:
         """Every name in this document that is one of ``targets``: operands and members, the declarations of the
