@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.cli import main
 
-__all__ = ("CORPUS", "SEVERITY", "expected_start", "scl_check", "utf16")
+__all__ = ("CORPUS", "SEVERITY", "SOURCES", "editor_text", "expected_start", "scl_check", "utf16")
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "scl"
 
 SEVERITY = {1: "Error", 2: "Warning", 3: "Info"}
+
+SOURCES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
+"""Every SCL source of the corpus (none when it is not there)."""
 
 
 def scl_check(path: Path, out: Path) -> list[dict[str, object]]:
@@ -34,3 +38,16 @@ def expected_start(lines: list[str], line: int, column: int, bom: bool) -> tuple
     if column == 0:
         return line - 1, utf16(text[:len(text) - len(text.lstrip())])
     return line - 1, utf16(text[:column - 1 + (1 if bom and line == 1 else 0)])
+
+
+def editor_text(path: Path) -> str:
+    """The text an editor sends: UTF-8 with its byte order mark kept as a character, or Windows-1252 (TIA's
+    exports of older versions) when the bytes are no UTF-8."""
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("cp1252", "replace")
+    return ("\ufeff" if bom else "") + text

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.ci.paths import SCL_SUFFIXES
 from tools.lsp_client import session
-from tests.lsp.corpus_checks import CORPUS, SEVERITY, expected_start, scl_check
+from tests.lsp.corpus_checks import CORPUS, SEVERITY, SOURCES, editor_text, expected_start, scl_check
 
-SOURCES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 
 
 @pytest.mark.skipif(not SOURCES, reason="../shared/corpus/scl is not there")
@@ -47,16 +45,3 @@ def test_every_corpus_source_gets_scl_checks_diagnostics(tmp_path: Path) -> None
     problems = asyncio.run(run())
     assert not problems, "\n".join(problems[:20])
     assert len(SOURCES) > 200
-
-
-def editor_text(path: Path) -> str:
-    """The text an editor sends: UTF-8 with its byte order mark kept as a character, or Windows-1252 (TIA's
-    exports of older versions) when the bytes are no UTF-8."""
-    data = path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = body.decode("cp1252", "replace")
-    return ("\ufeff" if bom else "") + text

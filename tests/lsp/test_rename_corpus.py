@@ -26,8 +26,8 @@ from simatic_xml.scl import ast as A
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import SclError
 from simatic_xml.scl_text import needs_quotes
-from tests.lsp.test_corpus_diagnostics import CORPUS, SOURCES, editor_text
-from tests.lsp.test_rename import applied
+from tests.lsp.corpus_checks import CORPUS, SOURCES, editor_text
+from tests.lsp.rename_workspace import applied
 from tools.bounds import HANG_GUARD_S
 from tools.lsp_client import Session, session
 

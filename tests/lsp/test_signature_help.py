@@ -11,9 +11,9 @@ from typing import Optional
 from lsprotocol import types
 
 from tools.lsp_client import session
-from tests.lsp.test_navigation import at, doc
-from tests.lsp.test_rename import SOURCES
-from tests.lsp.test_workspace import needs_corpus, plc
+from tests.lsp.navigation import at, doc
+from tests.lsp.rename_workspace import SOURCES
+from tests.lsp.workspace_files import needs_corpus, plc
 
 CALLS = '''FUNCTION_BLOCK "Calls"
 { S7_Optimized_Access := 'TRUE' }
