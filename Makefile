@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # CPU per process that imports the app.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-busy lint docs system-deps realclient bench openapi clean
+.PHONY: run test test-busy lint docs system-deps realclient vsix bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ test-busy: $(STAMP)
 # part of make test too; this runs it alone and prints the report. Needs Node.js 18+ (skips without it).
 realclient: $(STAMP)
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/realclient
+
+# The VS Code extension's package, dist/siemens-scl-<version>.vsix (docs/editors.md): needs Node.js 20+ and npm,
+# which install the pinned build tools into ~/.cache/engineering-api/vsix on first use.
+vsix:
+	node editors/vscode/build.mjs --out dist
 
 bench: $(STAMP)
 	$(BIN)/python bench/servers.py
