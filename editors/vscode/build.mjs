@@ -46,11 +46,15 @@ function installPackages(manifest) {
         }
         const specs = Object.entries(wanted).map(([name, version]) => `${name}@${version}`);
         try {
-            execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--save-exact', ...specs],
-                { cwd: cache, stdio: ['ignore', 'ignore', 'pipe'], timeout: NPM_TIMEOUT_MS });
+            // few, short retries: without a registry npm would otherwise retry each package for about a minute
+            execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact',
+                '--fetch-retries=1', '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=10000', ...specs],
+            { cwd: cache, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: NPM_TIMEOUT_MS });
         } catch (err) {
+            const lines = String(err.stderr || '').split('\n');
+            const said = lines.find((line) => line.includes('FetchError')) || lines.find((line) => / code /.test(line));
             throw new CannotBuild(`cannot install ${stale.map(([n, v]) => `${n}@${v}`).join(', ')} with npm into `
-                + `${cache}: ${String(err.stderr || err.message).trim().split('\n').slice(-1)[0]}`);
+                + `${cache}: ${(said || err.message).replace(/^npm error /, '').trim()}`);
         }
     }
     return path.join(cache, 'node_modules');
