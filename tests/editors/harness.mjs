@@ -176,7 +176,7 @@ async function main() {
         });
     }
     const report = { scenario: args.scenario, checks, messages: state.messages, missingApi: [...state.missing],
-        output: state.output.slice(-40) };
+        output: state.output };
     fs.writeFileSync(args.report, JSON.stringify(report, null, 2));
 }
 

@@ -183,12 +183,17 @@ def test_deactivate_stops_the_client(served: dict[str, Any]) -> None:
                                           "engineeringApi.showOutput"]
 
 
-def test_the_python_setting_starts_python_m_engineering_api(node: str, installed: Path, tmp_path: Path) -> None:
+def test_the_python_setting_starts_python_m_engineering_api_and_trace_logs_the_traffic(
+        node: str, installed: Path, tmp_path: Path, served: dict[str, Any]) -> None:
     report = run_harness(node, installed, tmp_path, "serve", path=[tmp_path / "nothing"],
-                         settings={"engineeringApi.python": sys.executable})
+                         settings={"engineeringApi.python": sys.executable, "engineeringApi.trace.server": "messages"})
     assert passed(report, "started")["output"][0].endswith("-m engineering_api lsp (found by the setting "
                                                            "engineeringApi.python)")
     assert [d["code"] for d in passed(report, "diagnostics")] == ["UNDECLARED"]
+    traced = "\n".join(report["output"])
+    assert "Sending request 'initialize" in traced
+    assert "Received notification 'textDocument/publishDiagnostics'" in traced
+    assert not [line for line in served["output"] if "Sending request" in line], "the trace is off by default"
 
 
 # --------------------------------------------------------------------------------------- when it is missing

@@ -9,14 +9,16 @@ import {
 
 import { InstallError, installChecker } from './install';
 import { type Found, type LocateSettings, locate } from './locate';
+import { TraceChannel } from './trace';
 
 const SECTION = 'engineeringApi';
 const CLIENT_ID = 'engineeringApi'; // vscode-languageclient reads `${CLIENT_ID}.trace.server`
 const NAME = 'engineering-api';
 const INSTALL = 'Install';
 const OPEN_SETTINGS = 'Open Settings';
-/** Settings whose change needs a new server process (trace is applied by the running client). */
+/** Settings whose change needs a new server process (the trace is switched in the running client). */
 const RESTART_ON = ['path', 'python', 'extraArgs', 'simaticml.include'].map((key) => `${SECTION}.${key}`);
+const TRACE = `${SECTION}.trace.server`;
 /** Files whose change the server re-reads: sources, exports, the Excel tag export and the checker's settings. */
 const WATCHED = '**/{*.scl,*.SCL,*.udt,*.db,*.xml,*.xlsx,pyproject.toml,engineering-api.toml}';
 
@@ -39,7 +41,8 @@ function settings(): LocateSettings & { installSpec: string; simaticml: string[]
     };
 }
 
-function clientOptions(simaticml: readonly string[], output: vscode.LogOutputChannel): LanguageClientOptions {
+function clientOptions(simaticml: readonly string[], output: vscode.LogOutputChannel,
+    trace: vscode.LogOutputChannel): LanguageClientOptions {
     return {
         // SCL everywhere; XML only where the settings say SimaticML exports are (`.xml` is every XML file).
         documentSelector: [
@@ -49,13 +52,15 @@ function clientOptions(simaticml: readonly string[], output: vscode.LogOutputCha
         ],
         synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED) },
         outputChannel: output,
+        traceOutputChannel: trace,
     };
 }
 
 class Controller {
     private running: LanguageClient | undefined;
 
-    constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {}
+    constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel,
+        private readonly trace: TraceChannel) {}
 
     client(): LanguageClient | undefined {
         return this.running;
@@ -87,7 +92,7 @@ class Controller {
     private async launch(where: Found, simaticml: readonly string[]): Promise<void> {
         this.output.appendLine(`Starting ${where.command} ${where.args.join(' ')} (found by ${where.source})`);
         const server: ServerOptions = { command: where.command, args: where.args, transport: TransportKind.stdio };
-        const client = new LanguageClient(CLIENT_ID, NAME, server, clientOptions(simaticml, this.output));
+        const client = new LanguageClient(CLIENT_ID, NAME, server, clientOptions(simaticml, this.output, this.trace));
         try {
             await client.start();
         } catch (err) {
@@ -139,16 +144,21 @@ let controller: Controller | undefined;
 
 export function activate(context: vscode.ExtensionContext): Api {
     const output = vscode.window.createOutputChannel(NAME, { log: true });
-    const own = new Controller(context, output);
+    const trace = new TraceChannel(output,
+        () => vscode.workspace.getConfiguration(SECTION).get<string>('trace.server', 'off') !== 'off');
+    const own = new Controller(context, output, trace);
     controller = own;
     context.subscriptions.push(
         output,
+        trace,
         vscode.commands.registerCommand(`${SECTION}.restart`, () => own.restart()),
         vscode.commands.registerCommand(`${SECTION}.install`, () => own.install()),
         vscode.commands.registerCommand(`${SECTION}.showOutput`, () => output.show()),
         vscode.workspace.onDidChangeConfiguration((event) => {
             if (RESTART_ON.some((key) => event.affectsConfiguration(key))) {
                 void own.restart();
+            } else if (event.affectsConfiguration(TRACE)) {
+                trace.settingChanged();
             }
         }),
     );
