@@ -142,6 +142,9 @@ def test_the_vsix_holds_the_manifest_and_one_bundle(vsix: Path) -> None:
     assert (scl["id"], set(scl["extensions"])) == ("scl", {".scl", ".SCL", ".udt", ".db"})
     assert {"engineeringApi.path", "engineeringApi.python", "engineeringApi.extraArgs",
             "engineeringApi.trace.server"} <= set(manifest["contributes"]["configuration"]["properties"])
+    # a folder's own settings cannot choose what runs until the user trusts it
+    assert set(manifest["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"]) == {
+        "engineeringApi.path", "engineeringApi.python", "engineeringApi.extraArgs", "engineeringApi.installSpec"}
     # exact versions: the build is the same wherever it runs
     pinned = {**manifest["dependencies"], **manifest["devDependencies"]}
     assert all(v[0].isdigit() for v in pinned.values()), pinned
