@@ -5,13 +5,14 @@
 // (through the providers vscode-languageclient registered). Writes a JSON report: per check, ok and what was seen.
 //
 //   node harness.mjs --extension DIR --workspace DIR --storage DIR --scenario serve|missing --report OUT.json
-//                    [--settings JSON] [--simaticml FILE] [--timeout SECONDS]
+//                    [--settings JSON] [--simaticml FILE] [--answer ACTION] [--timeout SECONDS]
 //
 // serve:   the server is expected to be found and started; checks diagnostics, hover, formatting, rename, stop;
 //          with --simaticml (a SimaticML export), that a copy in TIA's `Program blocks` folder is checked and that
 //          an XML file elsewhere is not sent to the server.
 // missing: it is expected not to be found; checks the message (the next step, the Install action offered) and
-//          that nothing was installed (the harness dismisses the message, as a user may).
+//          that nothing was installed. The harness dismisses the message, as a user may, or with --answer
+//          chooses that action (e.g. Install) and reports the message that follows.
 // --timeout is the hang guard for each awaited event (tools/bounds.py), not a measure of speed.
 
 import fs from 'node:fs';
@@ -105,6 +106,7 @@ async function main() {
         state.config[key] = property.default;
     }
     Object.assign(state.config, JSON.parse(args.settings || '{}'));
+    state.answer = args.answer;
     const workspace = path.resolve(args.workspace);
     const storage = path.resolve(args.storage);
     host.setWorkspaceFolder(workspace);
@@ -126,6 +128,12 @@ async function main() {
             const shown = await until('message', () => state.messages[0]);
             check('message', true, shown);
         });
+        if (args.answer) {
+            await attempt('answered', async () => {
+                const next = await until(`the message after choosing ${args.answer}`, () => state.messages[1]);
+                check('answered', true, next);
+            });
+        }
         check('not started', api.client() === undefined, { clientRuns: api.client() !== undefined });
         check('nothing installed', !fs.existsSync(path.join(storage, 'venv')),
             fs.existsSync(storage) ? fs.readdirSync(storage) : []);

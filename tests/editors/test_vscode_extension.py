@@ -77,7 +77,8 @@ def installed(vsix: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_harness(node: str, installed: Path, where: Path, scenario: str, *, path: list[Path],
-                settings: dict[str, Any] | None = None, simaticml: Path | None = None) -> dict[str, Any]:
+                settings: dict[str, Any] | None = None, simaticml: Path | None = None,
+                answer: str | None = None) -> dict[str, Any]:
     """Run harness.mjs in ``where`` with PATH made of ``path`` only; its report."""
     for folder in ("workspace", "storage"):
         (where / folder).mkdir(parents=True, exist_ok=True)
@@ -88,7 +89,7 @@ def run_harness(node: str, installed: Path, where: Path, scenario: str, *, path:
         [node, str(HARNESS), "--extension", str(installed), "--workspace", str(where / "workspace"),
          "--storage", str(where / "storage"), "--scenario", scenario, "--report", str(report),
          "--settings", json.dumps(settings or {}), "--timeout", str(HANG_GUARD_S),
-         *(["--simaticml", str(simaticml)] if simaticml else [])],
+         *(["--simaticml", str(simaticml)] if simaticml else []), *(["--answer", answer] if answer else [])],
         capture_output=True, text=True, timeout=4 * HANG_GUARD_S, env=env, check=False)
     assert run.returncode == 0 and report.exists(), f"the harness failed (exit {run.returncode}):\n{run.stderr}"
     found: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
@@ -208,6 +209,17 @@ def test_without_the_checker_the_message_names_the_next_step_and_nothing_is_inst
     assert "engineering-api was not found" in shown["text"] and "pip install engineering-api" in shown["text"]
     assert shown["actions"] == ["Install", "Open Settings"]
     # the harness dismissed the message: the install runs only when the user chooses it
+    passed(report, "nothing installed")
+    passed(report, "not started")
+
+
+def test_install_chosen_without_a_python_names_what_to_install(node: str, installed: Path, tmp_path: Path) -> None:
+    # the user chooses Install; with no Python on PATH the install says what is missing before it makes anything
+    report = run_harness(node, installed, tmp_path, "missing", path=[tmp_path / "nothing"], answer="Install")
+    assert passed(report, "message")["actions"] == ["Install", "Open Settings"]
+    then = passed(report, "answered")
+    assert then["level"] == "error" and "needs Python 3.11 or newer" in then["text"], then
+    assert "none is on PATH" in then["text"] and "set engineeringApi.python" in then["text"]
     passed(report, "nothing installed")
     passed(report, "not started")
 
