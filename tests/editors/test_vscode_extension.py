@@ -232,3 +232,14 @@ def test_a_path_setting_that_points_nowhere_is_named(node: str, installed: Path,
     assert f'engineeringApi.path is "{nowhere}"' in shown["text"] and "clear it" in shown["text"]
     assert shown["actions"] == ["Open Settings"]  # a wrong setting is fixed, not installed over
     passed(report, "not started")
+
+
+def test_a_python_setting_that_cannot_run_is_named(node: str, installed: Path, tmp_path: Path) -> None:
+    nowhere = tmp_path / "no" / "python3"
+    report = run_harness(node, installed, tmp_path, "missing", path=[_bin()],
+                         settings={"engineeringApi.python": str(nowhere)})
+    shown = passed(report, "message")
+    assert f'engineeringApi.python is "{nowhere}", which cannot be run' in shown["text"], shown
+    assert f'"{nowhere} -m pip install engineering-api", or clear the setting' in shown["text"]
+    assert shown["actions"] == ["Open Settings"]
+    passed(report, "not started")

@@ -69,7 +69,7 @@ class Controller {
     /** Start the server if it can be found; else say why, offering the install (run only if the user chooses). */
     async start(): Promise<void> {
         const chosen = settings();
-        const where = locate(chosen, this.context.globalStorageUri.fsPath);
+        const where = await locate(chosen, this.context.globalStorageUri.fsPath);
         if (!where.found) {
             this.output.appendLine(where.message);
             // not awaited: the answer may come much later, or never

@@ -2,7 +2,7 @@
 // then the virtual environment the install command made in the extension's global storage.
 // Plain Node: no `vscode` here, so the rules read the same in the extension and in a test.
 
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -86,22 +86,27 @@ export function venvExecutable(venv: string, platform: NodeJS.Platform = process
     return platform === 'win32' ? path.join(venv, 'Scripts', `${EXECUTABLE}.exe`) : path.join(venv, 'bin', EXECUTABLE);
 }
 
-/** Why `python` cannot run `-m engineering_api` (undefined: it can). */
-function pythonProblem(python: string): string | undefined {
-    const run = spawnSync(python, ['-c', 'import engineering_api'], { encoding: 'utf8', timeout: IMPORT_CHECK_MS });
-    if (run.error) {
-        return `cannot be run (${run.error.message})`;
-    }
-    if (run.status !== 0) {
-        const last = (run.stderr || '').trim().split('\n').slice(-1)[0] || `exit ${run.status}`;
-        return `cannot import engineering_api (${last})`;
-    }
-    return undefined;
+/** Why `python` cannot run `-m engineering_api` (undefined: it can). Asynchronous: the extension host's thread
+ * must not wait on an interpreter's start. */
+function pythonProblem(python: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        execFile(python, ['-c', 'import engineering_api'], { encoding: 'utf8', timeout: IMPORT_CHECK_MS },
+            (error, _stdout, stderr) => {
+                if (error === null) {
+                    resolve(undefined);
+                } else if (typeof error.code === 'string' || error.killed) {  // ENOENT, EACCES, …; or the timeout
+                    resolve(`cannot be run (${error.message.split('\n')[0]})`);
+                } else {
+                    const last = stderr.trim().split('\n').slice(-1)[0] || `exit ${error.code}`;
+                    resolve(`cannot import engineering_api (${last})`);
+                }
+            });
+    });
 }
 
 /** How to start the server, or why it cannot be started with the next step to take. */
-export function locate(settings: LocateSettings, storageDir: string, env: NodeJS.ProcessEnv = process.env,
-    platform: NodeJS.Platform = process.platform): Found | NotFound {
+export async function locate(settings: LocateSettings, storageDir: string, env: NodeJS.ProcessEnv = process.env,
+    platform: NodeJS.Platform = process.platform): Promise<Found | NotFound> {
     const tail = [...LSP_ARGS, ...settings.extraArgs];
     if (settings.path) {
         if (!isExecutableFile(settings.path, platform)) {
@@ -114,7 +119,7 @@ export function locate(settings: LocateSettings, storageDir: string, env: NodeJS
         return { found: true, command: settings.path, args: tail, source: 'the setting engineeringApi.path' };
     }
     if (settings.python) {
-        const problem = pythonProblem(settings.python);
+        const problem = await pythonProblem(settings.python);
         if (problem !== undefined) {
             return {
                 found: false, settingAtFault: true,
