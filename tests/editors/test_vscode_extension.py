@@ -243,3 +243,16 @@ def test_a_python_setting_that_cannot_run_is_named(node: str, installed: Path, t
     assert f'"{nowhere} -m pip install engineering-api", or clear the setting' in shown["text"]
     assert shown["actions"] == ["Open Settings"]
     passed(report, "not started")
+
+
+def test_an_executable_that_is_no_language_server_is_named(node: str, installed: Path, tmp_path: Path) -> None:
+    not_a_server = shutil.which("true")
+    if not_a_server is None:
+        pytest.skip("no `true` executable to stand for a program that is not a language server")
+    report = run_harness(node, installed, tmp_path, "missing", path=[tmp_path / "nothing"],
+                         settings={"engineeringApi.path": not_a_server})
+    ours = [m for m in report["messages"] if m["actions"] == ["Open Settings"]]
+    assert ours, report["messages"]  # vscode-languageclient's own messages come first
+    assert ours[-1]["text"].startswith(f"{not_a_server} lsp did not start as a language server (")
+    assert "point engineeringApi.path at another engineering-api" in ours[-1]["text"]
+    passed(report, "not started")

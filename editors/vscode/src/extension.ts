@@ -42,7 +42,7 @@ function settings(): LocateSettings & { installSpec: string; simaticml: string[]
 }
 
 function clientOptions(simaticml: readonly string[], output: vscode.LogOutputChannel,
-    trace: vscode.LogOutputChannel): LanguageClientOptions {
+    trace: vscode.LogOutputChannel, watcher: vscode.FileSystemWatcher): LanguageClientOptions {
     return {
         // SCL everywhere; XML only where the settings say SimaticML exports are (`.xml` is every XML file).
         documentSelector: [
@@ -50,7 +50,7 @@ function clientOptions(simaticml: readonly string[], output: vscode.LogOutputCha
             { scheme: 'untitled', language: 'scl' },
             ...simaticml.map((pattern) => ({ scheme: 'file', language: 'xml', pattern })),
         ],
-        synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED) },
+        synchronize: { fileEvents: watcher },
         outputChannel: output,
         traceOutputChannel: trace,
     };
@@ -58,6 +58,8 @@ function clientOptions(simaticml: readonly string[], output: vscode.LogOutputCha
 
 class Controller {
     private running: LanguageClient | undefined;
+    /** One watcher for the extension's life: each client (a restart makes a new one) listens to it. */
+    readonly watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
 
     constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel,
         private readonly trace: TraceChannel) {}
@@ -79,7 +81,7 @@ class Controller {
         await this.launch(where, chosen.simaticml);
     }
 
-    /** Show ``message`` with ``actions``; run the one the user chooses (nothing if the message is dismissed). */
+    /** Show `message` with `actions`; run the one the user chooses (nothing if the message is dismissed). */
     private async offer(message: string, actions: string[]): Promise<void> {
         const answer = await vscode.window.showErrorMessage(message, ...actions);
         if (answer === INSTALL) {
@@ -92,13 +94,14 @@ class Controller {
     private async launch(where: Found, simaticml: readonly string[]): Promise<void> {
         this.output.appendLine(`Starting ${where.command} ${where.args.join(' ')} (found by ${where.source})`);
         const server: ServerOptions = { command: where.command, args: where.args, transport: TransportKind.stdio };
-        const client = new LanguageClient(CLIENT_ID, NAME, server, clientOptions(simaticml, this.output, this.trace));
+        const options = clientOptions(simaticml, this.output, this.trace, this.watcher);
+        const client = new LanguageClient(CLIENT_ID, NAME, server, options);
         try {
             await client.start();
         } catch (err) {
             const message = `${where.command} ${where.args.join(' ')} did not start as a language server `
-                + `(${err instanceof Error ? err.message : String(err)}): check that it is engineering-api 0.1 or `
-                + 'newer (engineering-api --version), or point engineeringApi.path at another.';
+                + `(${err instanceof Error ? err.message : String(err)}): run it in a terminal to see why, or point `
+                + 'engineeringApi.path at another engineering-api.';
             this.output.appendLine(message);
             void this.offer(message, [OPEN_SETTINGS]);
             return;
@@ -151,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     context.subscriptions.push(
         output,
         trace,
+        own.watcher,
         vscode.commands.registerCommand(`${SECTION}.restart`, () => own.restart()),
         vscode.commands.registerCommand(`${SECTION}.install`, () => own.install()),
         vscode.commands.registerCommand(`${SECTION}.showOutput`, () => output.show()),
