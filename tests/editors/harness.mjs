@@ -137,8 +137,11 @@ async function main() {
         check('not started', api.client() === undefined, { clientRuns: api.client() !== undefined });
         check('nothing installed', !fs.existsSync(path.join(storage, 'venv')),
             fs.existsSync(storage) ? fs.readdirSync(storage) : []);
+    } else if (api.client() === undefined) {
+        // no server: nothing else can be checked, and waiting for its answers would only wait out the hang guard
+        check('started', false, { messages: state.messages, output: state.output.slice(-20) });
     } else {
-        check('started', api.client() !== undefined, { messages: state.messages, output: state.output.slice(-20) });
+        check('started', true, { messages: state.messages, output: state.output.slice(-20) });
         const file = path.join(workspace, 'Main.scl');
         fs.writeFileSync(file, SOURCE);
         const doc = host.open(file, languageOf(manifest, file), SOURCE);

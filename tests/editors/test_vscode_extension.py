@@ -99,6 +99,7 @@ def run_harness(node: str, installed: Path, where: Path, scenario: str, *, path:
 
 def passed(report: dict[str, Any], name: str) -> Any:
     """The detail of the check ``name``, which must have passed."""
+    assert name in report["checks"], f"{name} was not checked: {json.dumps(report['checks'], indent=1)}"
     check = report["checks"][name]
     assert check["ok"], f"{name}: {json.dumps(check['detail'], indent=1)}\noutput: {report['output']}"
     return check["detail"]
