@@ -167,6 +167,18 @@ async function main() {
             check('formatting', edits && edits.length, (edits || []).map((e) => ({
                 line: e.range.start.line, character: e.range.start.character, newText: e.newText })));
         });
+        await attempt('trace', async () => {
+            // the trace setting switched on while the server runs: the next request is traced
+            const traced = () => state.output.filter((line) => line.includes("Sending request 'textDocument/hover"));
+            const before = traced().length;
+            if (state.config['engineeringApi.trace.server'] !== 'off') {
+                return;
+            }
+            host.configure('engineeringApi.trace.server', 'messages');
+            const provider = await until('hover provider', () => host.provider('Hover'));
+            await provider.provider.provideHover(doc, raw, host.token());
+            check('trace', before === 0 && traced().length === 1, { before, after: traced().length });
+        });
         await attempt('rename', async () => {
             const provider = host.provider('Rename');
             if (!provider) {

@@ -189,7 +189,7 @@ def test_deactivate_stops_the_client(served: dict[str, Any]) -> None:
 
 
 def test_the_python_setting_starts_python_m_engineering_api_and_trace_logs_the_traffic(
-        node: str, installed: Path, tmp_path: Path, served: dict[str, Any]) -> None:
+        node: str, installed: Path, tmp_path: Path) -> None:
     report = run_harness(node, installed, tmp_path, "serve", path=[tmp_path / "nothing"],
                          settings={"engineeringApi.python": sys.executable, "engineeringApi.trace.server": "messages"})
     assert passed(report, "started")["output"][0].endswith("-m engineering_api lsp (found by the setting "
@@ -198,7 +198,11 @@ def test_the_python_setting_starts_python_m_engineering_api_and_trace_logs_the_t
     traced = "\n".join(report["output"])
     assert "Sending request 'initialize" in traced
     assert "Received notification 'textDocument/publishDiagnostics'" in traced
-    assert not [line for line in served["output"] if "Sending request" in line], "the trace is off by default"
+    assert "trace" not in report["checks"]  # on from the start: nothing to switch
+
+
+def test_the_trace_setting_switches_the_trace_on_while_the_server_runs(served: dict[str, Any]) -> None:
+    assert passed(served, "trace") == {"before": 0, "after": 1}  # off by default, on once the setting says so
 
 
 # --------------------------------------------------------------------------------------- when it is missing

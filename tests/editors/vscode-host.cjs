@@ -414,6 +414,13 @@ const harness = {
         workspace.workspaceFolders = [{ uri: Uri.file(fsPath), name: 'workspace', index: 0 }];
     },
     provider(kind) { return state.providers.find((p) => p.kind === kind); },
+    /** Change a setting as the user would in the settings editor: onDidChangeConfiguration names it. */
+    configure(key, value) {
+        state.config[key] = value;
+        emitters.configuration.fire({
+            affectsConfiguration: (section) => key === section || key.startsWith(`${section}.`),
+        });
+    },
     token() { return new CancellationTokenSource().token; },
 };
 
