@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the extension's .vsix: type-checks src/ with tsc, bundles it and vscode-languageclient into one file with
-// esbuild (so the package holds no node_modules), and packs it with vsce. The npm packages (package.json's
-// dependencies and devDependencies, exact versions) are installed on first use into a cache directory outside the
-// repository, as tests/realclient installs esbuild; nothing is written into this folder.
+// esbuild (so the package holds no node_modules), and packs it with vsce. The npm packages (package-lock.json:
+// package.json's exact versions and everything they need, locked) are installed with `npm ci` on first use into a
+// cache directory outside the repository, as tests/realclient installs esbuild; nothing is written into this folder.
 //
 //   node editors/vscode/build.mjs --out DIR     writes DIR/<name>-<version>.vsix and prints {"vsix": its path}
 //
@@ -11,6 +11,7 @@
 // packages, e.g. no registry; the reason on stdout).
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,9 +20,32 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** What the .vsix holds besides the bundle (vsce adds its manifest files). */
 const SHIPPED = ['package.json', 'README.md', 'language-configuration.json', 'LICENSE.md'];
+/** The bundled packages' license texts, in the package (MIT and ISC ask for their notices in every copy). */
+const NOTICES = 'THIRD-PARTY-NOTICES.txt';
 const NPM_TIMEOUT_MS = 300_000;
 
 class CannotBuild extends Error {}
+
+/** The license text of each npm package the bundle took code from (esbuild's metafile lists the inputs). */
+function notices(metafile, modules) {
+    const packages = new Set();
+    for (const input of Object.keys(metafile.inputs)) {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+        if (match) { packages.add(match[1]); }
+    }
+    const parts = [];
+    for (const name of [...packages].sort()) {
+        const dir = path.join(modules, name);
+        const { version, license } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+        const file = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+        if (file === undefined) {
+            throw new Error(`${name}@${version} is bundled but ships no license file: its terms cannot be packed`);
+        }
+        parts.push(`${name}@${version} (${license})\n\n${fs.readFileSync(path.join(dir, file), 'utf8').trim()}\n`);
+    }
+    return `The bundle dist/extension.js holds code of these npm packages, under their licenses:\n\n`
+        + parts.join(`\n${'-'.repeat(78)}\n\n`);
+}
 
 function parseArgs(argv) {
     const args = {};
@@ -31,31 +55,31 @@ function parseArgs(argv) {
     return args;
 }
 
-/** The pinned packages, installed into the cache when any is missing or at another version. */
-function installPackages(manifest) {
+/** The packages of package-lock.json (every one, at its locked version and integrity), installed into the cache
+ * with `npm ci` when the cache holds another lock's install. */
+function installPackages() {
     const cache = process.env.VSIX_CACHE || path.join(os.homedir(), '.cache', 'engineering-api', 'vsix');
-    const wanted = { ...manifest.dependencies, ...manifest.devDependencies };
-    const stale = Object.entries(wanted).filter(([name, version]) => {
-        const pkg = path.join(cache, 'node_modules', name, 'package.json');
-        return !fs.existsSync(pkg) || JSON.parse(fs.readFileSync(pkg, 'utf8')).version !== version;
-    });
-    if (stale.length) {
+    const lock = fs.readFileSync(path.join(HERE, 'package-lock.json'));
+    const digest = createHash('sha256').update(lock).digest('hex');
+    const stamp = path.join(cache, '.installed-lock');
+    if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== digest) {
         fs.mkdirSync(cache, { recursive: true });
-        if (!fs.existsSync(path.join(cache, 'package.json'))) {
-            fs.writeFileSync(path.join(cache, 'package.json'), '{"private": true}\n');
+        fs.rmSync(stamp, { force: true });
+        for (const file of ['package.json', 'package-lock.json']) {
+            fs.copyFileSync(path.join(HERE, file), path.join(cache, file));
         }
-        const specs = Object.entries(wanted).map(([name, version]) => `${name}@${version}`);
         try {
             // few, short retries: without a registry npm would otherwise retry each package for about a minute
-            execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact',
-                '--fetch-retries=1', '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=10000', ...specs],
+            execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1',
+                '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=10000'],
             { cwd: cache, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: NPM_TIMEOUT_MS });
         } catch (err) {
             const lines = String(err.stderr || '').split('\n');
             const said = lines.find((line) => line.includes('FetchError')) || lines.find((line) => / code /.test(line));
-            throw new CannotBuild(`cannot install ${stale.map(([n, v]) => `${n}@${v}`).join(', ')} with npm into `
+            throw new CannotBuild(`cannot install editors/vscode/package-lock.json's packages with npm ci into `
                 + `${cache}: ${(said || err.message).replace(/^npm error /, '').trim()}`);
         }
+        fs.writeFileSync(stamp, digest);
     }
     return path.join(cache, 'node_modules');
 }
@@ -70,7 +94,7 @@ function runNode(script, args, cwd) {
 
 async function build(outDir) {
     const manifest = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8'));
-    const modules = installPackages(manifest);
+    const modules = installPackages();
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-build-'));
     try {
         // The sources next to the cache's node_modules, so tsc and esbuild resolve the packages as npm laid them out.
@@ -84,13 +108,14 @@ async function build(outDir) {
         const bundle = path.join(staged, manifest.main);
         const { createRequire } = await import('node:module');
         const esbuild = createRequire(path.join(modules, '..', 'package.json'))('esbuild');
-        await esbuild.build({
+        const result = await esbuild.build({
             entryPoints: [path.join(source, 'src', 'extension.ts')], outfile: bundle, bundle: true,
             platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: true, keepNames: true,
-            legalComments: 'inline', logLevel: 'silent',
+            legalComments: 'inline', logLevel: 'silent', metafile: true,
             // vscode-languageclient's exports map: `./node` has only a "node" condition
             conditions: ['node'], mainFields: ['module', 'main'],
         });
+        fs.writeFileSync(path.join(staged, NOTICES), notices(result.metafile, modules));
         for (const file of SHIPPED) {
             if (fs.existsSync(path.join(HERE, file))) { fs.copyFileSync(path.join(HERE, file), path.join(staged, file)); }
         }

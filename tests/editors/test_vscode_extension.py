@@ -123,6 +123,7 @@ def test_the_vsix_holds_the_manifest_and_one_bundle(vsix: Path) -> None:
     with zipfile.ZipFile(vsix) as archive:
         names = set(archive.namelist())
         manifest = json.loads(archive.read("extension/package.json"))
+        notices = archive.read("extension/THIRD-PARTY-NOTICES.txt").decode("utf-8")
         identity = ElementTree.fromstring(archive.read("extension.vsixmanifest"))
     source = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
     assert manifest == source
@@ -147,9 +148,14 @@ def test_the_vsix_holds_the_manifest_and_one_bundle(vsix: Path) -> None:
     # a folder's own settings cannot choose what runs until the user trusts it
     assert set(manifest["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"]) == {
         "engineeringApi.path", "engineeringApi.python", "engineeringApi.extraArgs", "engineeringApi.installSpec"}
-    # exact versions: the build is the same wherever it runs
+    # exact versions, and a lock for what they need in turn: the build is the same wherever it runs
     pinned = {**manifest["dependencies"], **manifest["devDependencies"]}
     assert all(v[0].isdigit() for v in pinned.values()), pinned
+    locked = json.loads((EXTENSION / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert {**locked[""]["dependencies"], **locked[""]["devDependencies"]} == pinned
+    assert all(locked[f"node_modules/{name}"]["version"] == version for name, version in pinned.items())
+    # the bundled packages' license texts travel with it
+    assert "vscode-languageclient@11.0.0 (MIT)" in notices and "Copyright (c) Microsoft Corporation" in notices
 
 
 # ----------------------------------------------------------------------------------- the extension at work
