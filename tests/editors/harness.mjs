@@ -195,6 +195,7 @@ async function main() {
         }
         await attempt('stop', async () => {
             await extension.deactivate();
+            for (const disposable of context.subscriptions) { disposable.dispose(); }  // as VS Code does next
             check('stop', api.client() === undefined, { clientRuns: api.client() !== undefined });
         });
     }
