@@ -35,10 +35,6 @@ SUITE = "the VS Code extension tests"
 MIN_NODE = 20  # @vscode/vsce 3.9 needs Node 20 or newer
 BUILD_TIMEOUT_S = 2 * HANG_GUARD_S + 300  # the first build installs the npm packages
 MAX_VSIX_BYTES = 1_000_000  # one bundle, no node_modules: about 120 KB today
-RENAME_PENDING = ("textDocument/rename is being added to engineering-api lsp on branch wt-lsprename; remove this "
-                  "mark once it is merged")
-
-
 def _node() -> str:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
@@ -176,7 +172,6 @@ def test_formatting_returns_tias_layout(served: dict[str, Any]) -> None:
     assert any("\n  Raw : Int;   // the sensor value\n" in e["newText"] for e in edits), edits
 
 
-@pytest.mark.xfail(reason=RENAME_PENDING, strict=True)
 def test_rename_answers_with_the_edits(served: dict[str, Any]) -> None:
     edits = passed(served, "rename")
     assert {(e["line"], e["newText"]) for e in edits} >= {(3, "RawValue"), (6, "RawValue")}
