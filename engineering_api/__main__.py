@@ -5,4 +5,5 @@ import sys
 
 from engineering_api.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the package's modules (the declaration tests do) runs nothing
+    sys.exit(main())

@@ -210,7 +210,7 @@ def test_every_operation_is_an_mcp_tool_or_says_why_not() -> None:
 
 
 UNTESTED: frozenset[str] = frozenset({
-    "blockgeneration.generate-graph-only", "blocks.snapshot.create", "hmi.screens.folders.create", "hmi.tags.values",
+    "blockgeneration.generate-graph-only", "blocks.snapshot.create",
 })
 """Operations that no test names, by operation name, route or MCP tool name: the ledger may only shrink."""
 
@@ -219,10 +219,11 @@ UNKNOWN = "\x00"
 """Stands for a part of a built URL the gate cannot resolve (a test's variable): it may be any one path segment."""
 
 
-def _module_constants(tree: ast.Module) -> dict[str, str]:
+def _module_constants(tree: ast.Module, imported: dict[str, str] | None = None) -> dict[str, str]:
     """The module's string constants by name: ``D = "/api/devices/PLC_1"`` (or ``A, B = "/a", "/b"``), and f-strings
-    or sums made only of constants defined above them (``RT = f"{BASE}/runtime"``)."""
-    constants: dict[str, str] = {}
+    or sums made only of constants defined above them (``RT = f"{BASE}/runtime"``), after the ``imported`` ones (a
+    helper module's constants, ``from tests.api.watch_plant import DEV``: :func:`imported_constants`)."""
+    constants: dict[str, str] = dict(imported or {})
     for node in tree.body:
         pairs: list[tuple[ast.expr, ast.expr]] = []
         if isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -282,12 +283,29 @@ def _method_of_calls(tree: ast.Module) -> dict[int, str]:
     return methods
 
 
-def urls_built_in(source: str) -> set[tuple[str, str]]:
+def imported_constants(sources: dict[Path, str]) -> dict[Path, dict[str, str]]:
+    """For each test source, the string constants it imports by name from another module of ``tests/`` (the helper
+    modules tests share: ``from tests.api.watch_plant import DEV, WT``), resolved in that module."""
+    modules = {".".join(path.relative_to(ROOT).with_suffix("").parts): path for path in sources}
+    own = {path: _module_constants(ast.parse(text)) for path, text in sources.items()}
+    found: dict[Path, dict[str, str]] = {}
+    for path, text in sources.items():
+        names: dict[str, str] = {}
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                helper = own[modules[node.module]]
+                names.update({alias.asname or alias.name: helper[alias.name] for alias in node.names
+                              if alias.name in helper})
+        found[path] = names
+    return found
+
+
+def urls_built_in(source: str, imported: dict[str, str] | None = None) -> set[tuple[str, str]]:
     """Every string a test module writes or builds (literals, f-strings, sums), with its module-level string
     constants resolved (``f"{D}/tags/find"`` after ``D = "/api/devices/PLC_1"`` is ``/api/devices/PLC_1/tags/find``),
-    and the method it is sent with where a call says so (else ``""``: any)."""
+    the ``imported`` ones too, and the method it is sent with where a call says so (else ``""``: any)."""
     tree = ast.parse(source)
-    constants = _module_constants(tree)
+    constants = _module_constants(tree, imported)
     methods = _method_of_calls(tree)
     built = ((_text_of(node, constants), methods.get(id(node), "")) for node in ast.walk(tree)
              if isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name)))
@@ -327,7 +345,8 @@ def fx_test_sources() -> dict[Path, str]:
 
 def test_every_operation_is_called_by_a_test(test_sources: dict[Path, str]) -> None:
     text = "\n".join(test_sources.values())
-    urls = {url for source in test_sources.values() for url in urls_built_in(source)}
+    imported = imported_constants(test_sources)
+    urls = {url for path, source in test_sources.items() for url in urls_built_in(source, imported[path])}
     untested = {op.name for op in _all_operations()
                 if not _named_in_tests(op, text) and not _built_by_tests(op, urls)}
     new = sorted(untested - UNTESTED)
