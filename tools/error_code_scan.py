@@ -8,10 +8,17 @@ error behind it. The source names one in these ways, and the scan reads each:
 - ``default_code = "X"`` in the body of such a class; ``code=TABLE[key]`` (each value of a module's dict
   ``TABLE``); ``(SomeError, "X")`` pairs (tables that map a foreign error to ours);
 - ``helper(..., "X")`` where ``helper`` passes that parameter on as ``code=`` to such a class (``refusal``,
-  ``table_not_found``...), and the parameter's default;
+  ``table_not_found``...; the error class may be a parameter too, the call naming it), and the parameter's
+  default;
 - ``error_body(status, "X", ...)``, ``error_response(status, "X", ...)`` and ``send_problem(send, status, "X", ...)``;
-- ``JobError(code="X", status=...)``, ``ToolOutcome(code="X", status=...)`` and ``ToolCallRecord(code="X")``
-  (a failed job, an MCP tool's error, the assistant's record of a tool call carry the same codes);
+- ``code="X"`` given to any other call: a record that carries a code to a client outside a problem response
+  (``JobError(code="X", status=...)``, an MCP tool's ``ToolOutcome``, one HMI tag's ``ValueProblem``, a tag's
+  ``TagWarning``), with the status its ``status=`` names; only a diagnostic's (``Diagnostic(code=...)``) is left
+  to its own registry (``tools.diagnostic_code_scan``);
+- a function that passes one of its parameters on as such a ``code=`` (``_failed(tag, "X", ...)``), called with a
+  literal there;
+- a registry constant's ``.code`` (``NOT_ACCESSIBLE.code``: the constants of
+  :mod:`engineering_api.lib.error_code_table` that raise sites import), and the fallback of ``exc.code or "X"``;
 - ``ClientException(..., extra={"code": "X"})``, ``_bad_request("X", ...)`` (400) and any other ``{"code": "X"}``
   literal (MCP error data);
 - ``FieldError(column, "X", ...)``, ``Refusal(status, "X", ...)``, ``ItemError("X", ..., status)``,
@@ -39,9 +46,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from engineering_api.lib.error_codes import ErrorCode
 
-__all__ = ("PACKAGES", "ROOT", "RaisedCode", "entry_line", "main", "missing_codes", "raised_codes", "stub")
+__all__ = ("PACKAGES", "ROOT", "RaisedCode", "codes_in", "entry_line", "main", "missing_codes", "raised_codes",
+           "sources", "stub")
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
@@ -50,9 +60,8 @@ _POSITIONAL = {"FieldError": (1, None), "Refusal": (1, 0), "ItemError": (0, 2), 
 """Records that carry a code positionally -> (the code's position, the status's position or None): a tag field's
 breach (422 once raised), a runtime refusal, one item's failure in a runtime bulk call (the whole answer's code
 when the call names one item)."""
-_CARRIERS = frozenset({"JobError", "ToolOutcome", "ToolCallRecord"})
-"""Records that carry an error code to a client outside a problem response: a failed job's ``error``, an MCP
-tool's error result, the assistant's record of a tool call."""
+_OTHER_REGISTRY_SUFFIXES = ("Diagnostic", "DiagnosticInfo")
+"""Calls whose ``code=`` is a diagnostic code, not an API error code (see :func:`_carries_code`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +77,11 @@ class RaisedCode:
     """The message raised with it, placeholders shown as ``…`` (empty when not written at the raise)."""
 
 
-def _sources() -> list[tuple[str, ast.Module]]:
-    out = []
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            out.append((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"))))
-    return out
+@functools.cache
+def sources() -> tuple[tuple[str, ast.Module], ...]:
+    """The product's modules, parsed: (path from the repository's root, syntax tree)."""
+    return tuple((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8")))
+                 for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py")))
 
 
 def _name(node: ast.expr) -> str:
@@ -82,7 +90,7 @@ def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-def _error_classes(modules: list[tuple[str, ast.Module]]) -> dict[str, str]:
+def _error_classes(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, str]:
     """Each EngineeringError subclass of the product -> the class of ``engineering_api.backend.errors`` it
     derives from (by name, across modules; names are unique enough in this tree, and the test checks the count)."""
     from engineering_api.backend import errors
@@ -104,6 +112,12 @@ def _error_classes(modules: list[tuple[str, ast.Module]]) -> dict[str, str]:
     return known
 
 
+def _status_of_callee(callee: str, classes: dict[str, str]) -> int | None:
+    """The status a call of ``callee`` answers with: an error class's; None for a record (its status, if any, is
+    the answer's)."""
+    return _status_of(classes[callee]) if callee in classes else None
+
+
 def _status_of(error_class: str) -> int | None:
     from engineering_api.backend import errors
     from engineering_api.lib.responses import status_for
@@ -112,11 +126,26 @@ def _status_of(error_class: str) -> int | None:
     return status_for(cls("")) if isinstance(cls, type) else None
 
 
+@functools.cache
+def _registry_constants() -> dict[str, str]:
+    """The registry's importable constants (``NOT_ACCESSIBLE = E('NOT_ACCESSIBLE', ...)``) -> their code."""
+    from engineering_api.lib import error_code_table
+
+    return {name: value.code for name, value in vars(error_code_table).items()
+            if isinstance(value, error_code_table.ErrorCode)}
+
+
 def _text(node: ast.expr | None, constants: dict[str, str]) -> str | None:
+    """The code ``node`` names: a literal, a module constant, a registry constant's ``.code``, or the fallback of
+    ``exc.code or "X"``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
         return constants.get(node.id)
+    if isinstance(node, ast.Attribute) and node.attr == "code":
+        return _registry_constants().get(_name(node.value))
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        return next((text for value in node.values if (text := _text(value, constants)) is not None), None)
     return None
 
 
@@ -146,18 +175,25 @@ def _dict_code(node: ast.expr | None) -> ast.expr | None:
     return None
 
 
-def _forwarders(modules: list[tuple[str, ast.Module]], classes: dict[str, str]) -> dict[str, tuple[int, str, str]]:
-    """Functions that pass one of their parameters on as the ``code=`` of an error class -> (the parameter's
-    position, its name, the error class): ``refusal(code, message)``, ``table_not_found``... A call of one with a
+def _carries_code(callee: str) -> bool:
+    """Whether a call's ``code=`` goes to a client as an API error code: every call but a diagnostic's (its codes
+    are another registry's, :mod:`simatic_xml.diagnostic_codes`, read by ``tools.diagnostic_code_scan``)."""
+    return bool(callee) and not callee.endswith(_OTHER_REGISTRY_SUFFIXES)
+
+
+def _forwarders(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, tuple[int, str, str]]:
+    """Functions that pass one of their parameters on as the ``code=`` of a call that carries a code (an error
+    class, a record sent to a client) -> (the parameter's position, its name, the callee): ``refusal(code,
+    message)``, ``table_not_found``, the HMI values' ``_failed(tag, code, message)``... A call of one with a
     literal code raises that code; so does the parameter's default."""
     found: dict[str, tuple[int, str, str]] = {}
     for _, module in modules:
         for node in ast.walk(module):
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name.startswith("__"):
                 continue
             params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
             for call in ast.walk(node):
-                if isinstance(call, ast.Call) and _name(call.func) in classes:
+                if isinstance(call, ast.Call) and _carries_code(_name(call.func)):
                     value = _keyword(call, "code")
                     if isinstance(value, ast.Name) and value.id in params:
                         found.setdefault(node.name, (params.index(value.id) - (params[0] in ("self", "cls")),
@@ -194,7 +230,7 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                 if callee in ("error_body", "error_response", "send_problem"):
                     said = _message(node.args[3 if callee == "send_problem" else 2]) if len(node.args) > (
                         3 if callee == "send_problem" else 2) else ""
-                elif callee in _CARRIERS:
+                elif not said:  # a record sent to a client: a failed job's error, an MCP tool's error result
                     said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
                 elif callee == "_bad_request" and len(node.args) > 1:
                     said = _message(node.args[1])
@@ -236,12 +272,6 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                 status = _number(node.args[status_at]) if status_at is not None and len(node.args) > status_at else None
                 add(_text(node.args[at], constants) if len(node.args) > at else None, node, status or 422
                     if callee == "FieldError" else status, callee)
-            elif callee in forwarders:
-                index, parameter, error_class = forwarders[callee]
-                bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
-                add(_text(bound, constants), node, _status_of(classes[error_class]), callee)
-            elif callee in _CARRIERS:
-                add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
             elif callee in ("error_body", "error_response") and len(node.args) >= 2:
                 add(_text(node.args[1], constants), node, _number(node.args[0]), callee)
             elif callee == "send_problem" and len(node.args) >= 3:
@@ -251,15 +281,27 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
             elif callee == "ClientException":
                 status = _number(_keyword(node, "status_code")) or 400
                 add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+            elif callee in forwarders:
+                index, parameter, receiver = forwarders[callee]
+                bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
+                # the receiver may be a parameter too (``refusal(code, message, ConflictError)``): then the error
+                # class the call passes says the status
+                passed = [_name(arg) for arg in (*node.args, *(k.value for k in node.keywords))]
+                status = _status_of_callee(receiver, classes) or next(
+                    (_status_of(classes[name]) for name in passed if name in classes), None)
+                add(_text(bound, constants), node, status, callee)
+            elif _carries_code(callee) and _keyword(node, "code") is not None:
+                # any other record that takes a code=: a failed job's error, an MCP tool's result, an item's problem
+                add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 3 and _number(node.elts[2]) is not None and (
                 isinstance(node.elts[0], ast.Constant) and isinstance(node.elts[0].value, str)):
             add(_text(node.elts[1], constants), node, _number(node.elts[2]), "table")  # (foreign name, code, status)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and _name(node.elts[0]) in classes:
             add(_text(node.elts[1], constants), node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
         elif isinstance(node, ast.FunctionDef) and node.name in forwarders:
-            index, parameter, error_class = forwarders[node.name]
+            index, parameter, receiver = forwarders[node.name]
             add(_text(_parameter_default(module, node.name, parameter), constants), node,
-                _status_of(classes[error_class]), node.name)
+                _status_of_callee(receiver, classes), node.name)
         elif isinstance(node, ast.Dict):
             add(_text(_dict_code(node), constants) if _dict_code(node) is not None
                 and not isinstance(_dict_code(node), ast.Name) else None, node, None, "data")
@@ -283,9 +325,13 @@ def _ground_floor_codes(path: str, module: ast.Module) -> list[RaisedCode]:
 @functools.cache
 def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
     """Every code the product's source raises -> the places, in file order."""
-    modules = _sources()
+    return codes_in(sources())
+
+
+def codes_in(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, tuple[RaisedCode, ...]]:
+    """Every code ``modules`` (as :func:`sources` gives them) raise -> the places, in file order."""
     classes = _error_classes(modules)
-    forwarders = _forwarders(modules, classes)
+    forwarders = _forwarders(modules)
     by_code: dict[str, list[RaisedCode]] = defaultdict(list)
     for path, module in modules:
         seen: set[tuple[str, str]] = set()
@@ -297,11 +343,13 @@ def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
     return {code: tuple(places) for code, places in sorted(by_code.items())}
 
 
-def missing_codes() -> dict[str, tuple[RaisedCode, ...]]:
-    """The codes the source raises that the registry does not declare, with where."""
+def missing_codes(raised: Mapping[str, tuple[RaisedCode, ...]] | None = None) -> dict[str, tuple[RaisedCode, ...]]:
+    """The codes the source raises (or ``raised``, from :func:`codes_in`) that the registry does not declare, with
+    where."""
     from engineering_api.lib.error_codes import is_declared
 
-    return {code: places for code, places in raised_codes().items() if not is_declared(code)}
+    found = raised_codes() if raised is None else raised
+    return {code: places for code, places in found.items() if not is_declared(code)}
 
 
 def _title(code: str) -> str:

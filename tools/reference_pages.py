@@ -146,9 +146,11 @@ def error_codes_page() -> str:
     from engineering_api.lib.error_codes import ERROR_CODES, slug, type_uri
 
     lines = ["# API error codes", "", _GENERATED,
-             f"The {len(ERROR_CODES)} codes an error answer of the API can carry in its `code`: the problem document "
-             "(RFC 9457, `application/problem+json`) of a REST answer, the `error` of a failed job, the error result "
-             "of an MCP tool. Codes are stable; switch on `code`, not on `message`. Each problem's `type` is "
+             f"The {len(ERROR_CODES)} codes the API answers in a `code`: the problem document (RFC 9457, "
+             "`application/problem+json`) of a REST error answer, the `error` of a failed job, the error result of an "
+             "MCP tool, and (the codes under 200 OK) one item of a successful answer: why an item has no result (an "
+             "HMI tag without a value) or a warning. Codes are stable; switch on `code`, not on `message`. Each "
+             "problem's `type` is "
              f"`{type_uri('EXAMPLE_CODE').removesuffix(slug('EXAMPLE_CODE'))}<slug>`, the code in lower case with "
              "hyphens; the slug is the anchor of the code's entry below (`TAG_NOT_FOUND`: "
              f"`{type_uri('TAG_NOT_FOUND')}`, entry `#{slug('TAG_NOT_FOUND')}`). A plain HTTP error without a code of "

@@ -106,7 +106,7 @@ async def block_with(request: Request[Any, Any, Any], device: str, block: str, *
     try:
         view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), addresses, diagnostics, tag_types)
     except SimaticMLError as exc:
-        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="SIMATICML")
+        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="INVALID_SIMATICML")
     return page(request, "block.html", device=device, block=content, view=view, diagnostics=diagnostics,
                 compiled=compiled, monitor=monitor)
 

@@ -9,8 +9,10 @@ docs`` then regenerates ``docs/error-codes.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ("TABLE", "ErrorCode")
+__all__ = ("INTERNAL_TAG", "NOT_ACCESSIBLE", "NO_PARTNER", "NO_PLC_TAG", "PLC_NOT_SIMULATED", "SIMULATION_FAILED",
+           "SIMULATION_UNAVAILABLE", "TABLE", "ErrorCode")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,35 @@ class ErrorCode:
 
 E = ErrorCode
 
+# Codes raise sites import, as mypy's ``errorcodes``: those a record sends outside an error answer (in one item of
+# a successful answer), where a literal code is easy to miss. TABLE lists each in its alphabetical place.
+_NO_VALUE = "An HMI tag read (GET …/hmi/tags/values) gives this tag no value: "
+
+INTERNAL_TAG: Final = E('INTERNAL_TAG', 200, 'Internal tag', _NO_VALUE + (
+    'it is an internal tag (no connection), whose value exists only in HMI Runtime, which the server does not '
+    'simulate.'))
+NOT_ACCESSIBLE: Final = E('NOT_ACCESSIBLE', 200, 'Not accessible', _NO_VALUE + (
+    'its PLC tag is not released to HMI in the program downloaded to the simulated PLC (TIA lets an HMI reach a '
+    'PLC tag only when its "Accessible from HMI/OPC UA/Web API" is on). Turn it on and download the program '
+    'again.'))
+NO_PARTNER: Final = E('NO_PARTNER', 200, 'No partner', _NO_VALUE + (
+    "its connection names no partner PLC; set the connection's partner."))
+NO_PLC_TAG: Final = E('NO_PLC_TAG', 200, 'No PLC tag', _NO_VALUE + 'it is bound to no PLC tag; bind it to one.')
+PLC_NOT_SIMULATED: Final = E('PLC_NOT_SIMULATED', 200, 'PLC not simulated', _NO_VALUE + (
+    "no powered-on PLCSim instance holds the program of its connection's partner PLC; download the program to a "
+    'simulated PLC.'))
+SIMULATION_FAILED: Final = E('SIMULATION_FAILED', 200, 'Simulation failed', _NO_VALUE + (
+    'reading it from the simulated PLC failed with an error that has no code of its own; the message carries it.'))
+SIMULATION_UNAVAILABLE: Final = E('SIMULATION_UNAVAILABLE', 200, 'Simulation unavailable', _NO_VALUE + (
+    'the simulated PLCs could not be listed (PLCSim is not available); the message says why.'))
+
 TABLE: tuple[E, ...] = (
     E('ADDRESS_NOT_ALLOWED', 422, 'Address not allowed',
       'A PLC tag cannot have a data block address (%DB…); TIA takes only I, Q and M addresses for a'
       ' tag.'),
+    E('ADDRESS_OVERLAP', 200, 'Address overlap',
+      "A warning of a created, changed or imported PLC tag, not an error: its address overlaps another tag's, "
+      'which TIA accepts and warns about; the warning names the other tag (otherTag).'),
     E('AGENT_CALL_FAILED', 500, 'Agent call failed',
       "A farm agent's call failed with an error the server does not know as a domain error; the "
       "message carries the agent's."),
@@ -310,6 +337,7 @@ TABLE: tuple[E, ...] = (
     E('INTERFACE_NOT_EDITABLE', 422, 'Interface not editable', "The interface of '…' (…) cannot be edited here"),
     E('INTERFACE_NOT_FOUND', 404, 'Interface not found', "The device '…' has no interface '…' (it has: …)."),
     E('INTERNAL_ERROR', 500, 'Internal error', 'An unexpected server error (a bug); the server log has the details.'),
+    INTERNAL_TAG,
     E('INTERRUPTED', 503, 'Interrupted',
       'The API node stopped before this operation changed anything: it never ran (the job has no '
       'startedAt), it only reads, or only its read … completed; the rest of the operation never runs. '
@@ -484,6 +512,7 @@ TABLE: tuple[E, ...] = (
     E('NOT_ACCEPTABLE', 406, 'Not acceptable',
       'The export wrote … files (a folder); they come as one zip: ask with Accept: application/zip '
       '(or download=true), or fetch each with GET /api/files?path=.'),
+    NOT_ACCESSIBLE,
     E('NOT_AN_ARCHIVE', 422, 'Not an archive', "'…' is not a TIA Portal archive (.zap16 … .zap21)."),
     E('NOT_AN_ENUM', 422, 'Not an enum', 'The Openness type the request names is not an enumeration.'),
     E('NOT_AN_ETHERNET_INTERFACE', 422, 'Not an Ethernet interface',
@@ -560,6 +589,7 @@ TABLE: tuple[E, ...] = (
     E('NO_OPENNESS_EQUIVALENT', 501, 'No openness equivalent',
       'TIA Openness has no call that does this, so the operation cannot be performed on a real '
       'portal; the message says which call is missing.'),
+    NO_PARTNER,
     E('NO_PLCSIM_EQUIVALENT', 501, 'No PLCSIM equivalent',
       "PLCSIM Advanced's API has no equivalent: …. The fake backend's simulated CPUs serve it (the runtime "
       "API's samples and alarm events, snapshots of a CPU's state); against a real CPU the runtime API uses an "
@@ -567,6 +597,7 @@ TABLE: tuple[E, ...] = (
     E('NO_PLCSIM_ROUTE', 409, 'No PLCSIM route',
       "TIA offers no route to PLCSIM for '…' (mode …, PC interface PLCSIM): install PLCSIM Advanced"
       ' on the machine running TIA Portal.'),
+    NO_PLC_TAG,
     E('NO_PORTAL_ATTACHED', 503, 'No portal attached',
       'No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a '
       'running one (POST /api/instance/actions/attach).'),
@@ -674,6 +705,7 @@ TABLE: tuple[E, ...] = (
       ' pipeline with a default.'),
     E('PIPELINE_VARIABLE_UNKNOWN', 422, 'Pipeline variable unknown',
       'The pipeline "…" declares no variable … (it has: …).'),
+    PLC_NOT_SIMULATED,
     E('PORTAL_CONNECTION_LOST', 503, 'Portal connection lost',
       '… The connection to TIA Portal was lost; the session will attach again on the next request.'),
     E('PORTAL_NOT_FOUND', 404, 'Portal not found', 'No TIA Portal process with pid … is running.'),
@@ -704,6 +736,9 @@ TABLE: tuple[E, ...] = (
     E('PROJECT_DAMAGED', 422, 'Project damaged',
       "'…' cannot be opened: it is not a project of this model or it is damaged (…)."),
     E('PROJECT_EXISTS', 409, 'Project exists', "The project folder '…' already exists."),
+    E('PROJECT_HELD', 409, 'Project held',
+      'A farm agent did not open the project: it is open on another agent in another session (agents lock the '
+      'project file they hold); it was closed here again without changes. Retry once that session has closed it.'),
     E('PROJECT_LOCKED', 423, 'Project locked',
       "The project '…' is already opened by another TIA Portal instance (pid …)."),
     E('PROJECT_NEEDS_REOPEN', 409, 'Project needs reopen',
@@ -826,10 +861,12 @@ TABLE: tuple[E, ...] = (
     E('SIMULATION_ERROR', 409, 'Simulation error',
       'The simulated PLC refused the call with an error this API has no more specific code for; the'
       ' message carries its reason.'),
+    SIMULATION_FAILED,
     E('SIMULATION_SUPPORT_DISABLED', 409, 'Simulation support disabled',
       'The project "…" does not support simulation, so it cannot be downloaded to PLCSIM. Enable '
       '"Support simulation during block compilation" in the project properties (POST '
       '/api/projects/actions/simulation-support {"enabled": true}) and download again.'),
+    SIMULATION_UNAVAILABLE,
     E('SIM_BAD_STEP', 422, 'Simulation bad step', 'Give either a number of cycles or a time in milliseconds.'),
     E('SIM_BATCH_SIZE', 422, 'Simulation batch size', 'A batch holds 1..… tags (got …).'),
     E('SIM_COMMUNICATION_INTERFACE', 409, 'Simulation communication interface',
@@ -910,6 +947,12 @@ TABLE: tuple[E, ...] = (
     E('SNAPSHOT_NOT_FOUND', 404, 'Snapshot not found', "There is no snapshot of '…' on '…'."),
     E('SOURCE_EXISTS', 409, 'Source exists', "The external source '…' already exists."),
     E('SOURCE_NOT_FOUND', 404, 'Source not found', "The external source '…' was not found."),
+    E('STALE_AGENT_INSTANCE', 503, 'Stale agent instance',
+      'A farm call was addressed to an earlier run of its agent, which was lost (the agent restarted); it was not '
+      'run. As with AGENT_LOST, the project that run held is gone: open it again (as at its last save).'),
+    E('STALE_FENCING_TOKEN', 409, 'Stale fencing token',
+      'A farm call came from a session that no longer holds the project on its agent (its ownership ended, or '
+      'another session holds the project there); it was not run. Open the project again.'),
     E('STOP_NOT_CONFIRMED', 409, 'Stop not confirmed',
       'The CPU "…" is in RUN; … halts the process it controls. Send {"confirm": true} to go ahead.'),
     E('SUBSCRIPTION_NOT_FOUND', 404, 'Subscription not found', 'No subscription … of this user.'),
@@ -996,6 +1039,9 @@ TABLE: tuple[E, ...] = (
       'The data type is neither an elementary TIA type nor a PLC data type (UDT) of the PLC.'),
     E('UNKNOWN_FIRMWARE', 422, 'Unknown firmware', '… has no firmware … in the hardware catalog (known: …).'),
     E('UNKNOWN_HUB', 422, 'Unknown hub', 'Hub … could not be resolved; this server has …'),
+    E('UNKNOWN_PORT_METHOD', 500, 'Unknown port method',
+      'A farm agent was asked to run a method its backend does not have (an API node and an agent of different '
+      'versions); it was not run. Run the same version on the API nodes and the agents.'),
     E('UNKNOWN_TOOL', 404, 'Unknown tool', 'The MCP tool name is not known; find_tools searches the tools.'),
     E('UNSAVED_CHANGES', 409, 'Unsaved changes',
       'The project has unsaved changes and TIA Portal archives only a saved project, so '
