@@ -78,7 +78,8 @@ def mcp_app() -> Any:
     if os.environ.get("BENCH_MCP_SSE") == "1":
         from engineering_api.mcp import framing
 
-        framing.wants_json = lambda body, streams: False  # type: ignore[assignment]  # measurement only: the always-streaming server's framing
+        # measurement only: the always-streaming server's framing
+        setattr(framing, "wants_json", lambda body, streams: False)
     data_dir = os.environ.get("BENCH_DATA_DIR")
     if not data_dir:
         raise RuntimeError("set BENCH_DATA_DIR to a temporary directory")

@@ -42,7 +42,7 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from benchlib import SERVERS, Server, environment, table, write_results
@@ -140,11 +140,32 @@ def group_cpu(group: int | None) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+class Answer(Protocol):
+    """What :func:`run` reads of an answer (an ``httpx.Response``'s)."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def text(self) -> str: ...
+    def json(self) -> Any: ...
+
+
+class Http(Protocol):
+    """What :func:`run` calls of its HTTP client (an ``httpx.Client``'s; ``bench/profile_pipeline.py`` passes one
+    that calls the app in process)."""
+
+    def request(self, method: str, url: str, /, *, json: Any = None,
+                params: dict[str, Any] | None = None) -> Answer: ...
+    def post(self, url: str, /, *, json: Any = None) -> Answer: ...
+
+
 class Api:
     """The served API with the admin key: each call checked, each step timed (wall clock and server CPU)."""
 
-    def __init__(self, base: str, key: str, server_group: int | None = None) -> None:
-        self.http = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=600)
+    def __init__(self, base: str, key: str, server_group: int | None = None, http: Http | None = None) -> None:
+        self.http: Http = http or httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=600)
         self.steps: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
         self.calls: dict[str, int] = {}

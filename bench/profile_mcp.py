@@ -106,11 +106,11 @@ def _variants(driver: AsgiDriver, key: dict[str, str], session: str) -> dict[str
             "tools/call (2026-07-28)")
 
     async def mcp_sse() -> Any:
-        framing.wants_json = lambda message, streams_: False  # type: ignore[assignment]  # this variant only
+        setattr(framing, "wants_json", lambda message, streams_: False)  # this variant only: an event stream each
         try:
             return await mcp()
         finally:
-            framing.wants_json = streams  # restored
+            setattr(framing, "wants_json", streams)  # restored
 
     return {"rest": rest, "mcp": mcp, "mcp_modern": mcp_modern, "mcp_sse": mcp_sse}
 

@@ -196,8 +196,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ssl_protocol_min=SSLProtocols.tls12,
         )
         if pair is not None:  # granian installs the instance's handler when serve() starts
-            server.signal_handler_reload = pair.reload_guard(  # type: ignore[method-assign]
-                server.signal_handler_reload, _say)
+            # deliberately replaces the method on this one server: granian has no hook for its SIGHUP reload
+            setattr(server, "signal_handler_reload", pair.reload_guard(server.signal_handler_reload, _say))
         _serve_until_stopped(server)
     finally:
         if pair is not None:

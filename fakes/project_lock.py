@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -32,10 +33,8 @@ from engineering_api.lib.processes import process_alive
 from engineering_api.lib.schema import utc_now
 from fakes.project_files import LOCK_NAME
 
-try:
+if sys.platform != "win32":  # Windows has no flock: a lock there is judged by its process alone
     import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -120,7 +119,7 @@ def _held_elsewhere(lock: dict[str, Any]) -> bool:
     if "process" not in lock:
         return False  # written before locks named their process (one server per folder then)
     if lock.get("host", HOST) == HOST:
-        return fcntl is None and process_alive(int(lock.get("process", 0) or 0)) \
+        return sys.platform == "win32" and process_alive(int(lock.get("process", 0) or 0)) \
             and int(lock.get("process", 0) or 0) != os.getpid()
     return holder_alive(lock) is not False
 
@@ -181,7 +180,7 @@ def foreign_holder(folder: Path) -> dict[str, Any] | None:
         return None
     if lock.get("host") != HOST:
         return None if holder_alive(lock) is False else lock
-    if fcntl is None:
+    if sys.platform == "win32":
         return lock if process_alive(int(lock.get("process", 0) or 0)) else None
     try:
         fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
@@ -211,10 +210,9 @@ def held_here(lock: dict[str, Any]) -> bool:
 
 def _try_lock(fd: int, *, shared: bool = False) -> bool:
     """Take ``fd``'s ``flock`` without waiting; False when another open file holds it."""
-    if fcntl is None:
-        return True
-    try:
-        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
+    if sys.platform != "win32":  # no flock on Windows: see _held_elsewhere
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
     return True

@@ -12,12 +12,13 @@ types and tag tables are exported and read with the operand rules both adapters 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE, TableDetails, TableEntry, TableInfo
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.rules.watch_operands import Resolver, row_flag
+from engineering_api.rules.watch_operands import Operand, Resolver, row_flag
 from engineering_api.rules.watch_tables import table_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -27,6 +28,7 @@ from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from engineering_api.rules.compiler.program import Program
     from openness_bridge.session import BridgeSession
 
 __all__ = ("WatchTableAccess",)
@@ -36,17 +38,29 @@ _ENTRY_TYPES = {WATCH_TABLE: "PlcWatchTableEntry", FORCE_TABLE: "PlcForceTableEn
 _NAMESPACE = "Siemens.Engineering.SW.WatchAndForceTables"
 
 
-class LazyResolver:
-    """Builds the operand :class:`Resolver` on first use: exporting the program is the expensive part."""
+class LazyResolver(Resolver):
+    """The operand :class:`Resolver`, built on first use: exporting the program is the expensive part."""
 
     def __init__(self, build: Callable[[], Resolver]) -> None:
+        super().__init__(None)
         self._build = build
-        self._resolver: Resolver | None = None
+        self._built: Resolver | None = None
 
-    def __call__(self, operand: str) -> Any:
-        if self._resolver is None:
-            self._resolver = self._build()
-        return self._resolver(operand)
+    def _resolver(self) -> Resolver:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    @cached_property
+    def program(self) -> Program:
+        return self._resolver().program
+
+    @cached_property
+    def tags(self) -> dict[str, str | None]:
+        return self._resolver().tags
+
+    def __call__(self, operand: str) -> Operand:
+        return self._resolver()(operand)
 
 
 class WatchTableAccess:

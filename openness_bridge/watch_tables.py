@@ -219,7 +219,7 @@ class BridgeWatchTables(WatchTablesPort):
             root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
             check_table_name(table.name)
             replaced = self._wt_check_new(root, table, overwrite=overwrite)
-            check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)  # type: ignore[arg-type]  # a LazyResolver is called as a Resolver
+            check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)
             path, group = self._wt_target(root, folder)
             if replaced is not None and replaced[0] == WATCH_TABLE:
                 replaced[2].Delete()  # the new table may go to another folder: delete, then import afresh

@@ -8,7 +8,7 @@ every change made from the console is audited here, by the key behind the sessio
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from litestar.enums import MediaType
 from litestar import Request, post
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
-    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from engineering_api.services import Services
 
@@ -71,7 +71,7 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
     connection.scope["user"] = principal
     connection.scope["auth"] = session.session_id
     connection.state.console_session = session
-    method = connection.scope["method"]  # type: ignore[typeddict-item]  # the console's routes are all HTTP
+    method = cast("HTTPScope", connection.scope)["method"]  # the console's routes are all HTTP
     if method not in _SAFE_METHODS and not secrets.compare_digest(
             connection.cookies.get(CSRF_COOKIE, "").encode(), session.csrf_cookie.encode()):
         # Litestar's CSRF check pairs the form's token with the browser's CSRF cookie; this pairs that cookie with

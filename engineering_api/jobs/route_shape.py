@@ -31,6 +31,7 @@ from litestar.params import (
 
 from engineering_api.jobs.preview import Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
+from engineering_api.lib.field_docs import borrow_field_docs
 from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
 from engineering_api.lib.responses import envelope_type
 from engineering_api.lib.route_signatures import annotations_evaluated
@@ -198,7 +199,9 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
                           default=inspect.Parameter.empty if default is REQUIRED else default)
         for name, annotation, default in parameters]
-    handler.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]  # Litestar reads it there
+    # Litestar reads a handler's parameters from its __signature__ (inspect.signature honours it); a function
+    # object takes the attribute though typeshed does not declare it
+    setattr(handler, "__signature__", inspect.Signature(signature))
     handler.__annotations__ = {**{p.name: p.annotation for p in signature}, "return": answer}
     annotations_evaluated(handler)  # objects all, as Litestar would evaluate them: read as they are
 
@@ -567,6 +570,6 @@ def _body_struct(
     if plan.body_doc():
         doc = f"{doc or ''}\n\n{plan.body_doc()}".strip()
     struct.__doc__ = doc
-    struct.__field_docs_of__ = operation.input  # type: ignore[attr-defined]  # lib/field_docs reads the fields there
+    borrow_field_docs(struct, operation.input)
     return struct
 

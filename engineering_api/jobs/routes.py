@@ -341,7 +341,7 @@ async def _dry_run(
     services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
 ) -> Response[Any]:
     """The preview as a 200 answer; no job, nothing changed (the preview confines file fields itself)."""
-    request.scope["dry_run"] = True  # type: ignore[typeddict-unknown-key]  # read by the guard middleware's audit
+    request.scope["state"]["dry_run"] = True  # read by the guard middleware's audit (the ASGI scope's own state)
     preview = await services.jobs.preview(operation, data)
     return ok(preview, DRY_RUN_MESSAGE, headers={DRY_RUN_HEADER: "true"})
 

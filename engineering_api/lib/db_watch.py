@@ -20,13 +20,13 @@ import logging
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ("CHECK_INTERVAL_S", "CONNECT_TIMEOUT_S", "STATEMENT_BOUND_S", "TCP_BOUNDS", "StatementWatch",
-           "postgres_connect_args", "watch_engine")
+__all__ = ("CHECK_INTERVAL_S", "CONNECT_TIMEOUT_S", "STATEMENT_BOUND_S", "TCP_BOUNDS", "PostgresConnectArgs",
+           "StatementWatch", "postgres_connect_args", "watch_engine")
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,23 @@ TCP_BOUNDS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "
 within 15 s (``tcp_user_timeout``, milliseconds) ends the connection as well."""
 
 
-def postgres_connect_args(url: str) -> dict[str, object]:
+class PostgresConnectArgs(TypedDict, total=False):
+    """The libpq connection parameters :func:`postgres_connect_args` sets (psycopg passes its keyword arguments
+    through to libpq by name)."""
+
+    connect_timeout: int
+    keepalives: int
+    keepalives_idle: int
+    keepalives_interval: int
+    keepalives_count: int
+    tcp_user_timeout: int
+
+
+def postgres_connect_args(url: str) -> PostgresConnectArgs:
     """psycopg's connection arguments for ``url``: the bounds above, except those the URL sets itself."""
-    wanted: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, **TCP_BOUNDS}
-    return {name: value for name, value in wanted.items() if f"{name}=" not in url}
+    wanted = {"connect_timeout": CONNECT_TIMEOUT_S, **TCP_BOUNDS}
+    # the keys are PostgresConnectArgs' own (those of the two constants above), minus the URL's
+    return cast("PostgresConnectArgs", {name: value for name, value in wanted.items() if f"{name}=" not in url})
 
 
 class StatementWatch:
@@ -146,4 +159,5 @@ def watch_engine(engine: Engine, watch: StatementWatch) -> None:
         finally:
             watch.leave(key)
 
-    engine.dialect.do_ping = bounded_ping  # type: ignore[method-assign]
+    # this engine's dialect only: SQLAlchemy has no event around the pool's pre-ping, so its method is replaced
+    setattr(engine.dialect, "do_ping", bounded_ping)

@@ -27,7 +27,7 @@ if typing.TYPE_CHECKING:
     from litestar.openapi.spec import Schema
     from litestar.typing import FieldDefinition
 
-__all__ = ("COMMON", "DocumentedStructSchemas", "document", "field_docs", "plain")
+__all__ = ("COMMON", "DocumentedStructSchemas", "borrow_field_docs", "document", "field_docs", "plain")
 
 COMMON: dict[str, str] = {
     "deviceName": "Name of the PLC (device) in the open project, e.g. PLC_1.",
@@ -143,12 +143,21 @@ def _docstrings(cls: type) -> dict[str, str]:
     return found
 
 
+_DOCS_OF = "__field_docs_of__"
+"""The attribute of a Struct built from another one's fields (a REST body) that names that other Struct."""
+
+
+def borrow_field_docs(struct: type[msgspec.Struct], source: type[Any] | None) -> None:
+    """Document ``struct``'s fields (built at run time, without docstrings) by ``source``'s of the same names."""
+    setattr(struct, _DOCS_OF, source)  # a class attribute of the built Struct: msgspec Structs take new ones
+
+
 @lru_cache(maxsize=None)
 def field_docs(struct: type[msgspec.Struct]) -> dict[str, str]:
     """Wire name → description of each documented field of ``struct`` (its own docstrings, its bases', then
     :data:`COMMON`)."""
     written: dict[str, str] = {}
-    source = getattr(struct, "__field_docs_of__", None)  # a Struct built from another one's fields (a REST body)
+    source = getattr(struct, _DOCS_OF, None)  # see borrow_field_docs
     if isinstance(source, type) and issubclass(source, msgspec.Struct):
         written.update({info.name: text for info in msgspec.structs.fields(source)
                         if (text := field_docs(source).get(info.encode_name))})

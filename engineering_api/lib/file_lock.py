@@ -53,7 +53,7 @@ def try_lock(file: IO[bytes]) -> bool:
             import msvcrt
 
             file.seek(0)
-            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
         else:
             import fcntl
 
@@ -68,7 +68,7 @@ def _unlock(file: IO[bytes]) -> None:
         import msvcrt
 
         file.seek(0)
-        msvcrt.locking(file.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+        msvcrt.locking(file.fileno(), msvcrt.LK_UNLCK, 1)
     else:
         import fcntl
 

@@ -128,7 +128,7 @@ class KeyChanges:
     def _listen(self) -> Any:
         import psycopg
 
-        conn = psycopg.connect(self._url, autocommit=True, **postgres_connect_args(self._url))  # type: ignore[arg-type]
+        conn = psycopg.connect(self._url, autocommit=True, **postgres_connect_args(self._url))
         try:
             conn.execute(f"LISTEN {CHANNEL}")
         except BaseException:

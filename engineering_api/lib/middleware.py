@@ -13,12 +13,13 @@ import functools
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 from litestar import Response
 from litestar.enums import ScopeType
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware  # Litestar exports no other name
+from litestar.response.base import ASGIResponse
 
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from litestar import Request
-    from litestar.response.base import ASGIResponse
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from engineering_api.config import Settings
@@ -204,7 +204,7 @@ class GuardMiddleware:
             # it is recorded as such, not as a change that succeeded or failed; nor did a retry answered from its
             # Idempotency-Key (engineering_api.lib.idempotency).
             outcome = None
-            if scope.get("dry_run"):
+            if scope.get("state", {}).get("dry_run"):
                 outcome = "dry run" if captured["status"] < 400 else "dry run failed"
             elif captured["replayed"]:
                 outcome = "replayed"
@@ -434,16 +434,24 @@ class _KeyFirst(Response[Any]):
 
     def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
         inner = self._inner.to_asgi_response(app, request, **kwargs)
-        guard = GuardMiddleware(inner, self._services)
+        return _KeyFirstAnswer(inner, GuardMiddleware(inner, self._services))
 
-        async def key_first(scope: HTTPScope, receive: Receive, send: Send) -> None:
-            presented = _wanted_headers(scope["headers"])[2]
-            mutating = scope["method"] not in _READ_METHODS
-            client = _client(scope, guard.services.settings)
-            if await guard._authenticate(scope, send, presented, Role.VIEWER, mutating, client):
-                await inner(scope, receive, send)
 
-        return key_first  # type: ignore[return-value]  # any ASGI app will do for the exception middleware
+class _KeyFirstAnswer(ASGIResponse):
+    """:class:`_KeyFirst` as Litestar sends it: the inner answer, once the guard passed the caller's key."""
+
+    def __init__(self, inner: ASGIResponse, guard: GuardMiddleware) -> None:
+        super().__init__(status_code=inner.status_code)
+        self._inner = inner
+        self._guard = guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        http = cast("HTTPScope", scope)  # a 404 of a route lookup: an HTTP request's
+        presented = _wanted_headers(http["headers"])[2]
+        mutating = http["method"] not in _READ_METHODS
+        client = _client(http, self._guard.services.settings)
+        if await self._guard._authenticate(http, send, presented, Role.VIEWER, mutating, client):
+            await self._inner(scope, receive, send)
 
 
 def _audit_role(principal: Any) -> str | None:

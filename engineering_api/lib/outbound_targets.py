@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -90,10 +90,15 @@ def refused_target(url: str, *, loopback: bool = False, allowed: Iterable[str] =
     return f"{address} is {kind}" if kind else None
 
 
-def _resolved(host: str, found: Iterable[tuple[object, ...]], loopback: bool, allowed: Iterable[str]) -> str | None:
+_AddressInfo: TypeAlias = tuple[object, object, object, object, tuple[object, ...]]
+"""One entry of ``getaddrinfo``: family, type, protocol, canonical name, and the socket address, whose first item is
+the host (an IPv6 one may end in ``%`` and its scope)."""
+
+
+def _resolved(host: str, found: Iterable[_AddressInfo], loopback: bool, allowed: Iterable[str]) -> str | None:
     entries = tuple(allowed)
     for *_, sockaddr in found:
-        address = _address(str(sockaddr[0]).split("%", 1)[0])  # type: ignore[index]
+        address = _address(str(sockaddr[0]).split("%", 1)[0])
         kind = _kind(address, loopback) if address is not None else None
         if kind and not _allowed(host, address, entries):
             return f"{host} resolves to {address}, {kind}"

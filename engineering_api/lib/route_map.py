@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from litestar.handlers.http_handlers import HTTPRouteHandler
     from litestar.openapi.spec import OpenAPI
     from litestar.routes import ASGIRoute
-    from litestar.types import RouteHandlerMapItem
+    from litestar.types import ControllerRouterHandler, RouteHandlerMapItem
 
     from engineering_api.lib.route_signatures import ModelLater
 
@@ -65,12 +65,14 @@ class MappedLitestar(Litestar, LeanRegistration):
             self._trie_later = False
         self.asgi_router.construct_routing_trie()
 
-    def register(self, value: Any) -> None:  # type: ignore[override]  # as Litestar.register
+    # None where Router.register returns the routes: Litestar.register's own signature, and its own ignore
+    def register(self, value: ControllerRouterHandler) -> None:  # type: ignore[override]
         """Litestar's registration, without the handlers' signature models (made by their first requests); while
         the constructor registers, without rebuilding the routing trie."""
         router = self.asgi_router
         if self._trie_later:
-            self.asgi_router = _TrieLater(router)  # type: ignore[assignment]  # what register reads of the router
+            # a stand-in for the duration of the call: Litestar.register reads only construct_routing_trie of it
+            setattr(self, "asgi_router", _TrieLater(router))
         try:
             super().register(value)
         finally:
