@@ -390,22 +390,18 @@ class Database:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
             DatabaseUnavailableError: the database cannot be reached.
         """
-        with self._lock, self._full_disk_named:
-            self._refuse_another_file()
-            return self._guarded(lambda: run(self._conn, self._cursor, statement, params).rowcount, read=False)
+        return self._written(statement, params).rowcount
 
     def insert(self, statement: Executable | str | Prepared,
-                params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
-        """Run an INSERT; returns the new row's key.
+               params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
+        """Run an INSERT, as :meth:`execute` runs a statement; returns the new row's key."""
+        return int(self._written(statement, params).lastrowid or 0)
 
-        Raises:
-            InsufficientStorageError: the disk (or the database) is full; nothing was written.
-            DatabaseUnavailableError: the database cannot be reached.
-        """
+    def _written(self, statement: Executable | str | Prepared,
+                 params: Sequence[Any] | Mapping[str, Any] | None) -> Result:
         with self._lock, self._full_disk_named:
             self._refuse_another_file()
-            return int(self._guarded(lambda: run(self._conn, self._cursor, statement, params).lastrowid or 0,
-                                     read=False))
+            return self._guarded(lambda: run(self._conn, self._cursor, statement, params), read=False)
 
     def one(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> Record | None:

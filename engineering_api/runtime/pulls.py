@@ -20,7 +20,16 @@ from engineering_api.lib.outbound_targets import refused_target
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls_mapping import check_path
-from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url, kept_secret
+from engineering_api.runtime.pushes import (
+    RESERVED_HEADERS,
+    DefinitionName,
+    EndpointHeaders,
+    EndpointView,
+    PushAuth,
+    check_url,
+    kept_secret,
+    shown_endpoint,
+)
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -29,17 +38,13 @@ __all__ = ("ALLOW_HINT", "KEY_FILE", "PullDefinition", "PullInput", "PullMapping
            "SourceView")
 
 KEY_FILE = "runtime-pull-secret.key"
-_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
-_HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
-_HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[\x20-\x7e]*$")]
 
 
 class PullSource(CamelStruct):
     """Where the document is fetched (GET): an http(s) URL, extra headers and auth (as a push's target)."""
 
     url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-    headers: Annotated[dict[_HeaderName, _HeaderValue], msgspec.Meta(max_length=50)] = msgspec.field(
-        default_factory=dict)
+    headers: EndpointHeaders = msgspec.field(default_factory=dict)
     auth: PushAuth = msgspec.field(default_factory=PushAuth)
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
 
@@ -55,7 +60,7 @@ class PullMapping(CamelStruct):
 class PullInput(CamelStruct):
     """A pull definition as created or replaced."""
 
-    name: _Name
+    name: DefinitionName
     mapping: Annotated[list[PullMapping], msgspec.Meta(min_length=1, max_length=1000)]
     source: PullSource | None = None
     """Needed for a scheduled or run-now pull; a webhook-only pull has none."""
@@ -66,16 +71,8 @@ class PullInput(CamelStruct):
     enabled: bool = True
 
 
-class SourceView(CamelStruct):
+class SourceView(EndpointView):
     """The source as shown: the secret only as ``secretSet``."""
-
-    url: str
-    headers: dict[str, str]
-    auth_type: str
-    username: str | None
-    header_name: str | None
-    secret_set: bool
-    timeout_seconds: float
 
 
 class PullDefinition(CamelStruct):
@@ -170,11 +167,8 @@ class PullStore(SecretRecordStore[PullDefinition]):
             now = utc_now()
             raw: dict[str, object] = {
                 "pullId": pid, "name": given.name, "mapping": msgspec.to_builtins(given.mapping),
-                "source": None if source is None else {
-                    "url": source.url, "headers": dict(source.headers), "authType": source.auth.type,
-                    "username": source.auth.username if source.auth.type == "basic" else None,
-                    "headerName": source.auth.header_name if source.auth.type == "header" else None,
-                    "secretSet": token is not None, "timeoutSeconds": source.timeout_seconds},
+                "source": None if source is None else shown_endpoint(source.url, source.headers, source.auth, token,
+                                                                     source.timeout_seconds),
                 "intervalSeconds": given.interval_seconds, "acceptWebhook": given.accept_webhook,
                 "enabled": given.enabled, "secretToken": token,
                 "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,

@@ -27,17 +27,20 @@ from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topi
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush",
-           "kept_secret")
+__all__ = ("DefinitionName", "EndpointHeaders", "EndpointView", "PushAuth", "PushDefinition", "PushInput",
+           "PushSchedule", "PushStore", "PushTarget", "StoredPush", "kept_secret", "shown_endpoint")
 
 KEY_FILE = "runtime-push-secret.key"
 RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type", "content-length", "host",
                               "transfer-encoding", "connection"})
 """Headers the push sets itself; a definition may not name them."""
-_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+DefinitionName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+"""The name of a push or pull definition."""
 _HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
 _HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[\x20-\x7e]*$")]
 """Printable ASCII: what an HTTP header carries as is (no line breaks to inject another header)."""
+EndpointHeaders = Annotated[dict[_HeaderName, _HeaderValue], msgspec.Meta(max_length=50)]
+"""The extra headers a push sends to its target, a pull to its source."""
 
 
 class PushSchedule(CamelStruct):
@@ -88,8 +91,7 @@ class PushTarget(CamelStruct):
 
     url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     method: Literal["POST", "PUT"] = "POST"
-    headers: Annotated[dict[_HeaderName, _HeaderValue], msgspec.Meta(max_length=50)] = msgspec.field(
-        default_factory=dict)
+    headers: EndpointHeaders = msgspec.field(default_factory=dict)
     auth: PushAuth = msgspec.field(default_factory=PushAuth)
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
     ca_certificate: _Pem | None = None
@@ -100,7 +102,7 @@ class PushTarget(CamelStruct):
 class PushInput(CamelStruct):
     """A push definition as created or replaced."""
 
-    name: _Name
+    name: DefinitionName
     schedule: PushSchedule
     format: Literal["json", "xml"]
     template: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
@@ -110,17 +112,33 @@ class PushInput(CamelStruct):
     enabled: bool = True
 
 
-class TargetView(CamelStruct):
-    """The target as shown: the secret only as ``secretSet``."""
+class EndpointView(CamelStruct):
+    """An endpoint (a push's target, a pull's source) as shown: the secret only as ``secretSet``
+    (:func:`shown_endpoint` writes it)."""
 
     url: str
-    method: str
     headers: dict[str, str]
     auth_type: str
     username: str | None
     header_name: str | None
     secret_set: bool
     timeout_seconds: float
+
+
+def shown_endpoint(url: str, headers: dict[str, str], auth: PushAuth, secret: str | None,
+                   timeout_seconds: float) -> dict[str, object]:
+    """The stored form of an :class:`EndpointView` (wire names): auth's username or header name only where its type
+    uses it, and whether a ``secret`` is kept, never the secret."""
+    return {"url": url, "headers": dict(headers), "authType": auth.type,
+            "username": auth.username if auth.type == "basic" else None,
+            "headerName": auth.header_name if auth.type == "header" else None,
+            "secretSet": secret is not None, "timeoutSeconds": timeout_seconds}
+
+
+class TargetView(EndpointView):
+    """The target as shown: the secret only as ``secretSet``."""
+
+    method: str
     client_certificate: str | None = None
     """The client certificate (PEM; public), for ``certificate`` auth."""
     ca_certificate: str | None = None
@@ -298,11 +316,8 @@ class PushStore(SecretRecordStore[PushDefinition]):
             raw: dict[str, object] = {
                 "pushId": pid, "name": given.name, "schedule": msgspec.to_builtins(given.schedule),
                 "format": given.format, "template": given.template, "enabled": given.enabled,
-                "target": {"url": given.target.url, "method": given.target.method,
-                           "headers": dict(given.target.headers), "authType": auth.type,
-                           "username": auth.username if auth.type == "basic" else None,
-                           "headerName": auth.header_name if auth.type == "header" else None,
-                           "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds,
+                "target": {**shown_endpoint(given.target.url, given.target.headers, auth, token,
+                                            given.target.timeout_seconds), "method": given.target.method,
                            "clientCertificate": auth.certificate if auth.type == "certificate" else None,
                            "caCertificate": given.target.ca_certificate,
                            **({"accessKeyId": auth.access_key_id, "region": auth.region, "service": auth.service}
