@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchlib import best_get_ms, print_named, write_results  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 
 from engineering_api.app import create_app  # noqa: E402
@@ -74,16 +74,6 @@ def _draw_times(corpus: Path, rounds: int) -> dict[str, float | int | str]:
             "draw_slowest_ms": times[-1][0], "draw_slowest": times[-1][1]}
 
 
-def _best(client: TestClient, path: str, headers: dict[str, str], rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        answer = client.get(path, headers=headers)
-        elapsed = time.perf_counter() - started
-        assert answer.status_code == 200, answer.text[:300]
-        best = min(best, elapsed)
-    return best * 1000
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -111,10 +101,10 @@ def main() -> None:
         token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/console/signin", data={"apiKey": key, "_csrf_token": token}, follow_redirects=False)
         networks = client.get("/console/devices/PLC_1/blocks/LED").text.count('<article class="network"')
-        block_page = _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds)
-        block_rest = _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds)
-        project_page = _best(client, "/console/project", {}, args.rounds)
-        tree_rest = _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds)
+        block_page = best_get_ms(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds)
+        block_rest = best_get_ms(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds)
+        project_page = best_get_ms(client, "/console/project", {}, args.rounds)
+        tree_rest = best_get_ms(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds)
         results: dict[str, float | int | str] = {
             "networks": networks, "block_page_ms": block_page, "block_rest_ms": block_rest,
             "block_page_per_network_ms": block_page / networks, "block_ratio": block_page / block_rest,
@@ -130,12 +120,8 @@ def main() -> None:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     results.update(_draw_times(args.corpus, max(1, args.rounds // 4)))
-    for name, value in results.items():
-        shown = f"{value:9.2f}" if isinstance(value, float) else (f"{value:9d}" if isinstance(value, int) else value)
-        print(f"{name:26} {shown}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "console_block.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_named(results, 26)
+    write_results("console_block.json", results)
 
 
 if __name__ == "__main__":

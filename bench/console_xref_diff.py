@@ -16,7 +16,6 @@ document read), warm the best of ``--rounds``. Writes bench/results/console_xref
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchlib import best_get_ms, print_named, write_results  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 
 from engineering_api.app import create_app  # noqa: E402
@@ -44,16 +44,6 @@ def _documents(corpus: Path, repo: str | None) -> list[Path]:
     files = [corpus / row[0] for row in rows if len(row) > 1 and (repo is None or row[1] == repo)]
     return sorted((f for f in files if f.parent.name in _ORDER), key=lambda f: (_ORDER.index(f.parent.name), f.name))
 
-
-def _best(client: TestClient[Any], path: str, headers: dict[str, str], rounds: int, **params: str) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        answer = client.get(path, headers=headers, params=params or None)
-        elapsed = time.perf_counter() - started
-        assert answer.status_code == 200, answer.text[:300]
-        best = min(best, elapsed)
-    return best * 1000
 
 
 def _commit(client: TestClient[Any], rest: dict[str, str], message: str) -> str:
@@ -114,15 +104,15 @@ def main() -> None:
         token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/console/signin", data={"apiKey": key, "_csrf_token": token}, follow_redirects=False)
 
-        health = _best(client, "/api/health", {}, args.rounds)
+        health = best_get_ms(client, "/api/health", {}, args.rounds)
         document_index.cache_clear()
-        xref_cold = _best(client, "/api/devices/PLC_1/cross-references", rest, 1, objectName=tag)
-        xref_rest = _best(client, "/api/devices/PLC_1/cross-references", rest, args.rounds, objectName=tag)
-        xref_page = _best(client, "/console/devices/PLC_1/cross-references", {}, args.rounds, name=tag)
+        xref_cold = best_get_ms(client, "/api/devices/PLC_1/cross-references", rest, 1, objectName=tag)
+        xref_rest = best_get_ms(client, "/api/devices/PLC_1/cross-references", rest, args.rounds, objectName=tag)
+        xref_page = best_get_ms(client, "/console/devices/PLC_1/cross-references", {}, args.rounds, name=tag)
         diff = client.get("/console/history/diff", params={"from": first, "to": second})
-        diff_page = _best(client, "/console/history/diff", {}, args.rounds, **{"from": first, "to": second})
+        diff_page = best_get_ms(client, "/console/history/diff", {}, args.rounds, **{"from": first, "to": second})
         opened = re.search(r'data-src="([^"]+)"', diff.text)
-        network_ms = _best(client, opened.group(1).replace("&amp;", "&"), {}, args.rounds) if opened else 0.0
+        network_ms = best_get_ms(client, opened.group(1).replace("&amp;", "&"), {}, args.rounds) if opened else 0.0
         results: dict[str, Any] = {
             "documents_imported": imported, "documents_refused": refused, "tag": tag,
             "health_ms": health, "xref_cold_ms": xref_cold, "xref_rest_ms": xref_rest, "xref_page_ms": xref_page,
@@ -130,12 +120,8 @@ def main() -> None:
             "xref_rest_ratio": xref_rest / health, "xref_page_ratio": xref_page / health,
             "diff_page_ratio": diff_page / health,
         }
-    for name, value in results.items():
-        shown = f"{value:9.2f}" if isinstance(value, float) else (f"{value:9d}" if isinstance(value, int) else value)
-        print(f"{name:22} {shown}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "console_xref_diff.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_named(results, 22)
+    write_results("console_xref_diff.json", results)
 
 
 if __name__ == "__main__":
