@@ -115,10 +115,7 @@ class _Reader:
         if element == 0x15:  # GENERICINST
             generic, pos = self._type(blob, pos)
             count, pos = self._compressed(blob, pos)
-            arguments = []
-            for _ in range(count):
-                argument, pos = self._type(blob, pos)
-                arguments.append(argument)
+            arguments, pos = self._types(blob, pos, count)
             return f"{generic}[{','.join(arguments)}]", pos
         if element in (0x10, 0x0F):  # BYREF, PTR
             inner, pos = self._type(blob, pos)
@@ -139,11 +136,16 @@ class _Reader:
             _, pos = self._compressed(blob, pos)
         count, pos = self._compressed(blob, pos)
         returned, pos = self._type(blob, pos)
-        params = []
-        for _ in range(count):
-            param, pos = self._type(blob, pos)
-            params.append(param)
+        params, _ = self._types(blob, pos, count)
         return f"({','.join(params)}) -> {returned}"
+
+    def _types(self, blob: bytes, pos: int, count: int) -> tuple[list[str], int]:
+        """``count`` types one after the other from ``pos``, and the position after them."""
+        types = []
+        for _ in range(count):
+            found, pos = self._type(blob, pos)
+            types.append(found)
+        return types, pos
 
     def property_type(self, blob: bytes) -> str:
         """The type of a PropertySig (II.23.2.5), with its index parameters as ``this[...]`` when it has any."""
