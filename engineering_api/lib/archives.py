@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engineering_api.lib.durable_files import replaced_durably
 from engineering_api.lib.file_walk import MAX_FOLDER_DEPTH, walk_tree
 from engineering_api.lib.paths import component_problem
 
@@ -196,32 +197,24 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
                 raise ArchiveRejectedError(f"{member!r} in the source is {kind}")
     entries.sort(key=lambda entry: entry[0])
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                for member, file_path, size in entries:
-                    info = zipfile.ZipInfo(member, date_time=_FIXED_DATE)
-                    info.create_system = 3  # Unix, so external_attr means the same on every host
-                    if file_path is None:
-                        info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
-                        zf.writestr(info, b"")
-                        continue
-                    info.external_attr = (stat.S_IFREG | 0o644) << 16
-                    info.compress_type = zipfile.ZIP_DEFLATED  # at zlib's default level
-                    if size <= _CHUNK:  # most project files: read whole and written in one go (the same bytes)
-                        with open(file_path, "rb") as src:
-                            zf.writestr(info, src.read())
-                        continue
-                    info.file_size = size  # lets zipfile pick ZIP64 when needed
-                    with open(file_path, "rb") as src, zf.open(info, "w") as dst:
-                        shutil.copyfileobj(src, dst, _CHUNK)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replaced_durably(target, prefix=f".{target.name}.", suffix=".tmp") as raw:
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            for member, file_path, size in entries:
+                info = zipfile.ZipInfo(member, date_time=_FIXED_DATE)
+                info.create_system = 3  # Unix, so external_attr means the same on every host
+                if file_path is None:
+                    info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
+                    zf.writestr(info, b"")
+                    continue
+                info.external_attr = (stat.S_IFREG | 0o644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED  # at zlib's default level
+                if size <= _CHUNK:  # most project files: read whole and written in one go (the same bytes)
+                    with open(file_path, "rb") as src:
+                        zf.writestr(info, src.read())
+                    continue
+                info.file_size = size  # lets zipfile pick ZIP64 when needed
+                with open(file_path, "rb") as src, zf.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, _CHUNK)
     return len(entries)
 
 

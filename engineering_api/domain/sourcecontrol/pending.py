@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +23,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.apply import apply_tree
 from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree
 from engineering_api.domain.sourcecontrol.repo import on_open, signature, sync_worktree, tree_at
+from engineering_api.lib.durable_files import replaced_durably
 
 if TYPE_CHECKING:
     from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
@@ -43,17 +42,8 @@ def _record(repo: pygit2.Repository) -> Path:
 
 def _begin(repo: pygit2.Repository, intent: dict[str, Any]) -> None:
     """Record, durably, what HEAD becomes once the project holds the intent's tree."""
-    path = _record(repo)
-    handle, temp = tempfile.mkstemp(prefix=".pending-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(intent, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with replaced_durably(_record(repo), prefix=".pending-") as out:
+        out.write(json.dumps(intent).encode("utf-8"))
 
 
 def _done(repo: pygit2.Repository) -> None:
