@@ -230,10 +230,10 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                 if callee in ("error_body", "error_response", "send_problem"):
                     said = _message(node.args[3 if callee == "send_problem" else 2]) if len(node.args) > (
                         3 if callee == "send_problem" else 2) else ""
-                elif not said:  # a record sent to a client: a failed job's error, an MCP tool's error result
-                    said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
                 elif callee == "_bad_request" and len(node.args) > 1:
                     said = _message(node.args[1])
+                elif not said:  # a record sent to a client: a failed job's error, an MCP tool's error result
+                    said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
             found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said))
 
     for node in ast.walk(module):
