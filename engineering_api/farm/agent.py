@@ -86,8 +86,9 @@ OUTCOME_RETRY_SECONDS = 120.0
 def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallError,
             **details: Any) -> dict[str, Any]:
     """The outcome of a call the agent did not run, as the domain error ``kind`` (so the API node answers with that
-    error's status: a call refused for a lost instance is 503 like AGENT_LOST, one from an ended ownership 409)."""
-    return {"error": encode_error(kind(message, code=code, details={**details, "cause": code}))}
+    error's status: a call refused for a lost instance is 503 like AGENT_LOST, one from an ended ownership 409).
+    Its ``details.cause`` is the code unless ``details`` name another."""
+    return {"error": encode_error(kind(message, code=code, details={"cause": code, **details}))}
 
 
 class AgentRunner:
@@ -195,8 +196,11 @@ class AgentRunner:
         token_value = fence.get("token")
         if isinstance(token_value, int) and token_value > self.record.top_token:
             self.record.top_token = token_value  # published with the start: a new claim's token is above it
-        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self._own(), mark=mark))
-        if not first or canceled:
+        job = fence.get("job") if isinstance(fence.get("job"), str) else None
+        first, canceled, taken_over_by = self._through_redis(
+            lambda: self.registry.start_call(call_id, self._own(), mark=mark, job=job))
+        taken_over = taken_over_by is not None and taken_over_by != fence.get("node")
+        if not first or canceled or taken_over:
             self.record.current_call = None
         if not first:
             # The same call delivered again (the broker connection was lost before its ack): it ran once already,
@@ -205,6 +209,12 @@ class AgentRunner:
             return None
         if canceled:  # canceled while it waited in the queue: it never started
             return {"error": encode_error(OperationCanceledError(f"{method} was canceled before it started"))}
+        if taken_over:  # its node was taken for lost, and the node that took the job answers it without this call
+            return refusal("INTERRUPTED", (
+                f"{method} was not run: API node {taken_over_by} took this job over, as its own node's lease had "
+                "lapsed (a stalled node, or a Redis restart), and answers the job by the calls sent before; the "
+                "rest of the operation never runs. Read the job for its end; retry with a new Idempotency-Key."),
+                PortalUnavailableError, job=job, takenOverBy=taken_over_by, cause="JOB_TAKEN_OVER")
         if isinstance(token_value, int):
             self._highest_token = max(self._highest_token, token_value)
 

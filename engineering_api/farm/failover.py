@@ -14,7 +14,12 @@ it: a live node fails it (``INTERRUPTED``, cause ``API_NODE_STOPPED``) once no l
 looks between which every live node has beaten (a job is written to the database just before its node lists it).
 
 Only one node finishes a job: whoever takes its mark (``taken-over:<job>``, :func:`take_job`), which a node may
-take from a holder whose lease is gone (a node that took a job over and died too), never from a live one.
+take from a holder whose lease is gone (a node that took a job over and died too), never from a live one. A lease
+that lapsed does not prove its node dead (a stalled process; a Redis stopped for longer than a lease expires every
+lease): within the outage grace none is taken for lost, and once a job's mark is taken no call of that job starts
+on an agent (each carries its job and node; the agent reads the mark as it marks the call started), while the taker
+reads the job's journal after taking the mark. Every call the node sent before is in that journal, every later one
+never runs: the job's end is told by what ran (fault schedule seed 1002).
 
 A node's lease also lists the jobs it runs (:meth:`JobManager.supervised`), so a node that starts on a database
 other nodes use finishes only the unfinished jobs no live node lists (:func:`jobs_of_no_live_node`), never the
@@ -169,9 +174,10 @@ class NodeLease:
 def take_job(redis: Any, farm: FarmBackendBase, job_id: str) -> int:
     """Whether this node now holds ``job_id``'s mark, the right to finish it: :data:`TAKEN` (it was free or held by
     a node whose lease is gone), :data:`HELD` (this node held it already), 0 (a live node holds it)."""
-    prefix = farm.config.prefix
-    return int(redis.eval(_TAKE, 1, f"{prefix}:taken-over:{job_id}", farm.node_id, TAKEN_OVER_SECONDS,
-                          f"{prefix}:node:"))
+    # the key agents read before they start a call of the job (AgentRegistry.start_call): a node taken for lost
+    # sends no more of its calls that run
+    return int(redis.eval(_TAKE, 1, farm.registry.taken_over_key(job_id), farm.node_id, TAKEN_OVER_SECONDS,
+                          f"{farm.config.prefix}:node:"))
 
 
 def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, set[str]]]:
@@ -258,12 +264,25 @@ def finish_jobs_of_no_live_node(lease: NodeLease) -> int:
 
 def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
     """Finish every unfinished job of a lost node: re-attach one whose journal names another node whose lease is
-    gone; fail one without a journal that no live node lists (:meth:`NodeLease.unlisted`). Returns their ids."""
+    gone; fail one without a journal that no live node lists (:meth:`NodeLease.unlisted`). Returns their ids.
+
+    A lease that is gone says a node is lost only outside the outage grace (Redis restarted: leases expired while
+    their live nodes could not beat, :meth:`FarmBackendBase.in_outage_grace`). A node taken for lost may yet be
+    alive (a stalled process): once its job's mark is taken, no call of that job starts on an agent
+    (:meth:`AgentRegistry.start_call`), and the journal is read again after the mark is taken, so the job is
+    settled by every call its node sent, never by a journal read before the node's last one."""
     own = set(lease.jobs.supervised())
     others = [job for job in lease.jobs.unfinished() if job not in own]  # this node's: no Redis command for them
     if not others:
         lease._suspects = {}
         return []
+    grace: list[bool] = []  # asked once a look, and only when a job would be taken (one INFO)
+
+    def lost_for_sure() -> bool:
+        if not grace:
+            grace.append(lease.farm.in_outage_grace())
+        return not grace[0]
+
     taken, unjournaled = [], []
     for job_id, call in zip(others, lease.farm.registry.job_calls(others)):
         if call is None:
@@ -272,14 +291,17 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
         node = call.get("node")
         if not isinstance(node, str) or node == lease.farm.node_id or lease.alive(node):
             continue
-        if lease.take(job_id):
+        if lost_for_sure() and lease.take(job_id):
             logger.warning("API node %s is gone: job %s is finished here", node, job_id)
-            lease.settle(lease.jobs, lease.farm, job_id, call)
+            lease.settle(lease.jobs, lease.farm, job_id, lease.farm.registry.job_call(job_id) or call)
             taken.append(job_id)
     for job_id in lease.unlisted(unjournaled):
-        if lease.take(job_id):
-            logger.warning("job %s runs on no live API node and made no farm call: it is failed here", job_id)
-            lease.settle(lease.jobs, lease.farm, job_id, {})
+        if lost_for_sure() and lease.take(job_id):
+            # its node may have sent its first call since the look (a node taken for lost that was not)
+            call = lease.farm.registry.job_call(job_id) or {}
+            logger.warning("job %s runs on no live API node (its journal: %s): it is finished here", job_id,
+                           call.get("method") or "no farm call")
+            lease.settle(lease.jobs, lease.farm, job_id, call)
             taken.append(job_id)
     return taken
 

@@ -305,7 +305,8 @@ class FarmBackendBase(EngineeringBackend):
             raise OutcomeUnknownError(
                 f"This operation ran in part: {', '.join(done)} completed and may have changed the project (not "
                 f"saved), then {method} did not run ({exc.code}: {exc.message}). Look at the project before you "
-                "retry.", details={**(exc.details or {}), "method": method, "cause": exc.code, "completedCalls": done},
+                "retry.", details={**(exc.details or {}), "method": method, "completedCalls": done,
+                                   "cause": (exc.details or {}).get("cause", exc.code)},
             ) from exc
         if not is_read_only(method):
             note_change(method)
@@ -383,10 +384,14 @@ class FarmBackendBase(EngineeringBackend):
             # call published now would be told never to run at once, or run if its agent took it first.
             raise _canceled(token, method)
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
-        fence = {"instance": target.instance, "token": target.token, **(fence or {})}
+        job = current_job.get()
+        # A job's call names the job and this node: the agent runs it only while no other node took the job over
+        # (this node's lease lapsed: a stall, a Redis restart), whose end that node then tells by the job's journal
+        # (:meth:`AgentRegistry.start_call`).
+        fence = {"instance": target.instance, "token": target.token, **(fence or {}),
+                 **({"job": job, "node": self.node_id} if job is not None else {})}
         call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
                 "sentAt": time.time(), "completedCalls": changes_so_far()}
-        job = current_job.get()
         note_sent(job, call)  # before it is sent: a worker that gives up on this thread from now on names it
         if job is not None:  # the job's journal, noted before it is sent: a node that dies or stops at any moment
             # after finishes the job by it. Never sent without it: Redis away past the outage grace, not sent.

@@ -28,12 +28,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "NAME_HELD", "AgentRecord", "AgentRegistry", "Claim", "Holding")
+__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "NAME_HELD", "AgentRecord", "AgentRegistry", "CallStart", "Claim",
+           "Holding")
 
 HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
@@ -92,6 +94,9 @@ class AgentRecord:
     (:meth:`AgentRegistry.heartbeat`)."""
     top_token: int = 0
     """The newest fencing token this instance has seen (it refuses older ones): a new claim's token is above it."""
+    seq: int = 0
+    """How many times this instance's record was written out, this one included: a heartbeat serialised before a
+    call's end and written after it must not put the older record back (``_BEAT`` writes only a newer one)."""
 
     @property
     def queue(self) -> str:
@@ -107,6 +112,17 @@ class Claim:
     instance: str
     token: int | None
     """None for a call to a free agent that no caller holds (a catalog search): only allowed while it holds nothing."""
+
+
+class CallStart(NamedTuple):
+    """What an agent learns as it marks a call started (:meth:`AgentRegistry.start_call`)."""
+
+    first: bool
+    """Not started before (a redelivered message is not run twice)."""
+    canceled: bool
+    """Canceled while it was queued: it never starts."""
+    taken_over_by: str | None
+    """The API node that took the call's job over (None: none did): the call's node was taken for lost."""
 
 
 @dataclass(frozen=True)
@@ -219,18 +235,22 @@ end
 
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
 # record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
-# lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
-# after Redis' data began a lost claim is rebuilt, the instance. A record of another instance: -2, nothing
-# written (its name is taken: :meth:`AgentRegistry.heartbeat`). A heartbeat that finds its record missing (the
-# agent's start, its lease lapsed, or Redis lost its data) puts the name in the set of agents (a roster read drops
-# a name only while neither its record nor its claim is there) and raises the fence counter above every token the
-# agent has seen (no new claim gets an old number). An agent holding a project whose claim is gone rebuilds the
-# claim and the project's lock while Redis' data is young (it lost them: restarted without its append-only file, a
-# failover to a replica that missed writes; an epoch missing is set now), unless its holder claimed another agent
-# meanwhile; otherwise the project is held under no claim, an orphan: -1, at every heartbeat while it lasts.
+# lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms) after
+# Redis' data began a lost claim is rebuilt, the instance, the record's seq. A record of another instance: -2,
+# nothing written (its name is taken: :meth:`AgentRegistry.heartbeat`). A record of this instance written out after
+# this one (a call's start or end published while this heartbeat was on its way: a higher seq) is kept, its lease as
+# fresh as this one's would be, and nothing else is done (0): the next heartbeat does it with what is now. A
+# heartbeat that finds its record missing (the agent's start, its lease lapsed, or Redis lost its data) puts the
+# name in the set of agents (a roster read drops a name only while neither its record nor its claim is there) and
+# raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent holding
+# a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it lost them:
+# restarted without its append-only file, a failover to a replica that missed writes; an epoch missing is set now),
+# unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an orphan: -1, at
+# every heartbeat while it lasts.
 _BEAT = _MINE + """
 local prior = redis.call('GET', KEYS[1])
 if not mine(prior, ARGV[8]) then return -2 end
+if prior and (tonumber(cjson.decode(prior).seq) or 0) >= tonumber(ARGV[9]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if not prior then
   redis.call('SADD', KEYS[2], ARGV[3])
@@ -310,6 +330,8 @@ class AgentRegistry:
     def __init__(self, redis: Any, prefix: str = "engineering-api:farm") -> None:
         self._redis = redis
         self._prefix = prefix
+        self._writing_out = threading.Lock()
+        """Held while a record is serialised with its next seq (:meth:`_written_out`)."""
         # redis-py's Script reloads a script by EVALSHA-miss after a Redis restart.
         self._holding = redis.register_script(_HOLDING)
         self._delete_if = redis.register_script(_DELETE_IF)
@@ -341,7 +363,7 @@ class AgentRegistry:
         the project is held under no claim (an orphan), 0 otherwise, and :data:`NAME_HELD` (nothing written)
         while another instance's record holds the name: the first heartbeat takes the name, the later ones keep
         it."""
-        record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
+        serialised, seq = self._written_out(record)
         agent_key = self.record_key(record.name)
         owned = record.fence is not None and record.holder is not None and record.open_project is not None
         claim = json.dumps({"caller": record.holder, "instance": record.instance, "token": record.fence,
@@ -351,18 +373,28 @@ class AgentRegistry:
                 self._key("caller", record.holder) if owned and record.holder else agent_key,
                 self._key("project", record.open_project) if owned and record.open_project else agent_key,
                 self._key("epoch")]
-        args = [json.dumps(asdict(record)), int(record.lease_seconds * 1000), record.name, claim, lock,
-                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000), record.instance]
+        args = [serialised, int(record.lease_seconds * 1000), record.name, claim, lock,
+                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000), record.instance, seq]
         return int(self._beat(keys=keys, args=args))
+
+    def _written_out(self, record: AgentRecord) -> tuple[str, int]:
+        """``record`` as it is now, with the next :attr:`AgentRecord.seq`: the heartbeat thread and the call's
+        thread write it out in turn, so a higher seq always holds every change of a lower one."""
+        with self._writing_out:
+            record.seq += 1
+            record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
+            return json.dumps(asdict(record)), record.seq
 
     def _publish(self, target: Any, record: AgentRecord) -> None:
         """The record, with a call's start or end (its name is kept in the set of agents by the heartbeat, every
         second: a roster read drops a name only while neither its record nor its claim is there)."""
-        record.heartbeat_at = time.time()
         # Unconditional (a SET, as before issue 91): judging the name here too would cost two Redis commands a
         # call (tests/farm/test_farm_redis_budget.py); the heartbeat judges it, and an instance that lost its name
-        # publishes nothing more (``AgentRunner``).
-        target.set(self.record_key(record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
+        # publishes nothing more (``AgentRunner``). Its seq orders it with the heartbeat's writes: a heartbeat
+        # written out before it and arriving after it leaves it (``_BEAT``); one written out after it holds what it
+        # holds, so this SET arriving last puts back nothing older.
+        serialised, _ = self._written_out(record)
+        target.set(self.record_key(record.name), serialised, px=int(record.lease_seconds * 1000))
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
@@ -549,10 +581,13 @@ class AgentRegistry:
         self._delete_if(keys=[self._key("project", path)], args=["instance", record.instance])
 
     # ----- calls -----------------------------------------------------------------------------
-    def start_call(self, call_id: str, record: AgentRecord | None = None, *, mark: str | None = None
-                   ) -> tuple[bool, bool]:
-        """Mark a call as started (and publish ``record``, in the same round trip). Returns whether it was not
-        started before (a redelivered message must not run twice) and whether it was canceled while queued.
+    def start_call(self, call_id: str, record: AgentRecord | None = None, *, mark: str | None = None,
+                   job: str | None = None) -> CallStart:
+        """Mark a call as started (and publish ``record``, in the same round trip): whether it was not started before
+        (a redelivered message must not run twice), whether it was canceled while queued, and which API node took
+        its job (``job``) over, if one did (then only that node answers the job, by its journal, and the call must
+        not run: the mark is taken before the journal is read, and the call's journal is written before it is sent,
+        so either that node reads this call in the journal or this read sees the mark).
 
         ``mark`` names this start (one per delivery, kept over retries): a retry after Redis went away with the
         reply (the mark set, its answer lost) finds its own mark and is still the first start."""
@@ -560,11 +595,18 @@ class AgentRegistry:
         mark = mark or f"started {uuid.uuid4().hex}"
         pipe = self._redis.pipeline(transaction=False)
         pipe.set(key, mark, nx=True, ex=24 * 3600, get=True)  # the mark before: none, or this delivery's own
-        pipe.exists(self._key("cancel", call_id))
+        # one command for both: the cancel flag, and the job's take-over mark (what the flag's EXISTS cost alone)
+        pipe.mget([self._key("cancel", call_id), *([self.taken_over_key(job)] if job is not None else [])])
         if record is not None:
             self._publish(pipe, record)
-        before, canceled, *_ = pipe.execute()
-        return before is None or _text(before) == mark, bool(canceled)
+        before, (canceled, *taken), *_ = pipe.execute()
+        return CallStart(before is None or _text(before) == mark, canceled is not None,
+                         _text(taken[0]) if taken and taken[0] is not None else None)
+
+    def taken_over_key(self, job_id: str) -> str:
+        """The key of ``job_id``'s take-over mark: the API node that finishes the job for a node taken for lost
+        (:func:`engineering_api.farm.failover.take_job`)."""
+        return self._key("taken-over", job_id)
 
     def call_held(self, call_id: str, queue: str) -> Literal["queued", "taken"] | None:
         """Where the broker holds the message of ``call_id`` (Celery's task id is in it) for an agent: ``queued``

@@ -341,7 +341,8 @@ TABLE: tuple[E, ...] = (
     E('INTERRUPTED', 503, 'Interrupted',
       'The API node stopped before this operation changed anything: it never ran (the job has no '
       'startedAt), it only reads, or only its read … completed; the rest of the operation never runs. '
-      'Retry with a new Idempotency-Key.'),
+      'Retry with a new Idempotency-Key. In a farm also a call of a job another API node took over '
+      '(details.cause JOB_TAKEN_OVER: its own node was taken for lost): that call did not run.'),
     E('INTERVAL_REQUIRED', 422, 'Interval required', 'Aggregation=… needs an interval (seconds, or 15m, 8h...).'),
     E('INVALID_ACCESS_LEVEL', 422, 'Invalid access level',
       'Unknown access level …. Known: … (or full, read, hmi, none).'),

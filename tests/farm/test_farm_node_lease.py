@@ -22,14 +22,15 @@ pytestmark = pytest.mark.xdist_group("farm")
 
 
 def _lease(redis_server: RedisServer, own: list[str], unfinished: list[str], node: str = "node-a",
-           prefix: str | None = None, settled: list[tuple[str, dict[str, Any]]] | None = None
-           ) -> tuple[NodeLease, Any, Any]:
+           prefix: str | None = None, settled: list[tuple[str, dict[str, Any]]] | None = None,
+           outage: threading.Event | None = None) -> tuple[NodeLease, Any, Any]:
     """A node's lease over a stand-in of its job manager: ``settled`` collects the jobs it finishes (then no longer
-    unfinished), with their journals."""
+    unfinished), with their journals; ``outage`` set: Redis restarted less than the outage grace ago."""
     config = SimpleNamespace(prefix=prefix or f"lease-{uuid.uuid4().hex}", lease_seconds=2.0,
                              redis=lambda: redis_client(redis_server.url))
     farm = SimpleNamespace(node_id=node, config=config, jobs_unswept=True,
-                           registry=AgentRegistry(redis_client(redis_server.url), config.prefix))
+                           registry=AgentRegistry(redis_client(redis_server.url), config.prefix),
+                           in_outage_grace=lambda: outage is not None and outage.is_set())
     finished = settled if settled is not None else []
     jobs = SimpleNamespace(supervised=lambda: list(own),
                            unfinished=lambda: [j for j in unfinished if j not in {job for job, _ in finished}])
@@ -168,3 +169,24 @@ def test_a_stopped_node_gives_its_lease_up_and_beats_no_more(redis_server: Redis
     assert not lease._redis.sismember(f"{farm.config.prefix}:nodes", "node-a")
     lease.beat()
     assert not lease._redis.exists(f"{farm.config.prefix}:node:node-a")
+
+
+def test_a_node_whose_lease_a_redis_restart_expired_is_not_taken_for_lost_within_the_outage_grace(
+        redis_server: RedisServer) -> None:
+    """A Redis stopped longer than a lease comes back without the leases its live nodes could not renew meanwhile
+    (fault schedule seed 1002: the survivor took a live node's job over at once): a missing lease says a node is
+    lost only once the grace has passed, as for an agent."""
+    settled: list[tuple[str, dict[str, Any]]] = []
+    outage = threading.Event()
+    outage.set()
+    looking, _, farm = _lease(redis_server, own=[], unfinished=["journaled", "unjournaled"], settled=settled,
+                              outage=outage)
+    journal = {"node": "node-b", "callId": "c1", "method": "m", "agent": "a", "instance": "i"}
+    looking._redis.set(f"{farm.config.prefix}:job:journaled", json.dumps(journal))  # node-b's lease: gone
+    looking.beat()
+    assert [take_over_orphaned_jobs(looking) for _ in range(3)] == [[], [], []], "within the grace: none taken"
+    assert settled == [] and not looking._redis.exists(farm.registry.taken_over_key("journaled"))
+    outage.clear()  # the grace is over and node-b never beat again: it is lost
+    # the unjournaled one was listed by no live node at this look either (a node back would list it now)
+    assert take_over_orphaned_jobs(looking) == ["journaled", "unjournaled"]
+    assert settled == [("journaled", journal), ("unjournaled", {})]
