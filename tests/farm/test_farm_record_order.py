@@ -21,7 +21,7 @@ from engineering_api.farm.agent import AgentRunner
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import AgentRecord, AgentRegistry
 from fakes.backend import FakeBackend
-from tests.farm.test_farm_truth import WAIT
+from tests.farm.farm_calls import WAIT
 from tools.farm_harness import RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")

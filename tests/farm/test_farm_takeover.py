@@ -27,7 +27,7 @@ from engineering_api.farm.reattach import settle_orphaned
 from engineering_api.lib.caller import current_job
 from tests.conftest import CPU
 from tests.farm.conftest import OwnFarm
-from tests.farm.test_farm_truth import WAIT, _Jobs, as_caller, until
+from tests.farm.farm_calls import WAIT, InterruptedJobs, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -36,7 +36,7 @@ SESSION = "taken"
 SOURCE = 'FUNCTION "Taken1" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #Taken1 := #a;\nEND_FUNCTION\n'
 
 
-class _NodeJobs(_Jobs):
+class _NodeJobs(InterruptedJobs):
     """The job table as node B reads it: one job, run by no node B knows of (A's lease is gone)."""
 
     def __init__(self) -> None:
