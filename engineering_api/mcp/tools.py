@@ -380,6 +380,13 @@ def _arguments(schema: dict[str, Any]) -> list[str]:
     return [*required, *(f"{name}?" for name in optional)]
 
 
+
+def _takes_confirm(operation: Operation[Any, Any] | None) -> bool:
+    """Whether the operation's input has a ``confirm`` field of its own (stopping a CPU in RUN asks for it as the MCP
+    tool's destructive flag does)."""
+    fields = getattr(operation.input, "__struct_fields__", ()) if operation is not None else ()
+    return "confirm" in fields
+
 async def _run(
     services: Services, spec: ToolSpec, arguments: dict[str, Any], principal: Principal,
     progress: Callable[[float, str], Awaitable[None]] | None,
@@ -390,6 +397,8 @@ async def _run(
             text=f"FORBIDDEN: {spec.name} needs the {spec.required_role.value} role; your key has the "
                  f"{principal.role.value} role.", is_error=True, code="FORBIDDEN", status=403)
     confirm = arguments.pop("confirm", False) is True if spec.destructive else False
+    if confirm and _takes_confirm(spec.operation):
+        arguments["confirm"] = True  # the operation's own confirm (a CPU's stop): the same consent, given once
     if spec.operation is not None and spec.operation.is_runtime_call:
         return await run_runtime_tool(services, spec, arguments, principal, confirm=confirm)
     operation = spec.operation

@@ -58,7 +58,11 @@ async def test_a_restored_snapshot_replays_the_same_scans(live: Live, rest: http
 
         await _ok(session, "simulation_tags_write", tagName="Acc", value=-1)
         await _ok(session, "simulation_instances_step", **LINE, cycles=3)
-        data(rest.post("/api/simulation/instances/Line/stop", json={"confirm": True}))
+        stopping = await _ok(session, "simulation_instances_stop", **LINE)  # a preview: the CPU runs on
+        assert "changes" in stopping and (await _ok(session, "simulation_instances_state", **LINE))[
+            "operatingState"] == "Run"
+        stopped = await _ok(session, "simulation_instances_stop", **LINE, confirm=True)  # the stop's own confirm
+        assert stopped["operatingState"] == "Stop"
         preview = await _ok(session, "simulation_instances_snapshots_restore", **LINE, snapshotName="Cycle 5")
         assert preview["changes"][0]["action"] == "restore" and "Cycle 5" in preview["summary"]
         assert (await _ok(session, "simulation_instances_state", **LINE))["operatingState"] == "Stop"
