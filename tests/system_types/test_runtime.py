@@ -19,7 +19,7 @@ BEGIN
   #full := #parts.QU;
   #n := #parts.CV;
   IF #n > 2 THEN
-    #n := RD_SYS_T(OUT => #stamp);
+    #n := WR_LOC_T(LOCTIME := #stamp, DST := FALSE);
   END_IF;
 END_FUNCTION_BLOCK
 DATA_BLOCK "Cnt_DB" "Cnt" BEGIN END_DATA_BLOCK
@@ -41,12 +41,12 @@ def test_runtime_members_are_the_catalogs() -> None:
 
 def test_a_ctu_int_instance_holds_qu_and_an_unrunnable_catalog_instruction_is_not_supported() -> None:
     sim = Sim(_COUNTER)
-    assert any("RD_SYS_T" in w and "not supported" in w for w in sim.image.warnings)
+    assert any("WR_LOC_T" in w and "not supported" in w for w in sim.image.warnings)
     seen = []
     for _ in range(4):
         sim.scan()
         seen.append((sim['"Cnt_DB".n'], sim['"Cnt_DB".full'], sim['"Cnt_DB".q']))
     assert seen == [(1, False, False), (1, False, False), (2, True, True), (2, True, True)]
-    with pytest.raises(UnsupportedInstructionError) as info:  # the third rising edge: CV 3 > 2 runs RD_SYS_T
+    with pytest.raises(UnsupportedInstructionError) as info:  # the third rising edge: CV 3 > 2 runs WR_LOC_T
         sim.scan()
-    assert info.value.instruction == "RD_SYS_T"
+    assert info.value.instruction == "WR_LOC_T"
