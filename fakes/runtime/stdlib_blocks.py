@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import PlcRuntimeError, UnsupportedInstructionError
+from .stdlib_dtl import dtl_difference, dtl_shift
 from .stdlib_core import register, result_fixer
 from .values import PlcArray, wrap
 
@@ -116,11 +117,14 @@ _DAY_MS = 86_400_000
 
 
 def _t_arith(sign: int) -> Callable[..., Any]:
-    """T_ADD/T_SUB: a duration added to / subtracted from a TIME, LTIME, TOD or LTOD (IN1's type)."""
+    """T_ADD/T_SUB: a duration added to / subtracted from a TIME, LTIME, TOD or LTOD (IN1's type), or a DTL
+    (:func:`.stdlib_dtl.dtl_shift`)."""
 
     def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
         t1 = args[0] or result
         t2 = args[1] or ("LTIME" if t1 in ("LTIME", "LTIME_OF_DAY") else "TIME")
+        if t1 == "DTL":
+            return dtl_shift(sign, t2)
         if t1 not in _UNIT_NS or t2 not in ("TIME", "LTIME"):
             return None
         fix = result_fixer(result or t1)  # TIME_OF_DAY wraps modulo 24 h
@@ -144,7 +148,7 @@ register("T_SUB", ("IN1", "IN2"))(_t_arith(-1))
 
 @register("T_DIFF", ("IN1", "IN2"))
 def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-    """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME -> TIME (ms), LTOD/LTIME -> LTIME (ns)."""
+    """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME/DTL -> TIME (ms), LTOD/LTIME -> LTIME (ns)."""
     t = args[0] or args[1]
     fix = result_fixer(result or ("LTIME" if t in ("LTIME_OF_DAY", "LTIME") else "TIME"))
     if fix is None:  # a result type that holds no duration
@@ -153,6 +157,8 @@ def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
         return lambda a, b: fix(a - b)
     if t == "DATE":
         return lambda a, b: fix((a - b) * _DAY_MS)
+    if t == "DTL" and (result or "TIME") == "TIME":
+        return dtl_difference
     return None
 
 

@@ -104,3 +104,56 @@ def test_a_date_and_time_constant_outside_its_type_is_refused(text: str, t: str)
 ])
 def test_the_ends_of_each_range_are_accepted(text: str, t: str) -> None:
     date_time_value(text, t)
+
+
+_ARITHMETIC = '''
+DATA_BLOCK "D"
+VAR
+  a : DTL := DTL#2024-02-28-23:00:00; b : DTL; c : DTL; late : DTL := DTL#2554-12-31-23:00:00;
+  d : Time; e : Time; ok1 : Bool; ok2 : Bool; ok3 : Bool;
+END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  "D".b := T_ADD(IN1 := "D".a, IN2 := T#1D2H, ENO => "D".ok1);
+  "D".c := T_SUB(IN1 := "D".a, IN2 := T#24D, ENO => "D".ok2);
+  "D".d := T_DIFF(IN1 := "D".b, IN2 := "D".a, ENO => "D".ok3);
+  "D".e := T_DIFF(IN1 := "D".a, IN2 := "D".b);
+END_ORGANIZATION_BLOCK'''
+"""S7-1200 System Manual A5E02486680-AK (09/2016), 9.1, Tables 9-3 .. 9-6: DTL + Time = DTL, DTL - Time = DTL,
+DTL - DTL = Time; ENO = 0 and OUT = 0 for an invalid DTL or Time value."""
+
+
+def test_t_add_t_sub_and_t_diff_on_dtl_cross_a_leap_day() -> None:
+    sim = Sim(_ARITHMETIC)
+    sim.scan()
+    assert sim['"D".b'] == date_time_value("2024-03-01-01:00:00", "DTL")  # 2024-02-29 between; a Friday
+    assert sim['"D".c'] == date_time_value("2024-02-04-23:00:00", "DTL")
+    assert (sim['"D".d'], sim['"D".e']) == (26 * 3_600_000, -26 * 3_600_000)
+    assert (sim['"D".ok1'], sim['"D".ok2'], sim['"D".ok3']) == (True, True, True)
+
+
+@pytest.mark.parametrize(("member", "value", "error"), [
+    ("MONTH", 13, True),  # no valid DTL: OUT is the error's, ENO FALSE
+    ("DAY", 30, True),  # February 2024 has 29 days
+    ("DAY", 1, False),  # a control: a valid DTL, the arithmetic runs
+])
+def test_an_invalid_dtl_is_an_error(member: str, value: int, error: bool) -> None:
+    sim = Sim(_ARITHMETIC)
+    sim[f'"D".a.{member}'] = value
+    sim.scan()
+    assert (sim['"D".b'] == date_time_value("1970-01-01-00:00:00", "DTL")) is error
+    assert (sim['"D".ok1'], sim['"D".ok2'], sim['"D".ok3']) == ((False,) * 3 if error else (True,) * 3)
+    assert (sim['"D".d'] == 0) is error
+
+
+def test_a_difference_no_time_holds_is_an_error() -> None:
+    sim = Sim(_ARITHMETIC.replace('T_DIFF(IN1 := "D".b, IN2 := "D".a', 'T_DIFF(IN1 := "D".late, IN2 := "D".a'))
+    sim.scan()
+    assert (sim['"D".d'], sim['"D".ok3']) == (0, False)  # 531 years: far beyond T#24D20H31M23S647MS
+
+
+def test_a_shift_past_the_end_of_dtl_is_an_error() -> None:
+    sim = Sim(_ARITHMETIC.replace('IN1 := "D".a, IN2 := T#1D2H', 'IN1 := "D".late, IN2 := T#1D2H'))
+    sim.scan()
+    assert sim['"D".b'] == date_time_value("1970-01-01-00:00:00", "DTL") and sim['"D".ok1'] is False

@@ -39,8 +39,8 @@ FAMILIES: tuple[Family, ...] = (
            _names("RD_SYS_T WR_SYS_T RD_LOC_T WR_LOC_T SET_TIMEZONE RUNTIME READ_CLK RD_TIME SET_CLKS TIME_TCK "
                   "DT_TOD DT_DAY RTM")),
     Family("date and time arithmetic",
-           "only durations, times of day and dates are simulated (T_ADD, T_SUB, T_DIFF); the date-and-time "
-           "structures (DTL, LDT, DT) and their combining are not implemented yet",
+           "only durations, times of day, dates and DTL are simulated (T_ADD, T_SUB, T_DIFF); LDT, DT and their "
+           "combining (T_COMBINE, T_CONV) are not implemented yet",
            _names("T_ADD T_SUB T_DIFF T_COMBINE T_CONV")),
     Family("communication",
            "the simulated PLC has no network or serial connection to send or receive on",
