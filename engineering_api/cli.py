@@ -464,16 +464,12 @@ def cmd_simaticml(args: argparse.Namespace) -> int:
         from engineering_api.ci import textconv
 
         return textconv.run(args)
-    from simatic_xml import SimaticMLError, convert_bytes
+    from simatic_xml import convert_bytes
 
-    source = Path(args.file)
-    try:
-        data = convert_bytes(source.read_bytes(), args.to)
-    except OSError as exc:
-        print(f"error: {source}: {exc.strerror}", file=sys.stderr)
-        return 1
-    except SimaticMLError as exc:
-        print(f"error: {source}: {exc}", file=sys.stderr)
+    from engineering_api.ci.simaticml_files import read_simaticml
+
+    data = read_simaticml(Path(args.file), lambda raw: convert_bytes(raw, args.to))
+    if data is None:
         return 1
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)

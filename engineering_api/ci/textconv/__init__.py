@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..simaticml_files import read_simaticml
 from .document import document_text
 
 __all__ = ("add_arguments", "document_text", "run")
@@ -26,16 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the text of ``args.file`` to standard output (UTF-8); exit 1 with one line on standard error when the
     file cannot be read as SimaticML."""
-    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml import parse_bytes
 
-    source = Path(args.file)
-    try:
-        text = document_text(parse_bytes(source.read_bytes()))
-    except OSError as exc:
-        print(f"error: {source}: {exc.strerror}", file=sys.stderr)
-        return 1
-    except SimaticMLError as exc:
-        print(f"error: {source}: {exc}", file=sys.stderr)
+    text = read_simaticml(Path(args.file), lambda data: document_text(parse_bytes(data)))
+    if text is None:
         return 1
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
