@@ -28,6 +28,7 @@ from simatic_xml.system_types import lookup, lookup_instruction
 
 from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.builtins import FUNCTIONS, conversion
+from engineering_api.rules.compiler.check import source_text
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.values import MAX_NAME
 
@@ -160,12 +161,7 @@ def _editor_text(ls: SclLanguageServer, path: str) -> Text:
         return ls.text(uri)
     data = read_regular(path)
     bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
-    try:
-        source = body.decode("utf-8")
-    except UnicodeDecodeError:
-        source = body.decode("cp1252", "replace")
-    return Text(("\ufeff" if bom else "") + source)
+    return Text(("\ufeff" if bom else "") + source_text(data[3:] if bom else data))  # the checker's decoding
 
 
 def _file_model(ls: SclLanguageServer, model: Model, path: str) -> tuple[Model, Text]:
