@@ -16,8 +16,9 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "DTL_FIELD_ERRORS", "INT_RANGES", "date_time_value", "default_value", "dtl_ns", "dtl_of_ns",
-    "from_json", "is_int_type", "is_retentive_marker_size", "literal_value", "parse_text", "to_real32", "wrap",
+    "AREA_SIZES", "BITS", "DTL_FIELD_ERRORS", "DTL_LAST_NS", "INT_RANGES", "date_time_value", "default_value",
+    "dtl_ns", "dtl_of_ns", "from_json", "is_int_type", "is_retentive_marker_size", "literal_value", "parse_text",
+    "to_real32", "wrap",
 )
 
 
@@ -113,23 +114,22 @@ def _tod_ms(text: str) -> float:
 _EPOCH_1970 = 719_163  # date(1970, 1, 1).toordinal(): the first day of DTL and LDT
 _LDT_LAST_NS = 2**63 - 1  # LDT#2262-04-11-23:47:16.854775807
 _DTL_LAST_YEAR = 2554  # DTL#2554-12-31-23:59:59.999999999
+DTL_LAST_NS = (932_830 - _EPOCH_1970) * 86_400 * 1_000_000_000 - 1  # date(2555, 1, 1).toordinal(), less 1 ns
+"""The nanoseconds since 1970-01-01 of DTL's last value, DTL#2554-12-31-23:59:59.999999999."""
 
 
-def _date_time_ns(text: str) -> tuple[Any, int]:
-    """The date and the nanoseconds since 1970-01-01 of a date-and-time constant's value (``2024-02-29-12:34:56.789``:
-    the parser's value of ``DTL#``, ``LDT#`` and ``DT#`` constants, the fraction up to nanoseconds)."""
-    from datetime import date
-
+def _date_time_members(text: str) -> dict[str, int]:
+    """The members of a date-and-time constant's value (``2024-02-29-12:34:56.789``: the parser's value of ``DTL#``,
+    ``LDT#`` and ``DT#`` constants, the fraction up to nanoseconds), unchecked but for the fraction's digits."""
     day_text, _, time_text = text.strip().rpartition("-")
-    y, m, d = (int(x) for x in day_text.split("-"))
-    when = date(y, m, d)  # ValueError for a day the calendar has not
+    year, month, day = (int(x) for x in day_text.split("-"))
     parts = time_text.split(":")
-    h, mi = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
     whole, _, fraction = (parts[2] if len(parts) > 2 else "0").partition(".")
-    if not (h < 24 and mi < 60 and int(whole) < 60) or len(fraction) > 9:
-        raise ValueError(f"{text!r} is not a date and time")
-    ns = (((when.toordinal() - _EPOCH_1970) * 24 + h) * 60 + mi) * 60 + int(whole)
-    return when, ns * 1_000_000_000 + int(fraction.ljust(9, "0"))
+    if len(fraction) > 9:
+        raise ValueError(f"{text!r} is finer than a nanosecond")
+    return {"YEAR": year, "MONTH": month, "DAY": day, "HOUR": int(parts[0]),
+            "MINUTE": int(parts[1]) if len(parts) > 1 else 0, "SECOND": int(whole),
+            "NANOSECOND": int(fraction.ljust(9, "0"))}
 
 
 def date_time_value(text: str, t: str | None) -> Any:
@@ -142,9 +142,11 @@ def date_time_value(text: str, t: str | None) -> Any:
     Raises:
         ValueError: not a date and time, outside the type's range, or a type this model does not store.
     """
-    when, ns = _date_time_ns(text)
-    if ns < 0 or (t == "LDT" and ns > _LDT_LAST_NS) or (t == "DTL" and when.year > _DTL_LAST_YEAR):
-        raise ValueError(f"{text!r} is outside the range of {t}")
+    ns = dtl_ns(_date_time_members(text))  # each member checked as a DTL's (:func:`dtl_ns`)
+    if isinstance(ns, tuple):
+        raise ValueError(f"{text!r} is no date and time of {t}'s range: its {ns[0]} is not")
+    if t == "LDT" and ns > _LDT_LAST_NS:
+        raise ValueError(f"{text!r} is outside the range of LDT")
     if t == "LDT":
         return ns
     if t == "DTL":

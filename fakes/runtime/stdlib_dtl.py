@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engineering_api.rules.plc_values import INT_RANGES, dtl_ns, dtl_of_ns
+from engineering_api.rules.plc_values import DTL_LAST_NS, INT_RANGES, dtl_ns, dtl_of_ns
 
 __all__ = ("dtl_difference", "dtl_difference_valid", "dtl_shift", "dtl_shift_valid")
 
 _NS = {"TIME": 1_000_000, "LTIME": 1}
 _FIRST = dtl_of_ns(0)
-_LAST = dtl_ns({"YEAR": 2554, "MONTH": 12, "DAY": 31, "HOUR": 23, "MINUTE": 59, "SECOND": 59,
-                "NANOSECOND": 999_999_999})
-_LAST_NS = _LAST if isinstance(_LAST, int) else 0  # always the int: the members above are a valid DTL
 
 
 def _shifted(sign: int, unit: int, value: dict[str, Any], duration: int) -> int | None:
@@ -30,7 +27,7 @@ def _shifted(sign: int, unit: int, value: dict[str, Any], duration: int) -> int 
     if isinstance(start, tuple):
         return None
     moved = start + sign * duration * unit
-    return moved if 0 <= moved <= _LAST_NS else None
+    return moved if 0 <= moved <= DTL_LAST_NS else None
 
 
 def dtl_shift(sign: int, duration_type: str | None) -> Callable[[dict[str, Any], int], dict[str, int]] | None:
