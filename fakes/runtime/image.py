@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.collector import collections_held
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.program import Network
 from engineering_api.rules.compiler.plc_compile import compile_software
@@ -245,7 +246,13 @@ def build_image(software: PlcSoftware, device: str, run: CompileRun | None = Non
     Raises:
         ImageError: the software has compile errors (``messages`` lists them).
     """
-    run = run if run is not None else compile_software(software, device)
+    # The image's layout and code live as long as the image: the collector is held while they are built, as the
+    # compile holds it (a plant of 20,000 blocks made 8 full collections of its growing heap, 10 of 24 s of CPU).
+    with collections_held():
+        return _image_of(software, device, run if run is not None else compile_software(software, device))
+
+
+def _image_of(software: PlcSoftware, device: str, run: CompileRun) -> ProgramImage:
     if run.result.error_count:
         messages = _errors(run)
         first = f" First: {messages[0]}" if messages else ""
