@@ -2,15 +2,19 @@
 
 A key the issuer withdraws from its JWKS is refused once the cache time (a setting, small here) has passed; a JWKS
 that is not JSON, or one without end, is a 401 naming the reason, the endless one read no further than its cap; a
-stalled JWKS holds none of the threads other requests need: a key-authenticated call answers while every token
-still waits on the one shared fetch, and the tokens pass once the issuer answers.
+stalled JWKS holds none of the threads other requests need: the ERP's webhook (a login token, its run on a worker
+thread of anyio's default limiter, as every synchronous route's) answers while more tokens than that limiter's 40
+threads still wait on the one shared fetch, and the tokens pass once the issuer answers. When each token's check ran
+on one of those threads (``anyio.to_thread.run_sync`` until 8cdea9dc), the webhook waited until token checks gave
+theirs up at their fetch's timeout.
 """
 
 from __future__ import annotations
 
+import select
+import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 import pytest
@@ -33,7 +37,8 @@ ENDLESS_STOP_BYTES = 128 * 1024 * 1024
 READ_AT_MOST_BYTES = 24 * 1024 * 1024
 """The cap (1 MB) plus what loopback's socket buffers hold, with room to spare."""
 WAITING_TOKENS = 48
-"""More requests with tokens than the worker threads (anyio's 40) that sync routes run on."""
+"""More requests with tokens than the worker threads that sync routes and the webhook's run share (anyio's
+default limiter: 40)."""
 
 
 @pytest.fixture
@@ -117,38 +122,59 @@ def test_an_endless_jwks_is_401_and_read_no_further_than_its_cap(tmp_path: Path,
         assert sent[0] < READ_AT_MOST_BYTES, f"the server read {sent[0]} bytes of an endless JWKS"
 
 
-def test_a_stalled_jwks_holds_no_thread_other_requests_need(tmp_path: Path, issuer: Issuer) -> None:
+def test_a_stalled_jwks_holds_no_thread_the_erps_webhook_needs(tmp_path: Path, issuer: Issuer) -> None:
+    from tests.api.runtime_users import login, make_user
+
     stalled, release = threading.Event(), threading.Event()
-    answered = [0]
-    sent = threading.Semaphore(0)
 
     def stall(handler: BaseHTTPRequestHandler) -> None:
         stalled.set()
         release.wait(HANG_GUARD_S)
         issuer.send_jwks(handler)
 
-    def call(token: str) -> int:
-        sent.release()
-        status = _get(served, token).status_code
-        answered[0] += 1
-        return status
-
     issuer.jwks_answer = stall
     # the tokens wait on the issuer for longer than the test runs: what answers first shows who holds what
     for served in _served(tmp_path, issuer):
-        token = issuer.token()
-        with ThreadPoolExecutor(WAITING_TOKENS) as pool:
-            calls = [pool.submit(call, token) for _ in range(WAITING_TOKENS)]
-            for _ in range(WAITING_TOKENS):
-                assert sent.acquire(timeout=HANG_GUARD_S)
-            assert stalled.wait(HANG_GUARD_S), "no fetch of the JWKS"
+        with httpx.Client(base_url=served.base, timeout=HANG_GUARD_S) as client:
+            admin = {"X-API-Key": served.admin_key}
+            make_user(cast("Any", client), admin, "erp", ["read", "write"])  # it takes the test client
+            erp = login(client, "erp")
+            pull = client.post("/api/runtime/pulls", headers=admin, json={
+                "name": "Orders in", "acceptWebhook": True,
+                "mapping": [{"tag": '"Line_DB".Setpoint', "path": "order.setpoint"}]})
+            assert pull.status_code == 201, pull.text
+            token = issuer.token()
+            # every token's request is in the server's socket before the webhook's connection is opened
+            waiting = [_send_get(served, CURRENT, token) for _ in range(WAITING_TOKENS)]
             try:
-                keyed = httpx.get(f"{served.base}/api/jobs", headers={"X-API-Key": served.admin_key},
-                                  timeout=HANG_GUARD_S)
-                health = httpx.get(f"{served.base}/api/health", timeout=HANG_GUARD_S)
-                assert keyed.status_code == 200 and health.status_code == 200, (keyed.text, health.text)
-                assert answered[0] == 0, f"{answered[0]} token checks ended before the key-authenticated call"
+                assert stalled.wait(HANG_GUARD_S), "no fetch of the JWKS"
+                hook = client.post(f"/api/runtime/pulls/{pull.json()['data']['pullId']}/webhook",
+                                   json={"order": {"setpoint": 1.5}}, headers=erp)
+                ended = select.select(waiting, [], [], 0)[0]
             finally:
                 release.set()
-            assert [c.result(HANG_GUARD_S) for c in calls] == [200] * WAITING_TOKENS
+            # the pull ran on a worker thread and answered (no PLC runs here, so its write is refused: a cheap run)
+            assert hook.status_code == 422 and "PLC cannot be written" in hook.json()["message"], hook.text
+            assert not ended, f"{len(ended)} token checks ended before the webhook was answered"
+            assert [_status(answer) for answer in waiting] == [200] * WAITING_TOKENS
         assert issuer.fetches["jwks"] == 1, issuer.fetches  # one fetch shared by every waiting token
+
+
+def _send_get(served: Served, path: str, token: str) -> socket.socket:
+    """A connection that has sent ``GET path`` with ``token`` (its answer is read by :func:`_status`)."""
+    connection = socket.create_connection(("127.0.0.1", int(served.base.rsplit(":", 1)[1])), timeout=HANG_GUARD_S)
+    connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+                       "Connection: close\r\n\r\n".encode())
+    return connection
+
+
+def _status(connection: socket.socket) -> int:
+    """The status of the answer ``connection`` receives (the connection is closed)."""
+    with connection:
+        head = b""
+        while b"\r\n" not in head:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return 0  # closed without an answer
+            head += chunk
+    return int(head.split(b" ", 2)[1])
