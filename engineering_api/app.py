@@ -302,7 +302,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                     yield
                 finally:
                     gc.unfreeze()  # the app's objects may be collected again once it stops (tests start many apps)
-                    stop_pulls(services)
+                    await stop_pulls(services)
                     stop_pushes(services)
                     stop_runtime_monitor(services)
                     await stop_push(services)

@@ -7,12 +7,16 @@ tag since), the run is ``Partial`` and names it. Each run is logged (the newest 
 outcome kept on the definition (``lastRunAt``, ``lastStatus``, ``lastError``).
 
 Fetching retries what may pass (no answer, 429, 5xx) up to :data:`ATTEMPTS` times with a short backoff; a 4xx is
-final. Nothing the source answers is logged or stored but its status code: a body may hold anything.
+final. Nothing the source answers is logged or stored but its status code: a body may hold anything. A run waiting
+on its source when the server stops is recorded ``Interrupted``, nothing written, and holds up neither the stop nor
+the process's exit (:mod:`.pulls_stop`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
 import logging
 import threading
 import time
@@ -30,11 +34,13 @@ from engineering_api.lib.outbound_targets import refused_target, resolves_to_ref
 from engineering_api.runtime.pulls import ALLOW_HINT, PullDefinition, PullStore
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
+from engineering_api.runtime.pulls_stop import RunStop, StopInterrupted
 from engineering_api.runtime.bounded_fetch import read_bounded
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 
 if TYPE_CHECKING:
+    from engineering_api.runtime.pulls import SourceView
     from engineering_api.runtime.service import RuntimeService
     from engineering_api.services import Services
 
@@ -68,7 +74,8 @@ class PullRun(CamelStruct):
     started_at: str
     finished_at: str
     status: str
-    """``Succeeded``, ``Failed`` (nothing written) or ``Partial`` (the PLC refused some items)."""
+    """``Succeeded``, ``Failed`` (nothing written), ``Partial`` (the PLC refused some items) or ``Interrupted``
+    (the server stopped while the run waited on its source: nothing written)."""
     attempts: int = 0
     http_status: int | None = None
     written: list[WrittenValue] = msgspec.field(default_factory=list)
@@ -83,11 +90,13 @@ class _SlowAnswer(Exception):
 
 class _RunFailed(Exception):  # a run's failure, recorded as its outcome
     def __init__(self, message: str, *, fields: list[str] | None = None, http_status: int | None = None,
-                 attempts: int = 0) -> None:
+                 attempts: int = 0, interrupted: bool = False) -> None:
         super().__init__(message)
         self.fields = fields or []
         self.http_status = http_status
         self.attempts = attempts
+        self.interrupted = interrupted
+        """The server stopped while the run waited on its source (recorded ``Interrupted``)."""
 
 
 class PullRunner:
@@ -99,6 +108,8 @@ class PullRunner:
         self._log = KeyValueStore(services.db, "runtime.pulls.runs.")
         self._lock = threading.Lock()
         self._slots = _SourceSlots()
+        self.stopping = RunStop()
+        """Runs in flight and the server's stop, which ends their waits on a source."""
 
     # ----- checks ----------------------------------------------------------------------------------------------
     def check_tags(self, runtime: RuntimeService, mapping: list[Any]) -> None:
@@ -122,18 +133,20 @@ class PullRunner:
         definition = self.store.get(pull_id)
         started, attempts, http_status = utc_now(), 0, None
         written: list[WrittenValue] = []
-        try:
-            if document is None:
-                document, content_type, attempts, http_status = self._fetch(definition)
-            status, error, failed, written = self._apply(runtime, definition, document, content_type)
-        except _RunFailed as failure:
-            status, error, failed = "Failed", str(failure), failure.fields
-            http_status = failure.http_status or http_status
-            attempts = failure.attempts or attempts
-        run = PullRun(run_id=uuid.uuid4().hex[:12], pull_id=pull_id, trigger=trigger, started_at=started,
-                      finished_at=utc_now(), status=status, attempts=attempts, http_status=http_status,
-                      written=written, error=error, failed_fields=failed)
-        self._keep(run)
+        with self.stopping.running():
+            try:
+                if document is None:
+                    document, content_type, attempts, http_status = self._fetch(definition)
+                status, error, failed, written = self._apply(runtime, definition, document, content_type)
+            except _RunFailed as failure:
+                status, error, failed = ("Interrupted" if failure.interrupted else "Failed"), str(failure), \
+                    failure.fields
+                http_status = failure.http_status or http_status
+                attempts = failure.attempts or attempts
+            run = PullRun(run_id=uuid.uuid4().hex[:12], pull_id=pull_id, trigger=trigger, started_at=started,
+                          finished_at=utc_now(), status=status, attempts=attempts, http_status=http_status,
+                          written=written, error=error, failed_fields=failed)
+            self._keep(run)
         if status != "Succeeded":
             logger.warning("pull %s (%s): %s: %s", definition.name, trigger, status, error)
         return run
@@ -177,32 +190,31 @@ class PullRunner:
             raise _RunFailed(f"The source URL is refused: {refused}. {ALLOW_HINT}")
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
-            # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte
-            # a second would otherwise hold the run until MAX_DOCUMENT_BYTES)
-            deadline = time.monotonic() + source.timeout_seconds
             try:
-                with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False) as client, \
-                        client.stream("GET", source.url, headers=headers) as answer:
-                    status = answer.status_code
-                    if status == 200:
-                        body, in_time = read_bounded(answer, MAX_DOCUMENT_BYTES, deadline)
-                        if len(body) > MAX_DOCUMENT_BYTES:
-                            raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
-                                             http_status=status, attempts=attempt)
-                        if not in_time:
-                            raise _SlowAnswer
-                        return body, answer.headers.get("content-type", ""), attempt, status
-                    last = f"the source answered HTTP {status}"
-                    if status != 429 and status < 500:
-                        raise _RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
-                                         attempts=attempt)
+                # on a thread of its own, which the server's stop does not wait for (pulls_stop)
+                status, body, content_type = self.stopping.unless_stopped(
+                    functools.partial(_get, source, headers, attempt))
+                if status == 200:
+                    return body, content_type, attempt, status
+                last = f"the source answered HTTP {status}"
+                if status != 429 and status < 500:
+                    raise _RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
+                                     attempts=attempt)
             except httpx.HTTPError as exc:
                 last = f"the source could not be reached ({type(exc).__name__})"
                 status = None
             except _SlowAnswer:
                 last = f"the source's document took longer than the timeout ({source.timeout_seconds:g} s)"
+            except StopInterrupted:
+                raise _RunFailed(f"The server stopped while the source was being fetched (attempt {attempt} of "
+                                 f"{ATTEMPTS}); nothing was written", attempts=attempt, interrupted=True) from None
             if attempt < ATTEMPTS:
-                time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
+                try:
+                    self.stopping.pause(_BACKOFF_S * 2 ** (attempt - 1))
+                except StopInterrupted:
+                    raise _RunFailed(f"The server stopped before attempt {attempt + 1} of {ATTEMPTS} ({last}); "
+                                     "nothing was written", http_status=status, attempts=attempt,
+                                     interrupted=True) from None
         raise _RunFailed(f"{last}, {ATTEMPTS} attempts", http_status=status, attempts=ATTEMPTS)
 
     def _apply(self, runtime: RuntimeService, definition: PullDefinition, document: bytes, content_type: str
@@ -264,6 +276,8 @@ class PullRunner:
     def _scheduled(self, pull_id: str) -> None:
         from engineering_api.runtime.service import runtime_of  # the service module imports the runtime's parts
 
+        if self.stopping.stopped:
+            return  # due as the server stops: its next start schedules it again
         try:
             definition = self.store.get(pull_id)
             origin = _origin(definition.source.url) if definition.source is not None else pull_id
@@ -303,6 +317,32 @@ class _SourceSlots:
                 self._running[origin] = left
 
 
+def _get(source: SourceView, headers: dict[str, str], attempt: int) -> tuple[int, bytes, str]:
+    """One attempt's GET of ``source``: its status, and for a 200 its document and content type.
+
+    Raises:
+        httpx.HTTPError: no answer within the source's timeout, or none at all.
+        _SlowAnswer: the document did not arrive within the timeout.
+        _RunFailed: the document is larger than :data:`MAX_DOCUMENT_BYTES`.
+    """
+    import httpx  # here, not at the top: the server's start does not load httpx (with its CLI's rich and pygments)
+
+    # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte a second
+    # would otherwise hold the run until MAX_DOCUMENT_BYTES)
+    deadline = time.monotonic() + source.timeout_seconds
+    with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False) as client, \
+            client.stream("GET", source.url, headers=headers) as answer:
+        if answer.status_code != 200:
+            return answer.status_code, b"", ""
+        body, in_time = read_bounded(answer, MAX_DOCUMENT_BYTES, deadline)
+        if len(body) > MAX_DOCUMENT_BYTES:
+            raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
+                             http_status=answer.status_code, attempts=attempt)
+        if not in_time:
+            raise _SlowAnswer
+        return answer.status_code, body, answer.headers.get("content-type", "")
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
@@ -335,9 +375,14 @@ def start_pulls(services: Services) -> None:
         runner.schedule(definition)
 
 
-def stop_pulls(services: Services) -> None:
-    """At app stop: nothing to keep; the scheduler's shutdown ends the intervals."""
+async def stop_pulls(services: Services) -> None:
+    """At app stop: the intervals end, a run waiting on its source is interrupted (recorded ``Interrupted``), and
+    the runs in flight record their outcome (waited for off the event loop, which a run's PLC write may need)."""
     runner = services.notes.get(_NOTE)
     if isinstance(runner, PullRunner):
         for pull_id in runner.store.ids():
             runner.unschedule(pull_id)
+        left = await asyncio.to_thread(runner.stopping.stop)
+        if left:
+            logger.warning("%d pull run(s) still writing to the PLC as the server stops; their outcome may not be "
+                           "recorded", left)
