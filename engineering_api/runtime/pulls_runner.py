@@ -371,6 +371,7 @@ def pulls_of(services: Services) -> PullRunner:
 def start_pulls(services: Services) -> None:
     """At app start (scheduler running): schedule the enabled pulls with an interval."""
     runner = pulls_of(services)
+    runner.stopping = RunStop()  # an app started again on the same services (a restart) runs its pulls again
     for definition in runner.store.list():
         runner.schedule(definition)
 

@@ -5,6 +5,7 @@ tested in ``tests/realclient/test_schedule_isolation_serve.py``."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 
 def _in_a_run(stop: RunStop, wait: Callable[[], object]) -> tuple[threading.Thread, list[str]]:
@@ -70,3 +72,16 @@ def test_an_attempt_answers_or_fails_as_on_the_runs_own_thread() -> None:
 
     with pytest.raises(ConnectionRefusedError, match="no ERP here"):
         stop.unless_stopped(refused)
+
+
+def test_an_app_started_again_on_its_services_runs_its_pulls_again(tmp_path: Path) -> None:
+    from engineering_api.config import Settings
+    from engineering_api.runtime.pulls_runner import pulls_of, start_pulls, stop_pulls
+    from engineering_api.app import create_services
+
+    services = create_services(Settings.from_env(data_dir=tmp_path))
+    start_pulls(services)
+    asyncio.run(stop_pulls(services))
+    assert pulls_of(services).stopping.stopped
+    start_pulls(services)  # the app's start again, as a restart test's second app over the same services
+    assert not pulls_of(services).stopping.stopped
