@@ -11,7 +11,7 @@ theirs up at their fetch's timeout.
 
 from __future__ import annotations
 
-import select
+import selectors
 import socket
 import threading
 from typing import TYPE_CHECKING, Any, cast
@@ -150,7 +150,7 @@ def test_a_stalled_jwks_holds_no_thread_the_erps_webhook_needs(tmp_path: Path, i
                 assert stalled.wait(HANG_GUARD_S), "no fetch of the JWKS"
                 hook = client.post(f"/api/runtime/pulls/{pull.json()['data']['pullId']}/webhook",
                                    json={"order": {"setpoint": 1.5}}, headers=erp)
-                ended = select.select(waiting, [], [], 0)[0]
+                ended = _readable_now(waiting)
             finally:
                 release.set()
             # the pull ran on a worker thread and answered (no PLC runs here, so its write is refused: a cheap run)
@@ -178,3 +178,11 @@ def _status(connection: socket.socket) -> int:
                 return 0  # closed without an answer
             head += chunk
     return int(head.split(b" ", 2)[1])
+
+
+def _readable_now(sockets: list[socket.socket]) -> list[socket.socket]:
+    """The sockets with an answer (or an end) to read now, without waiting."""
+    with selectors.DefaultSelector() as selector:
+        for sock in sockets:
+            selector.register(sock, selectors.EVENT_READ)
+        return [cast("socket.socket", key.fileobj) for key, _ in selector.select(0)]
