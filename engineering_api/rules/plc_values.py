@@ -16,7 +16,8 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "DTL_FIELD_ERRORS", "DTL_LAST_NS", "INT_RANGES", "date_time_value", "default_value",
+    "AREA_SIZES", "BITS", "DTL_FIELD_ERRORS", "DTL_LAST_NS", "DT_FIRST_NS", "DT_LAST_MS", "INT_RANGES", "LDT_LAST_NS",
+    "date_time_value", "default_value",
     "dtl_ns", "dtl_of_ns", "from_json", "is_int_type", "is_retentive_marker_size", "literal_value", "parse_text",
     "to_real32", "wrap",
 )
@@ -112,10 +113,22 @@ def _tod_ms(text: str) -> float:
 
 
 _EPOCH_1970 = 719_163  # date(1970, 1, 1).toordinal(): the first day of DTL and LDT
-_LDT_LAST_NS = 2**63 - 1  # LDT#2262-04-11-23:47:16.854775807
+LDT_LAST_NS = 2**63 - 1
+"""The nanoseconds since 1970-01-01 of LDT's last value, LDT#2262-04-11-23:47:16.854775807."""
 _DTL_LAST_YEAR = 2554  # DTL#2554-12-31-23:59:59.999999999
 DTL_LAST_NS = (932_830 - _EPOCH_1970) * 86_400 * 1_000_000_000 - 1  # date(2555, 1, 1).toordinal(), less 1 ns
 """The nanoseconds since 1970-01-01 of DTL's last value, DTL#2554-12-31-23:59:59.999999999."""
+DT_FIRST_NS = (_EPOCH_1990 - _EPOCH_1970) * 86_400 * 1_000_000_000
+"""The nanoseconds since 1970-01-01 of DT's first value, DT#1990-01-01-00:00:00.000."""
+DT_LAST_MS = (762_993 - _EPOCH_1990) * 86_400_000 - 1  # date(2090, 1, 1).toordinal(), less 1 ms
+"""The milliseconds since DT#1990-01-01-00:00:00 of DT's last value, DT#2089-12-31-23:59:59.999.
+
+A DATE_AND_TIME is eight BCD-coded bytes on the CPU (year, month, day, hour, minute, second, three digits of
+milliseconds, the weekday in the last half byte; "Programming with STEP 7", manual 05/2010, A5E02789666-01,
+27.3.3.2 "Format of the Data Type DATE_AND_TIME": DT#1990-1-1-0:0:0.0 to DT#2089-12-31-23:59:59.999). The
+simulated store keeps what those bytes say, as it keeps a DTL's members rather than its bytes: the milliseconds
+since the type's first value, so every value it holds is a DT (no BCD digit out of its range, no 31 April, no
+weekday that disagrees with the date), and comparisons and differences are integer ones."""
 
 
 def _date_time_members(text: str) -> dict[str, int]:
@@ -137,7 +150,8 @@ def date_time_value(text: str, t: str | None) -> Any:
     nanoseconds since 1970-01-01. S7-1200 System Manual A5E02486680-AK (09/2016), Tables 5-33 and 5-34: a DTL
     runs from DTL#1970-01-01-00:00:00.0 to DTL#2554-12-31-23:59:59.999999999, its WEEKDAY 1 (Sunday) to
     7 (Saturday), not part of the constant; an LDT (STEP 7 help, "LDT (DATE_AND_TIME)") counts nanoseconds from
-    1970 up to LDT#2262-04-11-23:47:16.854775807. ``DATE_AND_TIME`` (BCD bytes) is not modelled.
+    1970 up to LDT#2262-04-11-23:47:16.854775807; a ``DATE_AND_TIME`` is its milliseconds since DT#1990-01-01
+    (:data:`DT_LAST_MS`), a constant finer than a millisecond being none of its values.
 
     Raises:
         ValueError: not a date and time, outside the type's range, or a type this model does not store.
@@ -145,10 +159,16 @@ def date_time_value(text: str, t: str | None) -> Any:
     ns = dtl_ns(_date_time_members(text))  # each member checked as a DTL's (:func:`dtl_ns`)
     if isinstance(ns, tuple):
         raise ValueError(f"{text!r} is no date and time of {t}'s range: its {ns[0]} is not")
-    if t == "LDT" and ns > _LDT_LAST_NS:
+    if t == "LDT" and ns > LDT_LAST_NS:
         raise ValueError(f"{text!r} is outside the range of LDT")
     if t == "LDT":
         return ns
+    if t == "DATE_AND_TIME":
+        ms, finer = divmod(ns - DT_FIRST_NS, 1_000_000)
+        if finer or not 0 <= ms <= DT_LAST_MS:
+            raise ValueError(f"{text!r} is no DATE_AND_TIME (DT#1990-01-01-00:00:00 .. DT#2089-12-31-23:59:59.999"
+                             ", whole milliseconds)")
+        return ms
     if t == "DTL":
         return dtl_of_ns(ns)
     raise ValueError(f"date-and-time constants of type {t} are not supported: {text!r}")
@@ -251,11 +271,16 @@ def parse_text(text: str, t: str | None) -> Any:
     return literal_value(node.kind, value, t)
 
 
+_INSTANT_RANGES = {"DATE_AND_TIME": (0, DT_LAST_MS), "LDT": (0, LDT_LAST_NS)}
+"""The instants kept as integers (a DT's milliseconds since 1990, an LDT's nanoseconds since 1970): written as the
+integer or as a ``DT#``/``LDT#`` constant, inside the type."""
+
 _TYPE_NAMES = {"BOOL": "a Bool", "REAL": "a number", "LREAL": "a number", "STRING": "a string", "WSTRING": "a string"}
 
 
 def from_json(value: Any, t: str, *, length: int = 254) -> Any:
-    """A JSON value (bool, int, float or SCL text) checked and converted for elementary type ``t``.
+    """A JSON value (bool, int, float or SCL text) checked and converted for elementary type ``t`` (a DT or LDT:
+    its integer, :data:`_INSTANT_RANGES`).
 
     Raises:
         TypeError: the JSON type does not fit ``t`` (a number for a Bool, a string for an Int that is not a constant).
@@ -286,14 +311,15 @@ def from_json(value: Any, t: str, *, length: int = 254) -> Any:
         if len(value) > limit or (t in ("CHAR", "STRING") and any(ord(c) > 0xFF for c in value)):
             raise ValueError(f"{value!r} does not fit into {t}")
         return value
-    if t in INT_RANGES:
+    ranges = _INSTANT_RANGES if t in _INSTANT_RANGES else INT_RANGES
+    if t in ranges:
         if isinstance(value, bool):
             raise TypeError(f"{value!r} is not a number")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if not isinstance(value, int):
             raise TypeError(f"{value!r} is not an integer")
-        low, high = INT_RANGES[t]
+        low, high = ranges[t]
         if not low <= value <= high:
             raise ValueError(f"{value} is outside the range of {t} [{low}..{high}]")
         return value

@@ -35,6 +35,9 @@ _SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
 """A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
 _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
+_OUT_TYPED = frozenset(["T_COMBINE", "CONCAT_DATE_TOD", "T_CONV", "T_DIFF"])
+"""Instructions whose OUT takes the type of the operand it is stored into (a DTL, DT or LDT from T_COMBINE; a
+TIME or LTIME from T_DIFF; any type T_CONV converts into): the checker gives them one type or none."""
 """Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 """The block moves a call runs (:meth:`CallGen.block_move`), each a helper of :mod:`.stdlib` of its name."""
@@ -417,7 +420,9 @@ class CallGen(ExprGen):
         result = _stdlib_type(self.target_type(out) if out is not None else self.typer.expr(call))
         target = self.target_of_call[1] if self.target_of_call and self.target_of_call[0] is call else None
         converted: dict[int, str] = {}
-        if isinstance(target, str) and is_int_type(target) and nodes:
+        if name in _OUT_TYPED and isinstance(target, str) and not target.startswith("#"):
+            result = target
+        elif isinstance(target, str) and is_int_type(target) and nodes:
             if name in _TARGET_TYPED and types[0] != target and is_int_type(types[0]):
                 # The shift takes the type of the operand it is assigned to; IN is converted into it first:
                 # SHR(IN := DInt -1, N := 31) into a DWord is 1 (practitioner report of a real S7-1500, issue

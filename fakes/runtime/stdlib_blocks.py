@@ -1,5 +1,5 @@
 """Block moves (MOVE_BLK, UMOVE_BLK, FILL_BLK, UFILL_BLK, MOVE_BLK_VARIANT) and the time
-instructions (T_ADD, T_SUB, T_DIFF, TIME_TCK).
+instructions (T_ADD, T_SUB, T_DIFF, T_COMBINE, TIME_TCK; on instants: :mod:`.stdlib_dtl`).
 
 MOVE_BLK and FILL_BLK have no function value and write an array, so they are not in ``FUNCTIONS``:
 the code generator calls :func:`move_blk` / :func:`fill_blk` with the arrays and the PLC indices of
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import PlcRuntimeError, UnsupportedInstructionError
-from .stdlib_dtl import dtl_difference, dtl_shift
+from .stdlib_dtl import INSTANTS, checked_call, total
 from .stdlib_core import register, result_fixer
 from .values import PlcArray, wrap
 
@@ -117,14 +117,14 @@ _DAY_MS = 86_400_000
 
 
 def _t_arith(sign: int) -> Callable[..., Any]:
-    """T_ADD/T_SUB: a duration added to / subtracted from a TIME, LTIME, TOD or LTOD (IN1's type), or a DTL
-    (:func:`.stdlib_dtl.dtl_shift`)."""
+    """T_ADD/T_SUB: a duration added to / subtracted from a TIME, LTIME, TOD or LTOD (IN1's type), or an instant
+    (DTL, DT, LDT: :mod:`.stdlib_dtl`)."""
 
     def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
         t1 = args[0] or result
         t2 = args[1] or ("LTIME" if t1 in ("LTIME", "LTIME_OF_DAY") else "TIME")
-        if t1 == "DTL":
-            return dtl_shift(sign, t2)
+        if t1 in INSTANTS:
+            return _instant("T_ADD" if sign > 0 else "T_SUB", (t1, t2), t1)
         if t1 not in _UNIT_NS or t2 not in ("TIME", "LTIME"):
             return None
         fix = result_fixer(result or t1)  # TIME_OF_DAY wraps modulo 24 h
@@ -148,8 +148,11 @@ register("T_SUB", ("IN1", "IN2"))(_t_arith(-1))
 
 @register("T_DIFF", ("IN1", "IN2"))
 def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-    """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME/DTL -> TIME (ms), LTOD/LTIME -> LTIME (ns)."""
+    """T_DIFF: IN1 - IN2 as a duration: TOD/DATE/TIME -> TIME (ms), LTOD/LTIME -> LTIME (ns), two instants -> the
+    TIME or LTIME it is stored into."""
     t = args[0] or args[1]
+    if t in INSTANTS:
+        return _instant("T_DIFF", args, result or "TIME")
     fix = result_fixer(result or ("LTIME" if t in ("LTIME_OF_DAY", "LTIME") else "TIME"))
     if fix is None:  # a result type that holds no duration
         return None
@@ -157,9 +160,23 @@ def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
         return lambda a, b: fix(a - b)
     if t == "DATE":
         return lambda a, b: fix((a - b) * _DAY_MS)
-    if t == "DTL" and (result or "TIME") == "TIME":
-        return dtl_difference
     return None
+
+
+def _instant(name: str, args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    """The instruction on instants (:func:`.stdlib_dtl.checked_call`) as the PLC runs it, or None."""
+    checked = checked_call(name, args, result)
+    return None if checked is None or result is None else total(checked, result)
+
+
+@register("T_COMBINE", ("IN1", "IN2"))
+def _t_combine(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    """T_COMBINE: a Date and a TOD or LTOD into the instant it is stored into (a DTL when none is known)."""
+    return _instant("T_COMBINE", args, result or "DTL")
+
+
+register("CONCAT_DATE_TOD", ("IN1", "IN2"))(_t_combine)  # T_COMBINE's name in SCL (A5E02486680-AK, Table 9-7)
+
 
 
 @register("TIME_TCK", (), needs_rt=True)

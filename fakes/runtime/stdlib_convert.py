@@ -18,8 +18,10 @@ Decisions (S7-1500 behaviour where the TIA help states it, documented choices wh
   saturates at 2h46m30s; a TIME_OF_DAY result is taken modulo 24 h.
 * Char <-> integer: the character code (``INT_TO_CHAR`` takes the low byte); String -> Char: the first
   character ('\\0' for an empty string); numbers <-> String: see :mod:`.stdlib_strings`.
-* ``WORD_TO_BLOCK_DB`` and the DT/LDT/DTL conversions other than ``DTL_TO_TOD``/``DTL_TO_DATE`` are not
-  implemented (absent from FUNCTIONS).
+* Instants (DTL, DT, LDT) into one another and into DATE, TOD and LTOD: :mod:`.stdlib_dtl` (an instant the
+  receiving type cannot hold is an error: ENO FALSE, its first value). ``T_CONV`` converts as ``CONVERT``.
+* ``WORD_TO_BLOCK_DB`` and conversions of numbers or strings into instants are not implemented (absent from
+  FUNCTIONS).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from .stdlib_dtl import instant_conversion, total
 from .stdlib_core import BITSTRINGS, INTEGERS, REALS, compose, identity, register, result_fixer, string_cap
 from .stdlib_strings import number_parser, number_to_text
 from .values import INT_RANGES, exact_in_real, to_real32
@@ -39,7 +42,8 @@ __all__ = ("converter", "dtl_date_days")
 _CATEGORY: dict[str, str] = {
     **{t: "int" for t in INTEGERS | BITSTRINGS}, "BOOL": "bool", "REAL": "real", "LREAL": "real",
     "TIME": "dur", "LTIME": "dur", "S5TIME": "dur", "TIME_OF_DAY": "tod", "LTIME_OF_DAY": "tod", "DATE": "date",
-    "CHAR": "char", "WCHAR": "char", "STRING": "str", "WSTRING": "str", "DTL": "dtl",
+    "CHAR": "char", "WCHAR": "char", "STRING": "str", "WSTRING": "str", "DTL": "dtl", "DATE_AND_TIME": "instant",
+    "LDT": "instant",
 }
 _UNIT_NS = {"TIME": 10**6, "S5TIME": 10**6, "LTIME": 1, "TIME_OF_DAY": 10**6, "LTIME_OF_DAY": 1}
 _F32, _U32, _F64, _U64 = struct.Struct(">f"), struct.Struct(">I"), struct.Struct(">d"), struct.Struct(">Q")
@@ -120,6 +124,9 @@ def converter(src: str | None, dst: str | None) -> Callable[[Any], Any] | None:
         return _REINTERPRET[(src, dst)]
     if src == dst:
         return fix or identity
+    instant = instant_conversion(src, dst)
+    if instant is not None:
+        return total(instant, dst)
     if cs == "bool":
         return compose(int, fix, 1) if cd == "int" else None
     if cd == "bool":
@@ -204,7 +211,8 @@ def _register_fixed(name: str, fn: Callable[[Any], Any]) -> None:
     register(name, ("IN",))(lambda args, result: fn)
 
 
-_SPELLINGS: dict[str, str] = {t: t for t in _CATEGORY} | {"TOD": "TIME_OF_DAY", "LTOD": "LTIME_OF_DAY"}
+_SPELLINGS: dict[str, str] = {t: t for t in _CATEGORY} | {"TOD": "TIME_OF_DAY", "LTOD": "LTIME_OF_DAY",
+                                                           "DT": "DATE_AND_TIME"}
 for _s_name, _src in _SPELLINGS.items():
     for _d_name, _dst in _SPELLINGS.items():
         _conv = converter(_src, _dst) if _s_name != _d_name else None
@@ -217,6 +225,9 @@ for _name, _fn in _BCD.items():
 @register("CONVERT", ("IN",))
 def _convert(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
     return converter(args[0], result)
+
+
+register("T_CONV", ("IN",))(_convert)  # T_CONV: IN into the type of the operand it is stored into, as CONVERT
 
 
 # ------------------------------------------------------------------------------------------ rounding

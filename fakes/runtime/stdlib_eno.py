@@ -12,8 +12,8 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
   infinite, an invalid floating-point number (STEP 7 help SQRT: negative input; LN: input <= 0; EXP: overflow).
 * DTL_TO_DATE: ENO FALSE when the DTL's date is no date or outside Date's range (a DTL starts in 1970, a Date in
   1990; the Date's first day is stored).
-* T_ADD, T_SUB and T_DIFF on a DTL: ENO FALSE for an invalid DTL or a result outside its type
-  (:mod:`.stdlib_dtl`).
+* T_ADD, T_SUB, T_DIFF, T_COMBINE and the conversions on instants (DTL, DT, LDT): ENO FALSE for an input that is
+  no value of its type or a result outside the receiving type (:mod:`.stdlib_dtl`).
 * RD_SYS_T, RD_LOC_T, WR_SYS_T: ENO FALSE when RET_VAL is an error code (S7-1200 System Manual A5E02486680-05,
   Table 8-11: "ENO = 0 means an execution error occurred, and a condition code is provided at the RET_VAL output").
 * LIMIT: ENO FALSE when MN > MX (STEP 7 help LIMIT: "the value at MN is greater than the value at MX").
@@ -38,7 +38,7 @@ from simatic_xml.conversions import round_half_even
 
 from .stdlib_clock import CLOCK_CALLS
 from .stdlib_convert import dtl_date_days
-from .stdlib_dtl import dtl_difference_valid, dtl_shift_valid
+from .stdlib_dtl import checked_call, valid
 from .stdlib_core import INTEGERS, string_cap
 from .stdlib_strings import s_conv_text, text_is_number
 from .values import INT_RANGES
@@ -108,14 +108,13 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
     head = name.split("_", 1)[0]
     if (name == "DTL_TO_DATE" or (name == "CONVERT" and result == "DATE")) and arg_types == ("DTL",):
         return lambda d, _r: dtl_date_days(d) is not None
+    instant = checked_call(name, arg_types, result)
+    if instant is not None:
+        return valid(instant)
     if ("_TO_" in name or name == "CONVERT" or head in ("ROUND", "TRUNC", "CEIL", "FLOOR")) and len(arg_types) == 1:
         return _conversion(name, arg_types[0], result)
     if name in _MATH:
         return lambda *values: not isinstance(values[-1], float) or math.isfinite(values[-1])
-    if name in ("T_ADD", "T_SUB") and arg_types[:1] == ("DTL",):
-        return dtl_shift_valid(1 if name == "T_ADD" else -1, arg_types[1] if len(arg_types) > 1 else None)
-    if name == "T_DIFF" and arg_types[:1] == ("DTL",):
-        return dtl_difference_valid
     if name in CLOCK_CALLS:
         return lambda *values: values[-1] in (0, 1)
     if name == "LIMIT" and len(arg_types) == 3:

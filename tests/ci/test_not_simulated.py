@@ -96,7 +96,7 @@ def _program(*calls: str) -> str:
 
 
 SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := WR_LOC_T(LOCTIME := "D".t, DST := FALSE);',
-          '"D".stamp := T_COMBINE(IN1 := "D".d, IN2 := "D".clock);', '"D".d := DT_TO_DATE("D".stamp);')
+          '"D".clock := DT_TOD("D".stamp);', '"D".ret := DT_DAY("D".stamp);')
 
 
 def test_every_call_of_the_sample_is_reported_at_its_line_and_only_those(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_every_call_of_the_sample_is_reported_at_its_line_and_only_those(tmp_pat
     _, found = _plc_check(source)
     lines = source.read_text(encoding="utf-8").splitlines()
     named = {d["message"].split('"')[1]: d["line"] for d in found}
-    assert set(named) == {"WR_LOC_T", "T_COMBINE", "DT_TO_DATE"}
+    assert set(named) == {"WR_LOC_T", "DT_TOD", "DT_DAY"}
     assert all(name in lines[line - 1] for name, line in named.items())
 
 

@@ -50,7 +50,6 @@ def test_every_name_a_family_lists_is_an_entry() -> None:
 
 
 @pytest.mark.parametrize(("name", "family"), [
-    ("T_COMBINE", "date and time arithmetic"),
     ("GETINSTANCENAME", "block and instance names"),
     ("RUNTIME", "clock and calendar"),
     ("STRG_VAL", "strings and characters"), ("VAL_STRG", "strings and characters"),
@@ -67,9 +66,12 @@ def test_what_was_implemented_since_the_issue_is_simulated() -> None:
     assert ENTRIES["instruction", "MAX_LEN"].simulated  # tests/runtime/test_string_lengths.py
     assert ENTRIES["instruction", "DEMUX"].simulated  # tests/runtime/test_demux.py
     assert all(ENTRIES["instruction", name].simulated for name in ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T"))  # test_clock
+    # tests/runtime/test_date_time_instants.py
+    assert all(ENTRIES["instruction", name].simulated for name in ("T_COMBINE", "CONCAT_DATE_TOD", "T_CONV"))
+    assert all(ENTRIES["conversion", name].simulated for name in ("DT_TO_DATE", "LDT_TO_DT", "DTL_TO_LDT"))
 
 
-def test_goto_and_dt_to_date_are_entries_not_simulated() -> None:
+def test_goto_and_dint_to_dt_are_entries_not_simulated() -> None:
     assert not ENTRIES["statement", "GOTO"].simulated
-    assert not ENTRIES["conversion", "DT_TO_DATE"].simulated
+    assert not ENTRIES["conversion", "DINT_TO_DT"].simulated
     assert ENTRIES["conversion", "INT_TO_REAL"].simulated and ENTRIES["instruction", "TON"].simulated

@@ -39,9 +39,9 @@ FAMILIES: tuple[Family, ...] = (
            _names("RD_SYS_T WR_SYS_T RD_LOC_T WR_LOC_T SET_TIMEZONE RUNTIME READ_CLK RD_TIME SET_CLKS TIME_TCK "
                   "DT_TOD DT_DAY RTM")),
     Family("date and time arithmetic",
-           "only durations, times of day, dates and DTL are simulated (T_ADD, T_SUB, T_DIFF); LDT, DT and their "
-           "combining (T_COMBINE, T_CONV) are not implemented yet",
-           _names("T_ADD T_SUB T_DIFF T_COMBINE T_CONV")),
+           "durations, times of day, dates and the instants DTL, DT and LDT are simulated; this type combination "
+           "is not implemented yet",
+           _names("T_ADD T_SUB T_DIFF T_COMBINE CONCAT_DATE_TOD T_CONV")),
     Family("communication",
            "the simulated PLC has no network or serial connection to send or receive on",
            _names("TCON TDISCON TSEND TRCV TSEND_C TRCV_C TMAIL_C TUSEND TURCV T_CONFIG T_DIAG T_RESET UDP_CONFIG "
