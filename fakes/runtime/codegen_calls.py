@@ -21,7 +21,7 @@ from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
-from .codegen_select import SELECTIONS, demux_lines
+from .codegen_select import SELECTIONS, selection_lines
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
@@ -131,9 +131,9 @@ class CallGen(ExprGen):
         elif kind == "move":
             lines = self.block_move(plan[1], args)
         elif kind == "select":
-            selected = demux_lines(self, args)
+            selected = selection_lines(self, plan[1], args)
             if selected is None:
-                return [self.unsupported_src(f"{plan[1]} without K or IN")]
+                return [self.unsupported_src(f"{plan[1]} without its operands")]
             lines = selected
         elif kind == "func":
             src, t, out = self.function(plan[1], call, args)

@@ -69,6 +69,7 @@ def test_what_was_implemented_since_the_issue_is_simulated() -> None:
     # tests/runtime/test_date_time_instants.py
     assert all(ENTRIES["instruction", name].simulated for name in ("T_COMBINE", "CONCAT_DATE_TOD", "T_CONV"))
     assert all(ENTRIES["conversion", name].simulated for name in ("DT_TO_DATE", "LDT_TO_DT", "DTL_TO_LDT"))
+    assert ENTRIES["instruction", "INC"].simulated and ENTRIES["instruction", "DEC"].simulated  # test_inc_dec.py
 
 
 def test_goto_and_dint_to_dt_are_entries_not_simulated() -> None:

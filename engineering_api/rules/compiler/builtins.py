@@ -167,7 +167,9 @@ KNOWN_INSTRUCTIONS = frozenset(
      "T_SUB", "T_DIFF", "T_COMBINE", "T_CONV", "S_MOVE", "MOVE", "CONVERT", "BCD16_TO_INT", "RD_TIME",
      # the classic clock instructions a corpus source calls (lopez-dev Buffer.scl; STEP 7 help, "READ_CLK: Read
      # time-of-day", and the IEC date functions DT_TOD, DT_DAY of the S7-300/400 standard library)
-     "READ_CLK", "DT_TOD", "DT_DAY"]
+     "READ_CLK", "DT_TOD", "DT_DAY",
+     # INC and DEC called in SCL on their one in-out operand (``INC(#count);``), as the LAD/FBD boxes of that name
+     "INC", "DEC"]
 )
 KNOWN_INSTRUCTIONS = KNOWN_INSTRUCTIONS | frozenset(i.name for i in all_instructions())
 KNOWN_UPPER = frozenset(n.upper() for n in KNOWN_INSTRUCTIONS)

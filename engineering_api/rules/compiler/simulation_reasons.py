@@ -92,7 +92,7 @@ FAMILIES: tuple[Family, ...] = (
            ("TON_", "TOF_", "TP_", "TONR_", "CTU_", "CTD_", "CTUD_")),
     Family("math, bits and selection", "this instruction is not implemented in the simulated PLC yet",
            _names("ABS SQRT SQR SIN COS TAN ASIN ACOS ATAN EXP LN LOG FRAC EXPT NEG MIN MAX LIMIT SEL MUX DEMUX SHL "
-                  "SHR ROL ROR DECO ENCO SWAP NORM_X SCALE_X SCALE UNSCALE RANDOM ROUND TRUNC CEIL FLOOR"),
+                  "SHR ROL ROR DECO ENCO SWAP NORM_X SCALE_X SCALE UNSCALE RANDOM ROUND TRUNC CEIL FLOOR INC DEC"),
            ("ROUND_", "TRUNC_", "CEIL_", "FLOOR_")),
     Family("moves and arrays", "this move or array instruction is not implemented in the simulated PLC yet",
            _names("MOVE S_MOVE MOVE_BLK UMOVE_BLK FILL_BLK UFILL_BLK MOVE_BLK_VARIANT SERIALIZE DESERIALIZE "
