@@ -21,7 +21,7 @@ from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
-from .codegen_select import SELECTIONS, selection_lines
+from .codegen_select import SELECTIONS, selection_lines, selection_value
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
@@ -187,6 +187,11 @@ class CallGen(ExprGen):
                     result = res
                 self.pre.extend(self.store(args.eno, eno))
             return result, plan[1].return_type, False
+        if plan[0] == "select":
+            value = selection_value(self, plan[1], args) if args.en is None else None
+            if value is not None:
+                return value[0], value[1], False
+            return self.unsupported_src(f"{plan[1]} in an expression"), None, False
         return self.unsupported_src(plan[1] if plan[0] == "unsupported" else "FB call in an expression"), None, False
 
     def _fc_expr_enabled(self, fc: Any, args: _Args, lines: list[str], result: str) -> str:

@@ -1,4 +1,5 @@
-"""Call statements generated inline because they write their operands in place: DEMUX (an ``if`` chain) and INC, DEC.
+"""Instructions generated inline because they write their operands in place: DEMUX (an ``if`` chain), INC, DEC and
+RUNTIME.
 
 STEP 7 help, "DEMUX: Demultiplex" (S7-1200/S7-1500): IN is copied to the output K selects (OUT0, OUT1, ...); the
 other outputs keep their values. When K selects none of the outputs given, IN goes to OUTELSE if one is given, and
@@ -8,6 +9,13 @@ INC and DEC (``INC(#count);``) add 1 to or subtract 1 from their one in-out oper
 wraps as any integer assignment does (Int 32767 + 1 is -32768, USInt 0 - 1 is 255: docs/simulated-plc.md, wrap),
 as the LAD/FBD boxes INC and DEC do here (:func:`.ladder_parts.inc_dec`). No Siemens page on their overflow or
 ENO was found (thin): ENO is TRUE.
+
+RUNTIME (``#seconds := RUNTIME(#mem);``): S7-1200 System Manual V4.2, A5E02486680-AK (09/2016), 8.8.9 "RUNTIME
+(Measure program runtime)", Tables 8-150/8-151: each call reads a CPU-internal counter into the in-out MEM (LReal,
+"starting point of the runtime measurement") and returns as RET_VAL the time since the value MEM held, in seconds
+(LReal); the first call sets the starting point, the second with the same MEM returns the runtime. The simulated
+CPU's counter is its virtual clock (``rt.now_ns``) in seconds: it stands still within a cycle and moves by the cycle
+time between cycles, so a measurement inside one cycle is 0.0 and across cycles is deterministic. ENO is TRUE.
 """
 
 from __future__ import annotations
@@ -17,11 +25,11 @@ from typing import Any, Protocol
 
 from simatic_xml.scl import ast as A
 
-__all__ = ("SELECTIONS", "selection_lines")
+__all__ = ("SELECTIONS", "selection_lines", "selection_value")
 
 _STEPS = {"INC": "+", "DEC": "-"}
-SELECTIONS = frozenset({"DEMUX", *_STEPS})
-"""The instructions of this module: call statements that write their operands in place."""
+SELECTIONS = frozenset({"DEMUX", "RUNTIME", *_STEPS})
+"""The instructions of this module: calls that write their operands in place."""
 
 _OUT = re.compile(r"out(\d+)$")
 
@@ -35,21 +43,51 @@ class _Generator(Protocol):
     def store(self, e: Any, src: str) -> list[str]: ...
     def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str: ...
 
+    pre: list[str]
+
 
 def selection_lines(gen: _Generator, name: str, args: Any) -> list[str] | None:
     """The lines of a call statement of ``name`` (one of :data:`SELECTIONS`), its ENO included; None when an
     actual it needs is missing (the caller reports the call as not run)."""
     if name in _STEPS:
         return _step_lines(gen, _STEPS[name], args)
+    if name == "RUNTIME":
+        measured = _runtime(gen, args)
+        return None if measured is None else measured[0]
     return _demux_lines(gen, args)
+
+
+def selection_value(gen: _Generator, name: str, args: Any) -> tuple[str, str] | None:
+    """The source and type of the value of a call of ``name`` inside an expression, its lines added to ``gen.pre``;
+    None when the instruction has no value (DEMUX, INC, DEC) or an actual it needs is missing."""
+    measured = _runtime(gen, args) if name == "RUNTIME" else None
+    if measured is None:
+        return None
+    gen.pre.extend(measured[0])
+    return measured[1], "LREAL"
+
+
+def _single(args: Any) -> Any:
+    """The one actual of an instruction with one in-out parameter, or None."""
+    actuals = [*args.positional, *(arg.value for arg in args.order)]
+    return actuals[0] if len(actuals) == 1 else None
+
+
+def _runtime(gen: _Generator, args: Any) -> tuple[list[str], str] | None:
+    """RUNTIME(MEM): the lines that read the counter into MEM, and the name holding RET_VAL (seconds)."""
+    mem = _single(args)
+    if mem is None:
+        return None
+    now, seconds = gen.tmp("_now"), gen.tmp("_runtime")
+    lines = [f"{now} = rt.now_ns / 1e9", f"{seconds} = {now} - {gen.value(mem, 'LREAL')}", *gen.store(mem, now)]
+    return lines + (gen.store(args.eno, "True") if args.eno is not None else []), seconds
 
 
 def _step_lines(gen: _Generator, op: str, args: Any) -> list[str] | None:
     """INC/DEC: ``operand := operand ± 1``, stored as an assignment to the operand stores (wrapped into its type)."""
-    actuals = [*args.positional, *(arg.value for arg in args.order)]
-    if len(actuals) != 1:
+    operand = _single(args)
+    if operand is None:
         return None
-    operand = actuals[0]
     step = A.BinaryOp(operand.line, operand.col, op, operand, A.Literal(operand.line, operand.col, "int", 1, "1"))
     lines = gen.store(operand, gen.assign_src(operand, step))
     return lines + (gen.store(args.eno, "True") if args.eno is not None else [])
