@@ -13,8 +13,8 @@ its (network, SCL line), and :meth:`CodeImage.locate` maps a traceback back to t
 
 Semantics chosen where S7 leaves a choice: integer ``/`` truncates toward zero and a division by
 zero gives 0 without stopping (see :mod:`.rtlib`); a FOR, WHILE or REPEAT loop running more than
-``rtlib.LOOP_LIMIT`` times in one call raises ``cycle-time-exceeded``; GOTO raises
-``UnsupportedInstructionError`` when executed.
+``rtlib.LOOP_LIMIT`` times in one call raises ``cycle-time-exceeded``; a block with GOTO runs as a dispatcher
+over the stretches between its labels (:mod:`.codegen_jumps`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_co
 from .codegen_coverage import CoverageHooks
 from .codegen_convert import py_literal, wrap_src
 from .codegen_expr import Typer
+from .codegen_jumps import generate_jumps, goto_src
 from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .values import default_value, is_int_type
@@ -47,9 +48,9 @@ _VALUE_TYPES = frozenset({"BOOL", "REAL", "LREAL", "CHAR", "WCHAR", "STRING", "W
 _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
 
-UNSUPPORTED_STATEMENTS = frozenset({"GOTO"})
-"""Statements the generated Python does not run (:meth:`BlockGen.s_goto` raises when one runs: a Python function
-has no jump); the simulation catalogue (:mod:`.simulated`) reads it."""
+UNSUPPORTED_STATEMENTS: frozenset[str] = frozenset()
+"""Statements the generated Python does not run (none since GOTO runs: :mod:`.codegen_jumps`); the simulation
+catalogue (:mod:`.simulated`) reads it."""
 
 
 class BlockGen(CallGen, CoverageHooks):
@@ -66,6 +67,7 @@ class BlockGen(CallGen, CoverageHooks):
         self.pos: tuple | None = None
         self.pre: list[str] = []
         self.loops: list[tuple[str, Any]] = []
+        self.jump_targets: dict[str, int] = {}
         self.dbs: dict[str, str] = {}
         self.areas: dict[str, str] = {}
         key = bd.name.lower()
@@ -415,7 +417,7 @@ class BlockGen(CallGen, CoverageHooks):
         return None
 
     def s_goto(self, s: A.Goto) -> None:
-        self.emit(self.unsupported_src("GOTO"))  # one of UNSUPPORTED_STATEMENTS
+        self.emit(goto_src(self, s))
 
     def return_stmt(self) -> str:
         """The return; a block whose ENO may be FALSE reports it to its caller in ``rt.eno`` first."""
@@ -466,8 +468,9 @@ class BlockGen(CallGen, CoverageHooks):
     def generate(self) -> tuple[str, list]:
         self.typer.vars = dict(self.bd.vars)
         self.network = None
-        for net in self.bd.networks:
-            self.network_body(net)
+        if not generate_jumps(self):
+            for net in self.bd.networks:
+                self.network_body(net)
         self.pos = None
         bd = self.bd
         name = self.ctx.fn_name(bd.name)

@@ -96,6 +96,14 @@ def _passes(steps: range, block: str) -> Iterator[int]:
     raise _hung(block)
 
 
+class _Jump(Exception):
+    """A GOTO on its way to the stretch of its label (:mod:`.codegen_jumps`)."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__(target)
+        self.target = target
+
+
 def _step0(block: str) -> PlcRuntimeError:
     return PlcRuntimeError(f'A FOR loop in "{block}" has the increment 0: the cycle time was exceeded.',
                            code="cycle-time-exceeded")
@@ -108,7 +116,7 @@ def namespace() -> dict[str, Any]:
                          "True": True, "False": False, "None": None},
         "_idiv": _idiv, "_imod": _imod, "_rdiv": _rdiv, "_expt": _expt, "_setbits": _setbits, "_stridx": _stridx,
         "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
-        "_passes": _passes, "_step0": _step0, "_clone": clone,
+        "_passes": _passes, "_step0": _step0, "_clone": clone, "_Jump": _Jump,
         "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
         "_isfinite": math.isfinite,
     }

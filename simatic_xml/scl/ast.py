@@ -478,3 +478,13 @@ def walk(node: Node) -> Iterator[Node]:
         n = stack.pop()
         yield n
         stack.extend(reversed(children(n)))
+
+
+def unregioned(statements: list[Stmt]) -> Iterator[Stmt]:
+    """The statements of a list with each REGION replaced by its own statements (at any depth): a REGION only
+    groups statements, so a jump label in a REGION of a block's statement list stands in that list."""
+    for statement in statements:
+        if type(statement) is Region:
+            yield from unregioned(statement.body)
+        else:
+            yield statement

@@ -144,8 +144,9 @@ def test_endless_while_loop_is_a_cycle_time_error_not_a_hang() -> None:
     assert info.value.code == "cycle-time-exceeded" and info.value.block == "Main"
 
 
-def test_goto_raises_unsupported_when_executed_and_is_listed() -> None:
-    sim = _sim('IF "D".b THEN GOTO lbl; END_IF;\n"D".n := 1;\nlbl: "D".k := 2;')
+def test_a_goto_to_a_label_inside_a_statement_raises_unsupported_when_executed_and_is_listed() -> None:
+    """The simulated PLC jumps only to labels of a network's own statement list (tests/runtime/test_goto.py)."""
+    sim = _sim('IF "D".b THEN GOTO lbl; END_IF;\n"D".n := 1;\nIF "D".n = 1 THEN lbl: "D".k := 2; END_IF;')
     assert any("GOTO" in w for w in sim.image.warnings)
     sim.scan()  # not executed: no error
     sim['"D".b'] = True

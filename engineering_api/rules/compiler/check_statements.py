@@ -19,7 +19,7 @@ from .builtins import checker_type
 from .check_calls import _text
 from .check_context import CheckContext
 from .program import BlockDef, access_root, literal_int
-from .simulation import named, not_simulated_statement
+from .simulation import named, not_simulated_goto
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, SclType, assignable, display
 
 __all__ = ["StatementChecks"]
@@ -255,7 +255,19 @@ class StatementChecks(CheckContext):
         be in the same block"): a label the block's SCL networks do not declare is refused."""
         if s.label.lower() not in self.jump_labels:
             self.err(s, "GOTO_LABEL", label=s.label)
-        self.not_simulated(s.line, s.col, lambda: named("GOTO", not_simulated_statement("GOTO")))
+        runs = s.label.lower() in self.stretch_labels
+        self.not_simulated(s.line, s.col, lambda: named("GOTO", not_simulated_goto(runs)))
+
+    @cached_property
+    def stretch_labels(self) -> set[str]:
+        """The labels a GOTO of the block jumps to on the simulated PLC, lower case: those standing in an SCL
+        network's own statement list (or a REGION of it), in a block of SCL networks only
+        (``fakes/runtime/codegen_jumps.py``)."""
+        networks = self.b.networks
+        if any(net.flgnet is not None or (net.language or "SCL").upper().removeprefix("F_") != "SCL"
+               for net in networks):
+            return set()
+        return {st.name.lower() for net in networks for st in A.unregioned(net.statements) if type(st) is A.Label}
 
     @cached_property
     def declared_labels(self) -> set[str]:

@@ -29,7 +29,8 @@ from .flgnet_structure import BOX_PARTS
 from .simulation_reasons import CONVERSIONS, LAD_BOXES, OTHER, Family, family_of
 
 __all__ = ("DATA", "Entry", "accepted_calls", "accepted_conversions", "catalogue", "named", "not_simulated_call",
-           "not_simulated_instance", "not_simulated_part", "not_simulated_statement", "runtime_names")
+           "not_simulated_goto", "not_simulated_instance", "not_simulated_part", "not_simulated_statement",
+           "runtime_names")
 
 DATA = Path(__file__).with_name("simulated.json")
 
@@ -127,6 +128,21 @@ def not_simulated_statement(keyword: str) -> str | None:
     return family_of(upper).reason if upper in runtime_names()["statements_not_run"] else None
 
 
+JUMPS = ("GOTO",)
+"""The SCL statements the catalogue lists besides those the runtime does not run: the jumps (every other statement
+runs on the simulated PLC)."""
+
+
+def not_simulated_goto(label_starts_a_stretch: bool) -> str | None:
+    """Why the simulated PLC does not run a GOTO: the statement's reason, or, when its label does not stand in an
+    SCL network's own statement list of a block of SCL networks (``fakes/runtime/codegen_jumps.py``), the reason of
+    its family; None when it runs."""
+    reason = not_simulated_statement("GOTO")
+    if reason is None and not label_starts_a_stretch:
+        return family_of("GOTO").reason
+    return reason
+
+
 def _entry(name: str, kind: Kind, reason: str | None) -> Entry:
     family = _family(name)
     if kind == "box" and family is OTHER:
@@ -136,10 +152,11 @@ def _entry(name: str, kind: Kind, reason: str | None) -> Entry:
 
 def catalogue() -> tuple[Entry, ...]:
     """Every instruction the checker accepts (SCL calls and system instructions' boxes, conversions, the basic
-    LAD/FBD boxes) and every statement the runtime does not run, by kind and name."""
+    LAD/FBD boxes), the jump statements and every statement the runtime does not run, by kind and name."""
     rows = [_entry(n, "instruction", not_simulated_call(n)) for n in accepted_calls()]
     rows += [_entry(n, "conversion", not_simulated_call(n)) for n in accepted_conversions()]
     rows += [_entry(n, "box", not_simulated_part(n)) for n in BOX_PARTS - accepted_calls()]
-    rows += [_entry(n, "statement", not_simulated_statement(n)) for n in runtime_names()["statements_not_run"]]
+    statements = set(JUMPS) | runtime_names()["statements_not_run"]
+    rows += [_entry(n, "statement", not_simulated_statement(n)) for n in statements]
     order = ("instruction", "conversion", "box", "statement")
     return tuple(sorted(rows, key=lambda e: (order.index(e.kind), e.name)))

@@ -98,7 +98,10 @@ FAMILIES: tuple[Family, ...] = (
            _names("MOVE S_MOVE MOVE_BLK UMOVE_BLK FILL_BLK UFILL_BLK MOVE_BLK_VARIANT SERIALIZE DESERIALIZE "
                   "COUNTOFELEMENTS TYPEOF TYPEOFELEMENTS IS_ARRAY TYPEOFDB LOWER_BOUND UPPER_BOUND GATHER GATHER_BLK "
                   "SCATTER SCATTER_BLK")),
-    Family("program control", "jumps and returns are not simulated: the generated Python has no jump",
+    Family("program control",
+           "the LAD/FBD jumps and returns are not simulated, nor an SCL GOTO to a label inside IF, CASE or a loop or "
+           "in a block with LAD/FBD networks: the generated Python has no jump, and only the labels of an SCL "
+           "network's own statement list start a stretch a GOTO can run from",
            _names("GOTO JUMP JUMPNOT LABEL RETURN")),
     Family("library blocks",
            "a block of a Siemens library (LGF) is not a system instruction; the simulated PLC has none of them",
