@@ -113,7 +113,7 @@ def _interface_only(block: Any) -> Any:
 class Rt:
     """The runtime context the CPU hands to every call (README "Runtime context")."""
 
-    __slots__ = ("clock_base_ns", "cycle", "eno", "first_scan", "local_offset_ns", "memory", "now_ns")
+    __slots__ = ("clock_base_ns", "cycle", "eno", "first_scan", "instances", "local_offset_ns", "memory", "now_ns")
 
     def __init__(self, memory: Any) -> None:
         self.memory = memory
@@ -123,6 +123,7 @@ class Rt:
         self.first_scan = True
         self.cycle = 0
         self.eno = True  # the ENO a user block reports to its caller (fakes.runtime.codegen)
+        self.instances: list[str | None] = []  # the FB instances running (fakes.runtime.stdlib_instances)
 
 
 class Sim:

@@ -33,6 +33,7 @@ from .codegen_expr import Typer
 from .codegen_jumps import generate_jumps, goto_src
 from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
+from .stdlib_instances import uses_instance_names
 from .values import default_value, is_int_type
 
 __all__ = ("UNSUPPORTED_STATEMENTS", "BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "eno_writers",
@@ -520,6 +521,7 @@ def eno_writers(blocks: list) -> frozenset[str]:
 def generate_program(ctx: Context, blocks: list) -> CodeImage:
     """Generate, compile and bind every code block (FB, FC, OB) of the program."""
     code = ctx.code
+    ctx.instance_names = uses_instance_names(blocks)
     for bd in blocks:
         ctx.fn_name(bd.name)
     for bd in blocks:

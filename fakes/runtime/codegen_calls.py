@@ -21,6 +21,7 @@ from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
+from .stdlib_instances import INSTANCE_NAMES, instance_path_src
 from .codegen_select import SELECTIONS, selection_lines, selection_value
 from .errors import UnsupportedInstructionError
 from . import stdlib
@@ -35,6 +36,8 @@ _SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
 """A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
 _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
+_SIZED_NAMES = frozenset({"GETBLOCKNAME", *INSTANCE_NAMES})
+"""The name instructions, whose SIZE may be left out (None: the whole name)."""
 _OUT_TYPED = frozenset(["T_COMBINE", "CONCAT_DATE_TOD", "T_CONV", "T_DIFF"])
 """Instructions whose OUT takes the type of the operand it is stored into (a DTL, DT or LDT from T_COMBINE; a
 TIME or LTIME from T_DIFF; any type T_CONV converts into): the checker gives them one type or none."""
@@ -121,7 +124,7 @@ class CallGen(ExprGen):
         if kind == "fc":
             lines, _ = self.fc_call(plan[1], args)
         elif kind == "fb":
-            lines = self.fb_call(plan[1], plan[2], args)
+            lines = self.fb_call(plan[1], plan[2], args, self._instance_path(call.callee))
         elif kind == "sysfb":
             lines = self.sysfb_call(plan[1], plan[2], plan[3], args)
             if plan[2] in _INSTRUCTION_CALLS and plan[1] is not None and plan[1].name.startswith(_REFERENCED):
@@ -289,7 +292,20 @@ class CallGen(ExprGen):
             lines += self.store(target, self.convert(f"{res}[{i}]", v.type, False, self.target_type(target)))
         return lines, f"{res}[0]"
 
-    def fb_call(self, fb: Any, inst: str, args: _Args) -> list[str]:
+    def _instance_path(self, callee: Any) -> str | None:
+        """The source of the path of the instance a call of ``callee`` runs, when the program asks for instance
+        names (:mod:`.stdlib_instances`); else None."""
+        if not self.ctx.instance_names:
+            return None
+        program = self.ctx.program
+
+        def declared(name: str) -> str:
+            block = program.blocks.get(name.lower())
+            return block.name if block is not None else name
+
+        return instance_path_src(callee, declared, self.value)
+
+    def fb_call(self, fb: Any, inst: str, args: _Args, path: str | None = None) -> list[str]:
         var = self.tmp("_i")
         lines = [f"{var} = {inst}"]
         after: list[str] = []
@@ -303,7 +319,11 @@ class CallGen(ExprGen):
             if v is None:
                 continue
             lines, after = self._param(lines, after, var, v.name, v.section, v.type, arg)
-        return lines + [f"{self.ctx.fn_name(fb.name)}(rt, mem, {var})"] + after
+        run = f"{self.ctx.fn_name(fb.name)}(rt, mem, {var})"
+        if path is not None:  # the instance's path for GetInstanceName/GetInstancePath, while it runs
+            return lines + [f"rt.instances.append({path})", "try:", "    " + run, "finally:",
+                            "    rt.instances.pop()"] + after
+        return lines + [run] + after
 
     def _param(self, lines: list[str], after: list[str], var: str, name: str, section: str, ptype: Any,
                arg: A.Arg) -> tuple[list[str], list[str]]:
@@ -415,7 +435,7 @@ class CallGen(ExprGen):
                 return self.unsupported_src(f"{name} with output {arg.name}"), None, None
             else:
                 extra.append((up, arg.value))
-        while nodes and nodes[-1] is None and name != "GETBLOCKNAME":  # its SIZE may be left out: None
+        while nodes and nodes[-1] is None and name not in _SIZED_NAMES:  # their SIZE may be left out: None
             nodes.pop()
         by_ref |= {i for i, p in enumerate(params) if p in fn.by_reference and i < len(nodes)}
         # the formal name of every actual: MUX tells a trailing INELSE from one more INn by it

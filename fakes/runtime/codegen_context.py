@@ -108,6 +108,9 @@ class Context:
     eno_blocks: frozenset[str] = frozenset()
     """Lower-case names of the blocks whose ENO may be FALSE (they write ``ENO`` or set it automatically): they
     report it in ``rt.eno`` when they return, and a call's ``ENO => x`` reads it."""
+    instance_names: bool = False
+    """Whether the program calls GetInstanceName or GetInstancePath: every FB call then keeps its instance's path in
+    ``rt.instances`` (:mod:`.stdlib_instances`)."""
 
     def __post_init__(self) -> None:
         self.ns = self.code.ns

@@ -61,7 +61,7 @@ FAULT_EVENTS = frozenset({"ProgrammingError", "TimeError"})
 class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
 
-    __slots__ = ("cpu", "cycle", "eno", "first_scan", "memory", "now_ns")
+    __slots__ = ("cpu", "cycle", "eno", "first_scan", "instances", "memory", "now_ns")
 
     @property
     def clock_base_ns(self) -> int:
@@ -85,6 +85,9 @@ class RuntimeContext(Generic[ImageT]):
         self.cycle = 0
         self.eno = True
         """The ENO of the user block that returned last, where it may be FALSE (``Context.eno_blocks``)."""
+        self.instances: list[str | None] = []
+        """The paths of the FB instances running, innermost last, in a program that asks for them
+        (:mod:`.stdlib_instances`)."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import PlcRuntimeError, UnsupportedInstructionError
 from .memory import FORMATS
+from .stdlib_instances import instance_path
 from .values import INT_RANGES, clone, to_real32, wrapper
 
 __all__ = ("LOOP_LIMIT", "namespace")
@@ -116,7 +117,7 @@ def namespace() -> dict[str, Any]:
                          "True": True, "False": False, "None": None},
         "_idiv": _idiv, "_imod": _imod, "_rdiv": _rdiv, "_expt": _expt, "_setbits": _setbits, "_stridx": _stridx,
         "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
-        "_passes": _passes, "_step0": _step0, "_clone": clone, "_Jump": _Jump,
+        "_passes": _passes, "_step0": _step0, "_clone": clone, "_Jump": _Jump, "_instance_path": instance_path,
         "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
         "_isfinite": math.isfinite,
     }

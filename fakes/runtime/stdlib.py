@@ -4,7 +4,8 @@
   counters and edge instructions (:mod:`.stdlib_fbs`).
 * :data:`FUNCTIONS` / :class:`SystemFunction`: functions specialised per type at code-generation time
   -- math, selection, bits (:mod:`.stdlib_math`), conversions and rounding (:mod:`.stdlib_convert`),
-  strings (:mod:`.stdlib_strings`), time (:mod:`.stdlib_blocks`), the clock (:mod:`.stdlib_clock`).
+  strings (:mod:`.stdlib_strings`), time (:mod:`.stdlib_blocks`), the clock (:mod:`.stdlib_clock`), the calling
+  instance's name (:mod:`.stdlib_instances`).
 * :func:`move_blk`, :func:`umove_blk`, :func:`fill_blk`, :func:`ufill_blk`, :func:`move_blk_variant`: block
   moves (MOVE_BLK_VARIANT is also in ``FUNCTIONS``, its RET_VAL as the value).
 
@@ -14,7 +15,7 @@ the code generator then raises ``UnsupportedInstructionError`` when it is execut
 
 from __future__ import annotations
 
-from . import stdlib_clock, stdlib_convert, stdlib_math, stdlib_strings  # noqa: F401 - importing registers them
+from . import stdlib_clock, stdlib_convert, stdlib_instances, stdlib_math, stdlib_strings  # noqa: F401 - registers them
 from .stdlib_blocks import fill_blk, move_blk, move_blk_variant, ufill_blk, umove_blk
 from .stdlib_convert import converter
 from .stdlib_core import FUNCTIONS, SystemFunction

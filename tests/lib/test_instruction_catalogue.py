@@ -52,7 +52,7 @@ def test_every_name_a_family_lists_is_an_entry() -> None:
 
 
 @pytest.mark.parametrize(("name", "family"), [
-    ("GETINSTANCENAME", "block and instance names"),
+    ("GETSYMBOLNAME", "block and instance names"),
     ("STRG_VAL", "strings and characters"), ("VAL_STRG", "strings and characters"),
 ])
 def test_the_issues_sample_is_not_simulated_with_its_familys_reason(name: str, family: str) -> None:
@@ -72,6 +72,8 @@ def test_what_was_implemented_since_the_issue_is_simulated() -> None:
     assert all(ENTRIES["conversion", name].simulated for name in ("DT_TO_DATE", "LDT_TO_DT", "DTL_TO_LDT"))
     assert ENTRIES["instruction", "INC"].simulated and ENTRIES["instruction", "DEC"].simulated  # test_inc_dec.py
     assert ENTRIES["instruction", "RUNTIME"].simulated  # tests/runtime/test_runtime_measure.py
+    assert ENTRIES["instruction", "GETINSTANCENAME"].simulated  # tests/runtime/test_instance_names.py
+    assert ENTRIES["instruction", "GETINSTANCEPATH"].simulated
 
 
 def test_goto_is_a_simulated_statement_and_dint_to_dt_a_conversion_not_simulated() -> None:

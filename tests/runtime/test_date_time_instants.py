@@ -16,16 +16,13 @@ a Time and no value for the others (docs/simulated-plc.md).
 from __future__ import annotations
 
 import datetime
-import io
-import json
 import random
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from engineering_api.cli import main
 from engineering_api.rules.plc_values import DT_LAST_MS, INT_RANGES, date_time_value
+from tests.runtime.plc_check_findings import plc_check_codes
 from tools.plc_software import Sim
 
 _DB = '''
@@ -161,8 +158,7 @@ def test_every_converted_instant_is_a_value_of_its_type() -> None:
 
 
 def test_plc_check_reports_none_of_them_as_not_simulated(tmp_path: Path) -> None:
-    source = tmp_path / "Instants.scl"
-    source.write_text(_DB + '''FUNCTION "Instants" : Void
+    code, codes = plc_check_codes(tmp_path / "Instants.scl", _DB + '''FUNCTION "Instants" : Void
 BEGIN
   "D".as_dtl := T_COMBINE(IN1 := "D".day, IN2 := "D".noon);
   "D".as_dt := CONCAT_DATE_TOD(IN1 := "D".day, IN2 := "D".noon);
@@ -173,9 +169,5 @@ BEGIN
   "D".as_tod := DT_TO_TOD("D".stamp);
   "D".as_dt := LDT_TO_DT("D".long);
 END_FUNCTION
-''', encoding="utf-8")
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        code = main(["plc", "check", str(source), "--format", "json"])
-    codes = [d["code"] for d in json.loads(out.getvalue())["diagnostics"]]
+''')
     assert code == 0 and "NOT_SIMULATED" not in codes, codes

@@ -11,17 +11,15 @@ when it runs. Corpus: Amadeusz97/TIA_H4 DeserializeRows.scl (a TIA export: ``GOT
 
 from __future__ import annotations
 
-import io
-import json
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from engineering_api.cli import main
 from fakes.runtime.errors import PlcRuntimeError, UnsupportedInstructionError
 from tests.ci.corpus_repos import CORPUS
+from tests.runtime.plc_check_findings import plc_check
 from tools.plc_software import Sim
 
 _SEQUENCE = '''
@@ -94,11 +92,8 @@ def test_an_endless_jump_loop_is_the_cycle_time_error() -> None:
     assert (info.value.code, info.value.block) == ("cycle-time-exceeded", "Seq")
 
 
-def _not_simulated(source: Path) -> list[dict]:
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        main(["plc", "check", str(source), "--format", "json"])
-    return [d for d in json.loads(out.getvalue())["diagnostics"] if d["code"] == "NOT_SIMULATED"]
+def _not_simulated(source: Path) -> list[dict[str, Any]]:
+    return [d for d in plc_check(source)[1] if d["code"] == "NOT_SIMULATED"]
 
 
 def test_plc_check_reports_only_a_goto_to_a_label_inside_a_statement(tmp_path: Path) -> None:

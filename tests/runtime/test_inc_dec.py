@@ -9,15 +9,12 @@ the wrap is the integer assignment's, and ENO is TRUE.
 
 from __future__ import annotations
 
-import io
-import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from engineering_api.cli import main
 from engineering_api.rules.plc_values import INT_RANGES
+from tests.runtime.plc_check_findings import plc_check_codes
 from tools.plc_software import Sim
 
 _PROGRAM = '''
@@ -56,11 +53,6 @@ def test_the_operand_steps_by_one_and_wraps_at_its_types_end(t: str, call: str, 
 
 
 def test_plc_check_does_not_report_them_as_not_simulated(tmp_path: Path) -> None:
-    source = tmp_path / "steps.scl"
-    source.write_text(_PROGRAM.format(t="Int", call="INC") + _PROGRAM.format(t="Int", call="DEC").replace(
-        '"D"', '"E"').replace('"Main"', '"Second"'), encoding="utf-8")
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        code = main(["plc", "check", str(source), "--format", "json"])
-    codes = [d["code"] for d in json.loads(out.getvalue())["diagnostics"]]
+    code, codes = plc_check_codes(tmp_path / "steps.scl", _PROGRAM.format(t="Int", call="INC") + _PROGRAM.format(
+        t="Int", call="DEC").replace('"D"', '"E"').replace('"Main"', '"Second"'))
     assert code == 0 and "NOT_SIMULATED" not in codes and "UNCHECKED_INSTRUCTION" not in codes, codes

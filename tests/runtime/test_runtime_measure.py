@@ -10,14 +10,11 @@ simulator the counter is the virtual clock, which stands still within a cycle: a
 
 from __future__ import annotations
 
-import io
-import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from engineering_api.cli import main
+from tests.runtime.plc_check_findings import plc_check_codes
 from tools.plc_software import Sim
 
 _PROGRAM = '''
@@ -63,10 +60,5 @@ def test_the_first_call_returns_the_time_since_what_mem_held() -> None:
 
 
 def test_plc_check_does_not_report_it_as_not_simulated(tmp_path: Path) -> None:
-    source = tmp_path / "measure.scl"
-    source.write_text(_PROGRAM, encoding="utf-8")
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        code = main(["plc", "check", str(source), "--format", "json"])
-    codes = [d["code"] for d in json.loads(out.getvalue())["diagnostics"]]
+    code, codes = plc_check_codes(tmp_path / "measure.scl", _PROGRAM)
     assert code == 0 and "NOT_SIMULATED" not in codes, codes

@@ -81,8 +81,8 @@ FAMILIES: tuple[Family, ...] = (
            _names("CONCAT CONCAT_STRING CONCAT_WSTRING LEN LEFT RIGHT MID FIND INSERT DELETE REPLACE S_CONV STRG_VAL "
                   "VAL_STRG CHARS_TO_STRG STRG_TO_CHARS ATH HTA MAX_LEN")),
     Family("block and instance names",
-           "the names of the calling block and instance are not implemented in the simulated PLC yet "
-           "(GetBlockName is)",
+           "the symbol names of a parameter's actual (GetSymbolName, GetSymbolPath) are not implemented in the "
+           "simulated PLC yet (GetBlockName, GetInstanceName and GetInstancePath are)",
            _names("GETSYMBOLNAME GETSYMBOLPATH GETINSTANCENAME GETINSTANCEPATH GETBLOCKNAME")),
     Family("safety (F) instructions",
            "safety programs (F-blocks) are not simulated", _names("ACK_GL ESTOP1 FDBACK")),
