@@ -1,5 +1,6 @@
 """Calls in SCL, as Python source: user FCs and FBs, multi-instances, system FBs (IEC timers, counters,
-edges from :mod:`.stdlib`), system functions and conversions, and MOVE_BLK/FILL_BLK.
+edges from :mod:`.stdlib`), system functions and conversions; MOVE_BLK/FILL_BLK, DEMUX, INC, DEC, RUNTIME in
+:mod:`.codegen_select`.
 
 Conventions (README "Calls"): an FB instance is a dict; the caller copies inputs and in/outs into it,
 calls ``fb(rt, mem, inst)`` (user FB) or ``SystemFb.run(rt, inst)``, then copies outputs and in/outs
@@ -21,8 +22,8 @@ from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
-from .stdlib_instances import INSTANCE_NAMES, instance_path_src
-from .codegen_select import SELECTIONS, selection_lines, selection_value
+from .stdlib_instances import INSTANCE_NAMES, instance_call_lines, instance_path_src
+from .codegen_select import BLOCK_MOVES, SELECTIONS, block_move_lines, selection_lines, selection_value
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
@@ -30,20 +31,18 @@ from .stdlib_eno import eno_rule
 from .stdlib_fbs import INSTANCE, system_fb_for, update_referenced_timer
 from .values import default_value, is_int_type
 
-__all__ = ("BLOCK_MOVES", "CallGen")
+__all__ = ("CallGen",)
 
 _SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
 """A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
 _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
+"""Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 _SIZED_NAMES = frozenset({"GETBLOCKNAME", *INSTANCE_NAMES})
 """The name instructions, whose SIZE may be left out (None: the whole name)."""
 _OUT_TYPED = frozenset(["T_COMBINE", "CONCAT_DATE_TOD", "T_CONV", "T_DIFF"])
 """Instructions whose OUT takes the type of the operand it is stored into (a DTL, DT or LDT from T_COMBINE; a
 TIME or LTIME from T_DIFF; any type T_CONV converts into): the checker gives them one type or none."""
-"""Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
-BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
-"""The block moves a call runs (:meth:`CallGen.block_move`), each a helper of :mod:`.stdlib` of its name."""
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
 """Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
 ``#c.CTU(...)``."""
@@ -124,7 +123,8 @@ class CallGen(ExprGen):
         if kind == "fc":
             lines, _ = self.fc_call(plan[1], args)
         elif kind == "fb":
-            lines = self.fb_call(plan[1], plan[2], args, self._instance_path(call.callee))
+            path = instance_path_src(call.callee, self.ctx.program, self.value) if self.ctx.instance_names else None
+            lines = self.fb_call(plan[1], plan[2], args, path)
         elif kind == "sysfb":
             lines = self.sysfb_call(plan[1], plan[2], plan[3], args)
             if plan[2] in _INSTRUCTION_CALLS and plan[1] is not None and plan[1].name.startswith(_REFERENCED):
@@ -132,7 +132,7 @@ class CallGen(ExprGen):
             if args.en is None and self.indent == 0:  # called whenever the block runs (not in an IF or a loop)
                 self.timers_called.add(plan[3])
         elif kind == "move":
-            lines = self.block_move(plan[1], args)
+            lines = block_move_lines(self, plan[1], args)
         elif kind == "select":
             selected = selection_lines(self, plan[1], args)
             if selected is None:
@@ -292,19 +292,6 @@ class CallGen(ExprGen):
             lines += self.store(target, self.convert(f"{res}[{i}]", v.type, False, self.target_type(target)))
         return lines, f"{res}[0]"
 
-    def _instance_path(self, callee: Any) -> str | None:
-        """The source of the path of the instance a call of ``callee`` runs, when the program asks for instance
-        names (:mod:`.stdlib_instances`); else None."""
-        if not self.ctx.instance_names:
-            return None
-        program = self.ctx.program
-
-        def declared(name: str) -> str:
-            block = program.blocks.get(name.lower())
-            return block.name if block is not None else name
-
-        return instance_path_src(callee, declared, self.value)
-
     def fb_call(self, fb: Any, inst: str, args: _Args, path: str | None = None) -> list[str]:
         var = self.tmp("_i")
         lines = [f"{var} = {inst}"]
@@ -319,11 +306,7 @@ class CallGen(ExprGen):
             if v is None:
                 continue
             lines, after = self._param(lines, after, var, v.name, v.section, v.type, arg)
-        run = f"{self.ctx.fn_name(fb.name)}(rt, mem, {var})"
-        if path is not None:  # the instance's path for GetInstanceName/GetInstancePath, while it runs
-            return lines + [f"rt.instances.append({path})", "try:", "    " + run, "finally:",
-                            "    rt.instances.pop()"] + after
-        return lines + [run] + after
+        return lines + instance_call_lines(f"{self.ctx.fn_name(fb.name)}(rt, mem, {var})", path) + after
 
     def _param(self, lines: list[str], after: list[str], var: str, name: str, section: str, ptype: Any,
                arg: A.Arg) -> tuple[list[str], list[str]]:
@@ -500,22 +483,3 @@ class CallGen(ExprGen):
                 args.eno_done = True
             return res, result, out
         return f"{ref}({', '.join(values)})", result, out
-
-    def block_move(self, name: str, args: _Args) -> list[str]:
-        """MOVE_BLK/UMOVE_BLK(IN := a[i], COUNT := n, OUT => b[j]) and FILL_BLK/UFILL_BLK(IN := v, ...)."""
-        helper = getattr(stdlib, name.lower(), None)
-        src, count, out = (args.named.get(k) for k in ("in", "count", "out"))
-        if helper is None or src is None or count is None or out is None:
-            return [self.unsupported_src(name)]
-        ref = self.ctx.bind(f"_{name.lower()}", helper)
-        dst_arr, dst_idx = self._element(out.value)
-        if BLOCK_MOVES[name] == "fill":
-            return [f"{ref}({self.value(src.value)}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]
-        src_arr, src_idx = self._element(src.value)
-        return [f"{ref}({src_arr}, {src_idx}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]
-
-    def _element(self, node: Any) -> tuple[str, str]:
-        if type(node) is A.Index and len(node.indices) == 1:
-            return self.load(node.base), self.value(node.indices[0])
-        arr = self.load(node)
-        return arr, f"{arr}.low"

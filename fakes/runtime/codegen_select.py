@@ -1,5 +1,7 @@
-"""Instructions generated inline because they write their operands in place: DEMUX (an ``if`` chain), INC, DEC and
-RUNTIME.
+"""Instructions generated inline because they write their operands in place: DEMUX (an ``if`` chain), INC, DEC,
+RUNTIME, and the block moves MOVE_BLK, UMOVE_BLK, FILL_BLK, UFILL_BLK (a helper of :mod:`.stdlib` of their name,
+called with the arrays and the PLC indices of IN and OUT: ``MOVE_BLK(IN := a[2], COUNT := 3, OUT => b[5])`` is
+``move_blk(a, 2, b, 5, 3)``).
 
 STEP 7 help, "DEMUX: Demultiplex" (S7-1200/S7-1500): IN is copied to the output K selects (OUT0, OUT1, ...); the
 other outputs keep their values. When K selects none of the outputs given, IN goes to OUTELSE if one is given, and
@@ -25,7 +27,12 @@ from typing import Any, Protocol
 
 from simatic_xml.scl import ast as A
 
-__all__ = ("SELECTIONS", "selection_lines", "selection_value")
+from . import stdlib
+
+__all__ = ("BLOCK_MOVES", "SELECTIONS", "block_move_lines", "selection_lines", "selection_value")
+
+BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
+"""The block moves a call runs (:func:`block_move_lines`), each a helper of :mod:`.stdlib` of its name."""
 
 _STEPS = {"INC": "+", "DEC": "-"}
 SELECTIONS = frozenset({"DEMUX", "RUNTIME", *_STEPS})
@@ -44,6 +51,10 @@ class _Generator(Protocol):
     def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str: ...
 
     pre: list[str]
+    ctx: Any
+
+    def load(self, e: Any) -> str: ...
+    def unsupported_src(self, what: str) -> str: ...
 
 
 def selection_lines(gen: _Generator, name: str, args: Any) -> list[str] | None:
@@ -119,3 +130,24 @@ def _demux_lines(gen: _Generator, args: Any) -> list[str] | None:
         lines.append("else:" if outputs else "if True:")
         lines += ["    " + line for line in otherwise]
     return lines
+
+
+def block_move_lines(gen: _Generator, name: str, args: Any) -> list[str]:
+    """MOVE_BLK/UMOVE_BLK(IN := a[i], COUNT := n, OUT => b[j]) and FILL_BLK/UFILL_BLK(IN := v, ...)."""
+    helper = getattr(stdlib, name.lower(), None)
+    src, count, out = (args.named.get(k) for k in ("in", "count", "out"))
+    if helper is None or src is None or count is None or out is None:
+        return [gen.unsupported_src(name)]
+    ref = gen.ctx.bind(f"_{name.lower()}", helper)
+    dst_arr, dst_idx = _element(gen, out.value)
+    if BLOCK_MOVES[name] == "fill":
+        return [f"{ref}({gen.value(src.value)}, {dst_arr}, {dst_idx}, {gen.value(count.value)})"]
+    src_arr, src_idx = _element(gen, src.value)
+    return [f"{ref}({src_arr}, {src_idx}, {dst_arr}, {dst_idx}, {gen.value(count.value)})"]
+
+
+def _element(gen: _Generator, node: Any) -> tuple[str, str]:
+    if type(node) is A.Index and len(node.indices) == 1:
+        return gen.load(node.base), gen.value(node.indices[0])
+    arr = gen.load(node)
+    return arr, f"{arr}.low"

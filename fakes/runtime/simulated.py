@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from . import stdlib
 from .codegen import UNSUPPORTED_STATEMENTS
-from .codegen_calls import BLOCK_MOVES
+from .codegen_select import BLOCK_MOVES
 from .codegen_select import SELECTIONS
 from .ladder_parts import SCL_FUNCTION, TRANSLATORS
 

@@ -24,7 +24,7 @@ from simatic_xml.scl import ast as A
 from .errors import UnsupportedInstructionError
 from .stdlib_core import register
 
-__all__ = ("INSTANCE_NAMES", "instance_path", "instance_path_src", "uses_instance_names")
+__all__ = ("INSTANCE_NAMES", "instance_call_lines", "instance_path", "instance_path_src", "uses_instance_names")
 
 INSTANCE_NAMES = frozenset({"GETINSTANCENAME", "GETINSTANCEPATH"})
 """The instructions of this module (upper case)."""
@@ -39,11 +39,11 @@ def uses_instance_names(blocks: list) -> bool:
                for bd in blocks for net in bd.networks for stmt in net.statements or () for node in A.walk(stmt))
 
 
-def instance_path_src(callee: Any, global_name: Callable[[str], str], value: Callable[[Any], str]) -> str:
+def instance_path_src(callee: Any, program: Any, value: Callable[[Any], str]) -> str:
     """Python source of the path of the instance an FB call runs (``callee``: the call's callee): an instance DB's
     quoted name, a member of a DB after it, a multi-instance after the path of the instance running
     (``rt.instances``); ``None`` (GetInstance* then stops the CPU) for an instance passed as a parameter or met
-    under an unknown one. ``global_name`` gives a DB's declared name, ``value`` the source of an index."""
+    under an unknown one. ``program`` gives a DB's declared name, ``value`` the source of an index."""
     parts: list[str] = []
     node = callee
     while type(node) in (A.Member, A.Index):
@@ -56,11 +56,20 @@ def instance_path_src(callee: Any, global_name: Callable[[str], str], value: Cal
     if type(node) is not A.Name:
         return "None"
     if node.scope == "global":
-        root = repr(f'"{global_name(node.name)}"')
+        block = program.blocks.get(node.name.lower())
+        root = repr(f'"{block.name if block is not None else node.name}"')
     else:
         root = "rt.instances[-1]"
         parts.append(repr("." + node.name))
     return f"_instance_path({root}, {', '.join(reversed(parts)) or repr('')})"
+
+
+def instance_call_lines(run: str, path: str | None) -> list[str]:
+    """The lines of an FB call ``run``: with the instance's ``path`` (a program that asks for instance names) kept
+    in ``rt.instances`` while it runs."""
+    if path is None:
+        return [run]
+    return [f"rt.instances.append({path})", "try:", "    " + run, "finally:", "    rt.instances.pop()"]
 
 
 def instance_path(root: str | None, *parts: str) -> str | None:
