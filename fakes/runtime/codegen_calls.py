@@ -456,8 +456,13 @@ class CallGen(ExprGen):
         if name == "GETBLOCKNAME":  # the name of the block that calls it, known as the block is generated; quoted
             # as a TIA monitor shows it on a real CPU (practitioner report, issue 66; thin evidence)
             values.append(repr(f'"{self.block_name}"'))
-        values += [("None" if n is None else converted[i] if i in converted else self.load(n) if i in by_ref
-                    else self.value(n)) for i, n in enumerate(nodes)]
+        # an output of an elementary type (RD_SYS_T's OUT as an LDT) is passed in a one-element list and stored after
+        boxes = {i: self.tmp("_box") for i in by_ref if nodes[i] is not None
+                 and (slot := self.slot_of(nodes[i])) is not None and slot.kind == "elem"}
+        self.pre += [f"{box} = [{self.value(nodes[i])}]" for i, box in boxes.items()]
+        written = [line for i, box in boxes.items() for line in self.store(nodes[i], f"{box}[0]")]
+        values += [("None" if n is None else converted[i] if i in converted else boxes[i] if i in boxes
+                    else self.load(n) if i in by_ref else self.value(n)) for i, n in enumerate(nodes)]
         # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
         eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
         if out is not None and result in ("STRING", "WSTRING") and (slot := self.slot_of(out)) is not None:
@@ -481,5 +486,10 @@ class CallGen(ExprGen):
             if args.eno is not None:
                 self.pre.extend(self.store(args.eno, ok))
                 args.eno_done = True
+            self.pre += written
+            return res, result, out
+        if written:  # the call runs before its outputs are stored
+            res = self.tmp("_er")
+            self.pre += [f"{res} = {ref}({', '.join(values)})", *written]
             return res, result, out
         return f"{ref}({', '.join(values)})", result, out

@@ -1,4 +1,4 @@
-"""The CPU's clock: RD_SYS_T, RD_LOC_T and WR_SYS_T on a DTL.
+"""The CPU's clock: RD_SYS_T, RD_LOC_T and WR_SYS_T on a DTL or an LDT (WR_SYS_T also from a DT).
 
 The clock is the instance's (PLCSIM's ``SystemTime``): its value at virtual time 0 (``rt.clock_base_ns``, UTC
 nanoseconds since 1970) plus the virtual time, so it moves with the scans, stepped or free-running, and a test in
@@ -8,8 +8,11 @@ offset (``rt.local_offset_ns``); no daylight saving time rule is modelled, so RD
 S7-1200 System Manual A5E02486680-05 (11/2011), 8.1 "Date and time-of-day", Tables 8-10 and 8-11: RD_SYS_T and
 RD_LOC_T write the CPU's system time and local time to OUT; WR_SYS_T sets the system time from IN; RET_VAL is 0
 (16#0001 for local time in daylight saving time), or 16#8081..16#8087 for an illegal year, month, day, hour, minute,
-second or nanosecond of IN, with ENO FALSE (:mod:`.stdlib_eno`) and the clock unchanged. OUT as a DT or LDT is not
-modelled (the call stays "not supported").
+second or nanosecond of IN, with ENO FALSE (:mod:`.stdlib_eno`) and the clock unchanged. On an S7-1500 OUT and IN
+may also be an LDT (nanoseconds since 1970: any instant of the clock) and a DT; an LDT or a DT the store holds is
+always a valid instant, so WR_SYS_T of one returns 0. OUT as a DT is not modelled (the call stays "not supported":
+a clock before 1990, as the simulator's starts at 1970, is no DT, and no Siemens page says what RD_SYS_T writes
+then).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from engineering_api.rules.plc_values import dtl_ns, dtl_of_ns, wrap
 
 from .stdlib_core import register
+from .stdlib_dtl import instant_ns
 
 __all__ = ("CLOCK_CALLS",)
 
@@ -29,15 +33,19 @@ CLOCK_CALLS = ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T")
 
 def _reader(local: bool) -> Callable[[tuple[str | None, ...], str | None], Callable[..., Any] | None]:
     def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-        if args[0] != "DTL":
-            return None
+        def now(rt: Any) -> int:
+            return max(rt.clock_base_ns + rt.now_ns + (rt.local_offset_ns if local else 0), 0)
 
         def read(rt: Any, out: dict[str, Any]) -> int:
-            now = rt.clock_base_ns + rt.now_ns + (rt.local_offset_ns if local else 0)
-            out.update(dtl_of_ns(max(now, 0)))
+            out.update(dtl_of_ns(now(rt)))
             return 0
 
-        return read
+        def read_long(rt: Any, out: list[int]) -> int:  # an LDT's one-element box (codegen_calls.function)
+            out[0] = now(rt)
+            return 0
+
+        readers: dict[str, Callable[..., Any]] = {"DTL": read, "LDT": read_long}
+        return readers.get(args[0] or "")
 
     return build
 
@@ -48,7 +56,17 @@ register("RD_LOC_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(loc
 
 @register("WR_SYS_T", ("IN",), needs_rt=True)
 def _wr_sys_t(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-    if args[0] != "DTL":
+    t = args[0]
+    if t in ("LDT", "DATE_AND_TIME"):
+        def write_instant(rt: Any, value: int) -> int:
+            instant = instant_ns(t, value)
+            if instant is None:  # an LDT outside its range (its year is no year of the clock), as a DTL's year
+                return wrap(0x8081, "INT")
+            rt.clock_base_ns = instant - rt.now_ns
+            return 0
+
+        return write_instant
+    if t != "DTL":
         return None
 
     def write(rt: Any, value: dict[str, Any]) -> int:

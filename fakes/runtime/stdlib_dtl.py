@@ -29,7 +29,7 @@ from engineering_api.rules.plc_values import (
     DT_FIRST_NS, DT_LAST_MS, DTL_LAST_NS, INT_RANGES, LDT_LAST_NS, dtl_ns, dtl_of_ns,
 )
 
-__all__ = ("INSTANTS", "Checked", "checked_call", "instant_conversion", "total", "valid")
+__all__ = ("INSTANTS", "Checked", "checked_call", "instant_conversion", "instant_ns", "total", "valid")
 
 INSTANTS = frozenset({"DTL", "DATE_AND_TIME", "LDT"})
 """The types of an instant (a date and a time of day), canonical spelling."""
@@ -44,7 +44,7 @@ _TIME_OF_DAY_NS = {"TIME_OF_DAY": _MS, "LTIME_OF_DAY": 1}
 _FIRST: dict[str, Any] = {"DTL": dtl_of_ns(0), "LDT": 0, "DATE_AND_TIME": 0}
 
 
-def _ns(t: str, value: Any) -> int | None:
+def instant_ns(t: str, value: Any) -> int | None:
     """The nanoseconds since 1970 of an instant of type ``t``; None when ``value`` is no value of that type."""
     if t == "DTL":
         ns = dtl_ns(value)
@@ -104,7 +104,7 @@ def instant_conversion(src: str | None, dst: str | None) -> Checked | None:
         return None
 
     def convert(value: Any) -> Any:
-        ns = _ns(src, value)
+        ns = instant_ns(src, value)
         return None if ns is None else _of_ns(dst, ns)
 
     return convert
@@ -117,7 +117,7 @@ def _shift(sign: int, t: str, duration: str | None) -> Checked | None:
         return None
 
     def shift(value: Any, amount: int) -> Any:
-        ns = _ns(t, value)
+        ns = instant_ns(t, value)
         return None if ns is None else _of_ns(t, ns + sign * amount * unit)
 
     return shift
@@ -130,7 +130,7 @@ def _difference(t: str, other: str | None, result: str | None) -> Checked | None
         return None
 
     def difference(first: Any, second: Any) -> Any:
-        a, b = _ns(t, first), _ns(t, second)
+        a, b = instant_ns(t, first), instant_ns(t, second)
         return None if a is None or b is None else _of_ns(out, a - b)
 
     return difference

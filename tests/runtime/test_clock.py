@@ -81,6 +81,35 @@ def test_an_illegal_member_is_refused_with_its_code_and_the_clock_kept(member: s
     assert sim['"D".now'] == date_time_value("2026-11-29-06:00:00.01", "DTL")  # unchanged, one cycle on
 
 
+def test_an_ldt_receives_the_clock_and_an_ldt_or_a_dt_sets_it() -> None:
+    """An S7-1500's RD_SYS_T and RD_LOC_T write an LDT too (its nanoseconds since 1970), WR_SYS_T reads an LDT or a
+    DT (an LDT or DT the store holds is a valid instant: RET_VAL 0)."""
+    sim = Sim('''
+DATA_BLOCK "D"
+VAR
+  now : LDT; local : LDT; ret : Int; ok : Bool; write_ldt : Bool; write_dt : Bool;
+  ldt : LDT := LDT#2026-11-29-06:00:00.000000123; dt : Date_And_Time := DT#2030-01-01-00:00:00.5;
+END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  IF "D".write_ldt THEN "D".ret := WR_SYS_T(IN := "D".ldt); "D".write_ldt := FALSE; END_IF;
+  IF "D".write_dt THEN "D".ret := WR_SYS_T(IN := "D".dt); "D".write_dt := FALSE; END_IF;
+  "D".ret := RD_SYS_T(OUT => "D".now, ENO => "D".ok);
+  "D".ret := RD_LOC_T(OUT => "D".local);
+END_ORGANIZATION_BLOCK''')
+    sim.rt.local_offset_ns = -60 * 60_000_000_000  # UTC-01:00
+    sim.scan()
+    assert (sim['"D".now'], sim['"D".ok'], sim['"D".ret']) == (10_000_000, True, 0)  # 1970, one cycle of 10 ms on
+    sim['"D".write_ldt'] = True
+    sim.scan()
+    assert sim['"D".now'] == date_time_value("2026-11-29-06:00:00.000000123", "LDT")
+    assert sim['"D".local'] == date_time_value("2026-11-29-05:00:00.000000123", "LDT")
+    sim['"D".write_dt'] = True
+    sim.scan()
+    assert (sim['"D".now'], sim['"D".ret']) == (date_time_value("2030-01-01-00:00:00.5", "LDT"), 0)
+
+
 def test_a_cpu_reads_its_own_clock_and_time_zone() -> None:
     """The CPU's runtime context: the instance's clock (``clock_base_ns``, PLCSIM's system time) and time zone."""
     cpu = SimulatedCpu("PLC_1", instance_id=1, empty_image=build_image(PlcSoftware(), ""))
