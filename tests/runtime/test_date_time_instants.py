@@ -2,9 +2,10 @@
 T_DIFF on DT and LDT, T_CONV and the conversions between them and into DATE and TOD, and DT values in the typed store.
 
 Sources:
-* S7-1200 System Manual V4.2, A5E02486680-AK (09/2016), 9.1: Tables 9-3 .. 9-6 (T_ADD, T_SUB, T_DIFF: "ENO = 0 and
-  parameter OUT = 0" for an invalid input value), Tables 9-7 and 9-8 (T_COMBINE, written ``CONCAT_DATE_TOD`` in SCL,
-  combines a Date and a Time_of_Day into a DTL; IN1 between DATE#1990-01-01 and DATE#2089-12-31).
+* S7-1200 System Manual V4.2, A5E02486680-AK (09/2016), 9.1: Tables 9-1 and 9-2 (T_CONV), Tables 9-3 .. 9-6
+  (T_ADD, T_SUB, T_DIFF: "ENO = 0 and parameter OUT = 0" for an invalid input value), Tables 9-7 and 9-8 (T_COMBINE,
+  written ``CONCAT_DATE_TOD`` in SCL, combines a Date and a Time_of_Day into a DTL; IN1 between DATE#1990-01-01 and
+  DATE#2089-12-31).
 * "Programming with STEP 7", manual 05/2010, A5E02789666-01, 27.3.3.2 "Format of the Data Type DATE_AND_TIME": eight
   BCD bytes, DT#1990-1-1-0:0:0.0 to DT#2089-12-31-23:59:59.999 (whole milliseconds).
 * S7-1200 System Manual A5E02486680-AK, Table 5-33 (DTL 1970-01-01 .. 2554-12-31); STEP 7 help, LDT (1970-01-01 ..
@@ -127,6 +128,23 @@ def test_conversions_between_the_instants_and_into_date_and_time_of_day() -> Non
     assert sim['"D".as_dt'] == _dt("2024-02-29-23:59:59.123")  # an LDT's nanoseconds cut to DT's milliseconds
     assert sim['"D".as_date'] == (datetime.date(2024, 2, 29) - datetime.date(1990, 1, 1)).days
     assert (sim['"D".as_tod'], sim['"D".as_ltod']) == (86_399_999, 86_399_123_456_789)
+
+
+def test_t_conv_converts_between_a_time_and_a_dint_in_milliseconds() -> None:
+    """A5E02486680-AK, 9.1, Tables 9-1 and 9-2: T_CONV converts a Time into a DInt and a DInt into a Time (ms); into
+    an LTime the same duration in ns."""
+    sim = Sim('''
+DATA_BLOCK "D"
+VAR n : DInt := -1500; span : Time; back : DInt; long_span : LTime; END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  "D".span := T_CONV(IN := "D".n);
+  "D".back := T_CONV(IN := "D".span);
+  "D".long_span := T_CONV(IN := "D".span);
+END_ORGANIZATION_BLOCK''')
+    sim.scan()
+    assert (sim['"D".span'], sim['"D".back'], sim['"D".long_span']) == (-1500, -1500, -1_500_000_000)
 
 
 @pytest.mark.parametrize(("conversion", "source", "target"), [
