@@ -1,4 +1,4 @@
-"""The CPU's clock: RD_SYS_T, RD_LOC_T and WR_SYS_T on a DTL or an LDT (WR_SYS_T also from a DT).
+"""The CPU's clock: RD_SYS_T, RD_LOC_T, WR_SYS_T and WR_LOC_T on a DTL or an LDT (the writes also from a DT).
 
 The clock is the instance's (PLCSIM's ``SystemTime``): its value at virtual time 0 (``rt.clock_base_ns``, UTC
 nanoseconds since 1970) plus the virtual time, so it moves with the scans, stepped or free-running, and a test in
@@ -8,9 +8,13 @@ offset (``rt.local_offset_ns``); no daylight saving time rule is modelled, so RD
 S7-1200 System Manual A5E02486680-05 (11/2011), 8.1 "Date and time-of-day", Tables 8-10 and 8-11: RD_SYS_T and
 RD_LOC_T write the CPU's system time and local time to OUT; WR_SYS_T sets the system time from IN; RET_VAL is 0
 (16#0001 for local time in daylight saving time), or 16#8081..16#8087 for an illegal year, month, day, hour, minute,
-second or nanosecond of IN, with ENO FALSE (:mod:`.stdlib_eno`) and the clock unchanged. On an S7-1500 OUT and IN
-may also be an LDT (nanoseconds since 1970: any instant of the clock) and a DT; an LDT or a DT the store holds is
-always a valid instant, so WR_SYS_T of one returns 0. OUT as a DT is not modelled (the call stays "not supported":
+second or nanosecond of IN, with ENO FALSE (:mod:`.stdlib_eno`) and the clock unchanged. A5E02486680-AK
+(09/2016), 9.1, Table 9-10: WR_LOC_T sets the local time from LOCTIME (the system time is it less the time zone's
+offset); its DST is read only in the "double hour" of a change to daylight saving time, which this clock, without
+daylight saving time, never has; its RET_VAL codes are taken to be WR_SYS_T's (thin: the condition code table at
+hand, of the 2011 edition, predates WR_LOC_T). On an S7-1500 OUT and IN may also be an LDT (nanoseconds since 1970:
+any instant of the clock) and a DT; an LDT or a DT the store holds is always a valid instant, so writing one
+returns 0. OUT as a DT is not modelled (the call stays "not supported":
 a clock before 1990, as the simulator's starts at 1970, is no DT, and no Siemens page says what RD_SYS_T writes
 then).
 """
@@ -27,7 +31,7 @@ from .stdlib_dtl import instant_ns
 
 __all__ = ("CLOCK_CALLS",)
 
-CLOCK_CALLS = ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T")
+CLOCK_CALLS = ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T", "WR_LOC_T")
 """The clock instructions of this module; their ENO is FALSE unless RET_VAL is 0 or 1."""
 
 
@@ -54,26 +58,32 @@ register("RD_SYS_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(loc
 register("RD_LOC_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(local=True))
 
 
-@register("WR_SYS_T", ("IN",), needs_rt=True)
-def _wr_sys_t(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
-    t = args[0]
-    if t in ("LDT", "DATE_AND_TIME"):
-        def write_instant(rt: Any, value: int) -> int:
-            instant = instant_ns(t, value)
-            if instant is None:  # an LDT outside its range (its year is no year of the clock), as a DTL's year
-                return wrap(0x8081, "INT")
-            rt.clock_base_ns = instant - rt.now_ns
+def _writer(local: bool) -> Callable[[tuple[str | None, ...], str | None], Callable[..., Any] | None]:
+    """WR_SYS_T (the system time from IN) or WR_LOC_T (the local time from LOCTIME: the system time is it less the
+    time zone's offset; DST, which only the "double hour" of a daylight saving time change reads, has none here)."""
+
+    def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+        t = args[0]
+        if t not in ("DTL", "LDT", "DATE_AND_TIME"):
+            return None
+
+        def write(rt: Any, value: Any, _dst: bool = False) -> int:
+            if t == "DTL":
+                instant = dtl_ns(value)
+                if isinstance(instant, tuple):
+                    return wrap(instant[1], "INT")  # RET_VAL is an Int: 16#8081 reads -32639
+            else:
+                checked = instant_ns(t, value)
+                if checked is None:  # an LDT outside its range (its year is no year of the clock), as a DTL's year
+                    return wrap(0x8081, "INT")
+                instant = checked
+            rt.clock_base_ns = instant - (rt.local_offset_ns if local else 0) - rt.now_ns
             return 0
 
-        return write_instant
-    if t != "DTL":
-        return None
+        return write
 
-    def write(rt: Any, value: dict[str, Any]) -> int:
-        instant = dtl_ns(value)
-        if isinstance(instant, tuple):
-            return wrap(instant[1], "INT")  # RET_VAL is an Int: 16#8081 reads -32639
-        rt.clock_base_ns = instant - rt.now_ns
-        return 0
+    return build
 
-    return write
+
+register("WR_SYS_T", ("IN",), needs_rt=True)(_writer(local=False))
+register("WR_LOC_T", ("LOCTIME", "DST"), needs_rt=True)(_writer(local=True))

@@ -91,11 +91,11 @@ def test_scl_networks_and_lad_boxes_of_simaticml_blocks_are_reported_at_their_ex
 
 def _program(*calls: str) -> str:
     return "\n".join((global_db("D", "t : DTL", "d : Date", "clock : Time_Of_Day", "stamp : Date_And_Time", "ret : Int",
-                                "x : Real", "run : Bool"),
+                                "x : Real", "run : Bool", "hours : DInt"),
                       main_ob(*calls)))
 
 
-SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := WR_LOC_T(LOCTIME := "D".t, DST := FALSE);',
+SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := RTM(NR := 1, MODE := 0, PV := 0, CQ => "D".run, CV => "D".hours);',
           '"D".clock := DT_TOD("D".stamp);', '"D".ret := DT_DAY("D".stamp);')
 
 
@@ -105,7 +105,7 @@ def test_every_call_of_the_sample_is_reported_at_its_line_and_only_those(tmp_pat
     _, found = _plc_check(source)
     lines = source.read_text(encoding="utf-8").splitlines()
     named = {d["message"].split('"')[1]: d["line"] for d in found}
-    assert set(named) == {"WR_LOC_T", "DT_TOD", "DT_DAY"}
+    assert set(named) == {"RTM", "DT_TOD", "DT_DAY"}
     assert all(name in lines[line - 1] for name, line in named.items())
 
 
@@ -118,7 +118,7 @@ def test_other_checks_do_not_report_it(tmp_path: Path) -> None:
 
 
 def _test_folder(tmp_path: Path, case: dict[str, Any]) -> Path:
-    program = _program('IF "D".run THEN', '   "D".ret := WR_LOC_T(LOCTIME := "D".t, DST := FALSE);', "END_IF;",
+    program = _program('IF "D".run THEN', '   "D".ret := RTM(NR := 1, MODE := 0, PV := 0, CV => "D".hours);', "END_IF;",
                        '"D".x := ABS("D".x);')
     (tmp_path / "program.scl").write_text(program, encoding="utf-8")
     (tmp_path / "abs.test.json").write_text(json.dumps([case]), encoding="utf-8")
@@ -132,7 +132,7 @@ def test_test_run_warns_before_it_runs_and_still_runs(tmp_path: Path) -> None:
     code, text = _run("test", "run", str(_test_folder(tmp_path, ABS_CASE)))
     assert code == 0, text
     warning = next(line for line in text.splitlines() if "[NOT_SIMULATED]" in line)
-    assert "program.scl:" in warning and "warning:" in warning and '"WR_LOC_T"' in warning
+    assert "program.scl:" in warning and "warning:" in warning and '"RTM"' in warning
     assert text.index("[NOT_SIMULATED]") < text.index("1 passed")
 
 

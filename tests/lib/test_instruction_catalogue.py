@@ -53,12 +53,12 @@ def test_every_name_a_family_lists_is_an_entry() -> None:
 
 @pytest.mark.parametrize(("name", "family"), [
     ("STRG_VAL", "strings and characters"), ("VAL_STRG", "strings and characters"),
-    ("GETSYMBOLNAME", "block and instance names"), ("WR_LOC_T", "clock and calendar"),
+    ("GETSYMBOLNAME", "block and instance names"), ("RTM", "clock and calendar"),
 ])
 def test_what_is_left_is_not_simulated_with_its_familys_reason(name: str, family: str) -> None:
     """Instructions that compile and stop the CPU: the two the docs named when issue 90 was filed (every one of the
-    issue's own sample runs now: below), and two of the families the issue's work left. Each is an entry, not
-    simulated, with the reason of its family."""
+    issue's own sample runs now: below), and two of the families the issue's work left (RTM: the runtime meters).
+    Each is an entry, not simulated, with the reason of its family."""
     entry = ENTRIES["instruction", name]
     assert (entry.simulated, entry.family) == (False, family)
     assert entry.reason == next(f.reason for f in FAMILIES if f.name == family)
@@ -67,7 +67,7 @@ def test_what_is_left_is_not_simulated_with_its_familys_reason(name: str, family
 def test_what_was_implemented_since_the_issue_is_simulated() -> None:
     assert ENTRIES["instruction", "MAX_LEN"].simulated  # tests/runtime/test_string_lengths.py
     assert ENTRIES["instruction", "DEMUX"].simulated  # tests/runtime/test_demux.py
-    assert all(ENTRIES["instruction", name].simulated for name in ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T"))  # test_clock
+    assert all(ENTRIES["instruction", name].simulated for name in ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T", "WR_LOC_T"))
     # tests/runtime/test_date_time_instants.py
     assert all(ENTRIES["instruction", name].simulated for name in ("T_COMBINE", "CONCAT_DATE_TOD", "T_CONV"))
     assert all(ENTRIES["conversion", name].simulated for name in ("DT_TO_DATE", "LDT_TO_DT", "DTL_TO_LDT"))

@@ -110,6 +110,23 @@ END_ORGANIZATION_BLOCK''')
     assert (sim['"D".now'], sim['"D".ret']) == (date_time_value("2030-01-01-00:00:00.5", "LDT"), 0)
 
 
+def test_wr_loc_t_sets_the_local_time_and_refuses_an_illegal_member() -> None:
+    """A5E02486680-AK (09/2016), 9.1, Table 9-10: WR_LOC_T sets the local time (the system time is it less the time
+    zone's offset); DST counts only in a daylight saving change's double hour, which this clock has not."""
+    sim = Sim(_PROGRAM.replace('WR_SYS_T(IN := "D".wanted', 'WR_LOC_T(LOCTIME := "D".wanted, DST := TRUE'))
+    sim.rt.local_offset_ns = 120 * 60_000_000_000  # UTC+02:00
+    sim['"D".write'] = True
+    sim.scan()
+    assert (sim['"D".write_ret'], sim['"D".ok']) == (0, True)
+    assert sim['"D".local'] == date_time_value("2026-11-29-06:00:00", "DTL")
+    assert sim['"D".now'] == date_time_value("2026-11-29-04:00:00", "DTL")
+    sim['"D".wanted.HOUR'] = 24
+    sim['"D".write'] = True
+    sim.scan()
+    assert (sim['"D".write_ret'], sim['"D".ok']) == (wrap(0x8084, "INT"), False)
+    assert sim['"D".local'] == date_time_value("2026-11-29-06:00:00.01", "DTL")  # unchanged, one cycle on
+
+
 def test_a_cpu_reads_its_own_clock_and_time_zone() -> None:
     """The CPU's runtime context: the instance's clock (``clock_base_ns``, PLCSIM's system time) and time zone."""
     cpu = SimulatedCpu("PLC_1", instance_id=1, empty_image=build_image(PlcSoftware(), ""))

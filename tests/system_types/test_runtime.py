@@ -13,13 +13,13 @@ _COUNTER = '''
 FUNCTION_BLOCK "Cnt"
 VAR_INPUT pulse : Bool; END_VAR
 VAR_OUTPUT full : Bool; n : Int; q : Bool; END_VAR
-VAR parts : CTU_INT; stamp : DTL; END_VAR
+VAR parts : CTU_INT; cq : Bool; cv : DInt; END_VAR
 BEGIN
   #parts(CU := #pulse, PV := 2, Q => #q);
   #full := #parts.QU;
   #n := #parts.CV;
   IF #n > 2 THEN
-    #n := WR_LOC_T(LOCTIME := #stamp, DST := FALSE);
+    #n := RTM(NR := 1, MODE := 0, PV := 0, CQ => #cq, CV => #cv);
   END_IF;
 END_FUNCTION_BLOCK
 DATA_BLOCK "Cnt_DB" "Cnt" BEGIN END_DATA_BLOCK
@@ -41,12 +41,12 @@ def test_runtime_members_are_the_catalogs() -> None:
 
 def test_a_ctu_int_instance_holds_qu_and_an_unrunnable_catalog_instruction_is_not_supported() -> None:
     sim = Sim(_COUNTER)
-    assert any("WR_LOC_T" in w and "not supported" in w for w in sim.image.warnings)
+    assert any("RTM" in w and "not supported" in w for w in sim.image.warnings)
     seen = []
     for _ in range(4):
         sim.scan()
         seen.append((sim['"Cnt_DB".n'], sim['"Cnt_DB".full'], sim['"Cnt_DB".q']))
     assert seen == [(1, False, False), (1, False, False), (2, True, True), (2, True, True)]
-    with pytest.raises(UnsupportedInstructionError) as info:  # the third rising edge: CV 3 > 2 runs WR_LOC_T
+    with pytest.raises(UnsupportedInstructionError) as info:  # the third rising edge: CV 3 > 2 runs RTM
         sim.scan()
-    assert info.value.instruction == "WR_LOC_T"
+    assert info.value.instruction == "RTM"
