@@ -54,6 +54,11 @@ class Plant:
         """Program objects the plant holds (besides the PLC's OB1 and default tag table)."""
         return sum(len(s.objects) for s in self.sources)
 
+    @property
+    def console_cookie(self) -> str:
+        """The console's CSRF and session cookies (a ``Cookie`` header) once :meth:`page` has signed in."""
+        return self._console
+
     async def call(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
         """One request; its JSON answer's ``data``.
 

@@ -26,6 +26,7 @@ from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tags_page, tests_page, xref_page
 from engineering_api.console.compression import COMPRESSED, compression_config, gzip_layer
+from engineering_api.console.render.usage_rows import tag_rows, tag_use_rows, usage_rows
 from engineering_api.lib.encoded_paths import segment
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class _ConsoleTemplates:
                     made = JinjaTemplateEngine(directory=self._directory)
                     made.engine.filters["urlencode"] = _urlencode
                     made.engine.filters["segment"] = segment
+                    made.engine.globals.update(tag_rows=tag_rows, tag_use_rows=tag_use_rows, usage_rows=usage_rows)
                     for key, template_callable in self._callables:
                         made.register_template_callable(key, template_callable)
                     self._engine = made

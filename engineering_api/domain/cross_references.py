@@ -342,7 +342,8 @@ def _usages(index: _UseIndex, path: tuple[str, ...]) -> list[dict[str, Any]]:
     wanted = _fold(path)
     usages: list[dict[str, Any]] = []
     for obj, use, titles in index.by_head.get(wanted[0], ()):
-        if _fold(use.path[:len(wanted)]) != wanted:
+        # the index holds a use under its first name: a whole object's name (a tag's) matches every use there
+        if len(wanted) > 1 and _fold(use.path[:len(wanted)]) != wanted:
             continue
         # SCL calls an instance DB by its name (``"DB_Motor"(…)``): reported as Instance, like a LAD call's DB
         access = INSTANCE if use.access == CALL and index.kinds.get(use.path[0].casefold(), "").endswith("DB") \

@@ -18,6 +18,7 @@ the file system would fail deep inside as a 500.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, unquote
 
@@ -34,6 +35,11 @@ INVALID_PATH_MESSAGE = ("The path holds a control character (such as %00 or %0A)
 SLASHES_KEPT = "encoded_slashes_kept"
 """Scope key set when ``SEGMENT_SLASH`` stands in the path (so only those requests pay for restoring)."""
 _CONTROLS = frozenset(map(chr, (*range(0x20), 0x7F)))
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+"""Names ``quote`` leaves as they are (its always-safe characters): most names, which a page links thousands of."""
+_ASCII_ENCODED = {code: f"%{code:02X}" for code in range(128) if not _UNRESERVED(chr(code))}
+"""``quote``'s encoding of each ASCII character it encodes, for ``str.translate`` (a tenth of ``quote``'s work on a
+quoted tag name such as ``"Motor_1"``)."""
 
 
 def segment(value: object) -> str:
@@ -44,7 +50,10 @@ def segment(value: object) -> str:
     when encoded: :func:`engineering_api.rules.watch_tables.check_table_name` refuses them as names; device, block and
     tag table names cannot be them.)
     """
-    return quote(str(value), safe="")
+    text = str(value)
+    if _UNRESERVED(text):
+        return text
+    return text.translate(_ASCII_ENCODED) if text.isascii() else quote(text, safe="")
 
 
 def _kept_path(raw_path: bytes) -> str:

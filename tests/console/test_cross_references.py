@@ -248,3 +248,42 @@ def test_the_tag_table_page_lists_where_each_of_its_tags_is_used(client, program
     assert tag.count("#network-") == len(rows)
     used = {row.split('data-tag-use="')[1].split('"')[0] for row in page.split("<tr") if "data-tag-use=" in row}
     assert used and all(_xref(client, program, name)["usageCount"] for name in used)
+
+
+def test_a_long_tag_table_is_shown_a_page_at_a_time_and_found_by_name(client, program, make_key, monkeypatch):
+    """Issue 93: a page costs what it shows; the pager and the name search reach every tag, and the where-used list
+    holds the shown tags' uses."""
+    from engineering_api.console import tags_page
+
+    monkeypatch.setattr(tags_page, "TAGS_PER_PAGE", 2)
+    for name in ("Tag_1", "Tag_2", "Tag_7", "Spare"):
+        data(client.post("/api/devices/PLC_1/tag-tables/Default tag table/tags",
+                         json={"Name": name, "DataType": "Bool", "LogicalAddress": "%M9.0"}, headers=program))
+    every = [t["name"] for t in data(client.get("/api/devices/PLC_1/tag-tables/Default tag table/tags",
+                                                headers=program))]
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    table = "/console/devices/PLC_1/tag-tables/Default%20tag%20table"
+    shown: list[str] = []
+    page, number = client.get(table), 1
+    pages = -(-len(every) // 2)
+    while True:
+        assert page.status_code == 200 and f"Page {number} of {pages}" in page.text
+        rows = [r.split('"', 1)[0] for r in page.text.split('<tr data-tag="')[1:]]
+        assert len(rows) <= 2
+        used = {r.split('"', 1)[0] for r in page.text.split('data-tag-use="')[1:]}
+        assert used <= set(rows)  # the uses of this page's tags only
+        shown += rows
+        if 'rel="next"' not in page.text:
+            break
+        following = page.text.split('rel="next" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        page, number = client.get(following), number + 1
+    assert shown == every and number == pages
+    found = client.get(table, params={"find": "tag_"})
+    named = [r.split('"', 1)[0] for r in found.text.split('<tr data-tag="')[1:]]
+    assert named == [n for n in every if "tag_" in n.casefold()][:2]
+    assert "&amp;find=tag_" in found.text and f"of {sum('tag_' in n.casefold() for n in every)} tag(s)" in found.text
+    assert 'data-tag-use="Tag_3"' in client.get(table, params={"find": "tag_3"}).text
+    # a page past the end (the table shrank since the link was made) shows the last; a page below 1 is refused
+    assert f"Page {pages} of {pages}" in client.get(table, params={"page": 99}).text
+    refused = client.get(table, params={"page": 0})
+    assert refused.status_code == 422 and "there is no page 0 of tag table Default tag table" in refused.text
