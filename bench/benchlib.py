@@ -6,6 +6,7 @@ Only loopback (127.0.0.1) is ever targeted. Every measurement is bounded by ``du
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -20,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -554,6 +555,27 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     path = RESULTS_DIR / name
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def plc_project_client(prefix: str, **settings: Any) -> Iterator[tuple[Any, dict[str, str], str]]:
+    """An app (fake backend, data in a new temporary folder named ``prefix``...) in Litestar's test client, with a
+    project holding a CPU 1516-3 named ``PLC_1``: the client, the REST headers of an admin key, and the key."""
+    import tempfile
+
+    from litestar.testing import TestClient
+
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    app = create_app(Settings.from_env(data_dir=Path(tempfile.mkdtemp(prefix=prefix)), **settings))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        _, key = app.state.services.keys.create("bench", "admin")
+        rest = {"X-API-Key": key}
+        client.post("/api/projects/actions/create-sync", json={"name": "Bench"}, headers=rest).raise_for_status()
+        client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": "6ES7 516-3AN02-0AB0",
+                                                                    "name": "PLC_1"}, headers=rest).raise_for_status()
+        yield client, rest, key
 
 
 def best_get_ms(client: Any, path: str, headers: dict[str, str], rounds: int, **params: str) -> float:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -27,14 +26,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchlib import best_get_ms, print_named, write_results  # noqa: E402
+from benchlib import best_get_ms, plc_project_client, print_named, write_results  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 
-from engineering_api.app import create_app  # noqa: E402
-from engineering_api.config import Settings  # noqa: E402
 from engineering_api.domain.cross_references import document_index  # noqa: E402
 
-CPU = "6ES7 516-3AN02-0AB0"
 _ORDER = ("udt", "fc", "fb", "ob", "db")
 """Types first, then the code that uses them, instance and global DBs last."""
 
@@ -68,13 +64,7 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="every corpus document, not one repository")
     parser.add_argument("--tia", default="V20", help="the TIA version the fake plays (the exports' newest)")
     args = parser.parse_args()
-    app = create_app(Settings.from_env(data_dir=Path(tempfile.mkdtemp(prefix="xref-bench-")), tia_version=args.tia))
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        _, key = app.state.services.keys.create("bench", "admin")
-        rest = {"X-API-Key": key}
-        client.post("/api/projects/actions/create-sync", json={"name": "Bench"}, headers=rest).raise_for_status()
-        client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                    headers=rest).raise_for_status()
+    with plc_project_client("xref-bench-", tia_version=args.tia) as (client, rest, key):
         imported, refused, lad = 0, 0, None
         for path in _documents(args.corpus, None if args.all else args.repo):
             text = path.read_text(encoding="utf-8-sig")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, Union
 from lxml import etree
 
 from .interface import Interface
+from .digest import tree_digest
 from .xmlnode import XmlNode, from_lxml, local_name
 
 if TYPE_CHECKING:
@@ -168,6 +169,11 @@ class NetworkSource:
         if not isinstance(other, NetworkSource):
             return NotImplemented
         return self.body == other.body
+
+    def digest(self) -> bytes:
+        """:func:`~simatic_xml.digest.tree_digest` of the body: equal for two sources exactly when they are equal,
+        read from the lxml element while the generic tree is not built (and without building it)."""
+        return tree_digest(self._element if self._element is not None else self._body)
 
     # Defining __eq__ leaves the class unhashable (__hash__ is None): it is mutable, like the dataclasses.
 

@@ -189,6 +189,15 @@ async def _console_diff(plant: Plant) -> None:
     await plant.page("/console/history/diff", "from=HEAD~1&to=HEAD")
 
 
+async def _console_diff_computed(plant: Plant) -> None:
+    """The diff page of a commit pair no diff read before: the kept diffs and document digests forgotten first (a
+    diff asked again is answered from them)."""
+    from engineering_api.domain.sourcecontrol.diffs import forget_diffs
+
+    forget_diffs()
+    await _console_diff(plant)
+
+
 _MCP_HEADERS, _MCP_META = sessionless_mcp("tools/list", "plant-scale")
 
 
@@ -225,6 +234,7 @@ OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
     "commit one change": Plant.commit_one_change,
     "diff of one change": _diff,
     "console diff page": _console_diff,
+    "console diff page, nothing kept": _console_diff_computed,
     "console block page": _console_block,
     "console cross-references page": _console_cross_references,
     "MCP tool list": _mcp_tool_list,

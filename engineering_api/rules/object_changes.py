@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ("ObjectChanges", "change_summary", "compare_documents")
+__all__ = ("DocumentDigest", "ObjectChanges", "change_summary", "compare_digests", "compare_documents",
+           "document_digest")
 
 
 @dataclass(slots=True)
@@ -78,12 +79,15 @@ def _interface(obj: Any) -> dict[str, dict[str, Any]]:
 
 
 def _networks(obj: Any) -> list[tuple[str, Any, tuple[Any, ...]]]:
-    """``(label, code, comments)`` per network."""
+    """``(label, code, comments)`` per network; the code is its body's digest (equal exactly when the bodies are,
+    :meth:`simatic_xml.sw_base.NetworkSource.digest`) and its language."""
     result = []
     for index, unit in enumerate(getattr(obj, "compile_units", None) or [], start=1):
         title = _texts(unit.title)
         label = f"#{index}" + (f" {title[0][1]}" if title else "")
-        result.append((label, (unit.network_source, unit.programming_language), (title, _texts(unit.comment))))
+        source = unit.network_source
+        code = (source.digest() if source is not None else None, unit.programming_language)
+        result.append((label, code, (title, _texts(unit.comment))))
     return result
 
 
@@ -100,11 +104,36 @@ def _attributes(obj: Any) -> dict[str, Any]:
     return {k: repr(v) for k, v in (obj.attributes or {}).items() if k not in ("Interface",)}
 
 
-def _compare(diff: ObjectChanges, old: Any, new: Any) -> None:
-    kinds: list[str] = []
-    comment_changes = _texts(old.title) != _texts(new.title) or _texts(old.comment) != _texts(new.comment)
+@dataclass(frozen=True, slots=True)
+class DocumentDigest:
+    """What the compare reads of one SimaticML document: its title and comment, interface members, networks (each
+    body as a digest), tags and attributes. Small beside the parsed document, so it can be kept per content."""
 
-    before, after = _interface(old), _interface(new)
+    title: tuple[tuple[str, str], ...]
+    comment: tuple[tuple[str, str], ...]
+    interface: dict[str, dict[str, Any]]
+    networks: list[tuple[str, Any, tuple[Any, ...]]]
+    tags: dict[str, tuple[Any, ...]]
+    attributes: dict[str, Any]
+
+
+def document_digest(xml: bytes) -> DocumentDigest | None:
+    """What the compare reads of the SimaticML document ``xml``; None when it cannot be read."""
+    from simatic_xml import SimaticMLError, parse_bytes
+
+    try:
+        obj = parse_bytes(xml).object
+        return DocumentDigest(_texts(obj.title), _texts(obj.comment), _interface(obj), _networks(obj), _tags(obj),
+                              _attributes(obj))
+    except (SimaticMLError, ValueError):
+        return None
+
+
+def _compare(diff: ObjectChanges, old: DocumentDigest, new: DocumentDigest) -> None:
+    kinds: list[str] = []
+    comment_changes = old.title != new.title or old.comment != new.comment
+
+    before, after = old.interface, new.interface
     diff.members_added = [m for m in after if m not in before]
     diff.members_removed = [m for m in before if m not in after]
     for name in (m for m in after if m in before):
@@ -116,7 +145,7 @@ def _compare(diff: ObjectChanges, old: Any, new: Any) -> None:
     if diff.members_added or diff.members_removed or any(not c.endswith(": comment") for c in diff.members_changed):
         kinds.append("interface")
 
-    old_nets, new_nets = _networks(old), _networks(new)
+    old_nets, new_nets = old.networks, new.networks
     for index in range(max(len(old_nets), len(new_nets))):
         if index >= len(old_nets):
             diff.networks_changed.append(f"{new_nets[index][0]} (added)")
@@ -129,7 +158,7 @@ def _compare(diff: ObjectChanges, old: Any, new: Any) -> None:
     if diff.networks_changed:
         kinds.append("code")
 
-    old_tags, new_tags = _tags(old), _tags(new)
+    old_tags, new_tags = old.tags, new.tags
     if old_tags or new_tags:
         diff.members_added += [t for t in new_tags if t not in old_tags]
         diff.members_removed += [t for t in old_tags if t not in new_tags]
@@ -143,7 +172,7 @@ def _compare(diff: ObjectChanges, old: Any, new: Any) -> None:
         if [t for t in new_tags if t not in old_tags] or [t for t in old_tags if t not in new_tags]:
             kinds.append("tags")
 
-    if _attributes(old) != _attributes(new):
+    if old.attributes != new.attributes:
         kinds.append("attributes")
     kinds = list(dict.fromkeys(kinds))
     if not kinds and comment_changes:
@@ -152,16 +181,19 @@ def _compare(diff: ObjectChanges, old: Any, new: Any) -> None:
     diff.kind = ", ".join(kinds) or "formatting"
 
 
+def compare_digests(old: DocumentDigest | None, new: DocumentDigest | None) -> ObjectChanges:
+    """What changed from one document to another, by their digests (kind ``unreadable`` when one is None)."""
+    changes = ObjectChanges()
+    if old is None or new is None:
+        changes.kind = "unreadable"
+    else:
+        _compare(changes, old, new)
+    return changes
+
+
 def compare_documents(old: bytes, new: bytes) -> ObjectChanges:
     """What changed from the SimaticML document ``old`` to ``new`` (kind ``unreadable`` when one cannot be read)."""
-    from simatic_xml import SimaticMLError, parse_bytes
-
-    changes = ObjectChanges()
-    try:
-        _compare(changes, parse_bytes(old).object, parse_bytes(new).object)
-    except (SimaticMLError, ValueError):
-        changes.kind = "unreadable"
-    return changes
+    return compare_digests(document_digest(old), document_digest(new))
 
 
 def change_summary(name: str, changes: ObjectChanges) -> str:

@@ -61,8 +61,9 @@ ONE_OBJECT_OPS = ("import one source", "change one block", "export one block", "
                   "cross-references", "console cross-references page", "tag cross-references",
                   "console LAD block page")
 """A query of an unchanged program (cross-references, warm) reads the index kept under the program's revision."""
-AFTER_COMMIT_OPS = ("diff of one change", "console diff page")
-"""Operations on one object that read the last commit: counted after "commit one change"."""
+AFTER_COMMIT_OPS = ("diff of one change", "console diff page", "console diff page, nothing kept")
+"""Operations on one object that read the last commit: counted after "commit one change" (a diff asked again is
+answered from the kept diff, so the page is counted computed afresh too)."""
 GARBAGE_SLACK = 100
 """Objects in cycles an operation may leave besides its share at the small size (a few hundred whatever the size:
 closures of the generation, the job machinery's events)."""

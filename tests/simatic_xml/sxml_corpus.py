@@ -32,9 +32,14 @@ def load(path: Path) -> Document:
 
 
 def network_sources(path: Path) -> list[NetworkSource]:
-    """All NetworkSources of a document, in document order."""
+    """All NetworkSources of a corpus document, in document order."""
+    return document_sources(load(path))
+
+
+def document_sources(document: Document) -> list[NetworkSource]:
+    """All NetworkSources of ``document``, in document order."""
     out: list[NetworkSource] = []
-    stack: list[SwObject] = [load(path).object]
+    stack: list[SwObject] = [document.object]
     while stack:
         obj = stack.pop(0)
         out.extend(v for v in (obj.attributes or {}).values() if isinstance(v, NetworkSource))

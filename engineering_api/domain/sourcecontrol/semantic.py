@@ -7,20 +7,26 @@ reported as a hardware change.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engineering_api.domain.sourcecontrol.export import HARDWARE, parse_path
 from engineering_api.domain.sourcecontrol.schemas import ObjectDiff
-from engineering_api.rules.object_changes import ObjectChanges, change_summary, compare_documents
+from engineering_api.rules.object_changes import ObjectChanges, change_summary
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ("object_diff",)
 
 
-def object_diff(path: str, status: str, old: bytes | None, new: bytes | None) -> ObjectDiff:
-    """What changed in the object at ``path`` from ``old`` to ``new`` (None: absent on that side)."""
+def object_diff(path: str, status: str, compare: Callable[[], ObjectChanges]) -> ObjectDiff:
+    """What changed in the object at ``path``: for a modified object what ``compare()`` found between its two
+    versions; an added or removed object is summed up by its status alone."""
     ref = parse_path(path)
     if ref.domain == HARDWARE:
         changes = ObjectChanges(kind="hardware")
-    elif status == "Modified" and old is not None and new is not None:
-        changes = compare_documents(old, new)
+    elif status == "Modified":
+        changes = compare()
     else:
         changes = ObjectChanges()
     if status == "Modified":
