@@ -1,6 +1,7 @@
 """The console in headless Chromium (issue 49): cross-references found from a block's page lead to the network that
 uses the object; axe-core reports no serious or critical violation on any page type (project, blocks in LAD, FBD,
-SCL, STL and GRAPH, a PLC data type, monitoring, tests, jobs, PLC, history, cross-references).
+SCL, STL and GRAPH, a PLC data type, monitoring, tests, jobs, PLC, history, cross-references, a tag table's second
+page).
 
 axe-core is not served by the console: the test installs its pinned npm package outside the repository (as the
 real-client test installs esbuild) and injects it into each page through WebDriver."""
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
+from engineering_api.console.tags_page import TAGS_PER_PAGE
 from tools.bounds import HANG_GUARD_S
 from tests.browser.conftest import line1_with_the_motor_program, until
 from tests.console.conftest import corpus_file
@@ -64,6 +66,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                 raw = corpus_file(relative).read_text(encoding="utf-8-sig")
                 data(api.post("/api/devices/PLC_1/blocks", json={"rawXml": raw}))
             data(api.post("/api/devices/PLC_1/udts", json=UDT))
+            # a table longer than a page: the tag-table page's pager and search
+            data(api.post("/api/devices/PLC_1/tags/actions/import-sync", json={"tags": [
+                {"name": f"Many_{i}", "dataType": "Bool", "logicalAddress": f"%M{100 + i // 8}.{i % 8}",
+                 "tableName": "Many"} for i in range(TAGS_PER_PAGE + 1)]}))
         yield server
 
 
@@ -127,7 +133,7 @@ def test_axe_core_finds_no_serious_or_critical_violation_on_any_page_type(live: 
     names = _block_names()
     pages = ["/console/project", "/console/tests", "/console/jobs", "/console/plc", "/console/history",
              "/console/devices/PLC_1/udts/UDT_Valve", "/console/devices/PLC_1/cross-references",
-             "/console/devices/PLC_1/cross-references?name=Tag_3",
+             "/console/devices/PLC_1/cross-references?name=Tag_3", "/console/devices/PLC_1/tag-tables/Many?page=2",
              "/console/devices/PLC_1/blocks/FB_Motor/monitor",
              *(f"/console/devices/PLC_1/blocks/{name}" for name in names.values())]
     _sign_in(browser, live)
