@@ -26,7 +26,6 @@ from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tags_page, tests_page, xref_page
 from engineering_api.console.compression import COMPRESSED, compression_config, gzip_layer
-from engineering_api.console.render.usage_rows import tag_rows, tag_use_rows, usage_rows
 from engineering_api.lib.encoded_paths import segment
 
 if TYPE_CHECKING:
@@ -79,6 +78,8 @@ class _ConsoleTemplates:
             with self._lock:
                 if self._engine is None:
                     from litestar.plugins.jinja import JinjaTemplateEngine
+
+                    from engineering_api.console.render.usage_rows import tag_rows, tag_use_rows, usage_rows
 
                     made = JinjaTemplateEngine(directory=self._directory)
                     made.engine.filters["urlencode"] = _urlencode
