@@ -27,7 +27,7 @@ from lxml import etree
 from simatic_xml.flgnet import FlgNet, IdentCon, NameCon, Part, Powerrail, Wire
 
 __all__ = ("LAD_COILS", "Topology", "differences", "drawn_topology", "expected_topology", "layout_faults",
-           "symbol_faults")
+           "series_steps", "symbol_faults")
 
 LAD_COILS = frozenset({"Coil", "SCoil", "RCoil", "PCoil", "NCoil", "SetCoil", "ResetCoil", "TrCoil", "IlCoil",
                        "SvCoil"})
@@ -374,6 +374,30 @@ def _eno_row(root: etree._Element) -> list[str]:
             if name != "eno" and abs(x - right) < EPS and abs(y - marks["en"][1]) < EPS:
                 found.append(f"{uid} ({group.get('data-name')}): output {name} on the EN/ENO row")
     return found
+
+
+def series_steps(svg: str, net: FlgNet) -> tuple[int, list[str]]:
+    """The plain series wires of ``net`` (one part's output into one input of another, no OR between) and those
+    drawn with a step: the two pins on different rows (TIA draws parts in series on one row)."""
+    pins: dict[str, float] = {}
+    for group in etree.fromstring(svg.encode()).iter("{*}g"):
+        uid = group.get("data-part")
+        for element in group if uid else ():
+            if etree.QName(element).localname == "circle" and "pin" in (element.get("class") or "").split():
+                pins[f"{uid}:{element.get('data-pin')}"] = _float(element, "cy")
+    ors = {part.uid for part in net.parts or () if isinstance(part, Part) and part.name == "O"}
+    series, steps = 0, []
+    for wire in net.wires or ():
+        ends = wire.connections if isinstance(wire, Wire) else []
+        named = [end for end in ends if isinstance(end, NameCon) and end.uid not in ors]
+        if len(ends) != 2 or len(named) != 2:
+            continue
+        source, sink = (f"{end.uid}:{end.name}" for end in named)
+        if source in pins and sink in pins:
+            series += 1
+            if abs(pins[source] - pins[sink]) > EPS:
+                steps.append(f"{source} -> {sink} steps {pins[sink] - pins[source]:+.0f} px")
+    return series, steps
 
 
 def layout_faults(svg: str) -> list[str]:

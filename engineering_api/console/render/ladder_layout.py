@@ -10,7 +10,9 @@ that needs a vertical (a branch opening, a closing, a change of row) gets its ow
 wires meet or cross: a wire turns before another when its line in from the left would cross the other's vertical,
 and after it when one of its lines out to the right would. A wire from the power rail uses the rail itself as its
 vertical. Where wires still cross (shapes the corpus does not hold), the parts are ordered again by what feeds
-them and the drawing with fewer crossings is kept.
+them and the drawing with fewer crossings is kept. A part that an item above it in its column pushes below the row
+of the series wire feeding it has that wire's feeder moved down as far, and so on to the left (TIA's editor draws
+parts in series on one row); where that makes wires meet or cross, the drawing without the move is kept.
 
 :func:`route` takes the parts' sizes and pin offsets (relative to the part's top left corner) and answers each
 part's position and each wire's segments, all square.
@@ -22,6 +24,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from engineering_api.console.render.wire_meetings import crossings, meetings
+
 __all__ = ("Box", "Net", "Placement", "route")
 
 TRACK = 12
@@ -32,6 +36,8 @@ PASS_HALF = 6
 """Half the height of a pass-through slot."""
 GRID = 4
 """Every row lies on this grid (pin offsets are multiples of it), so two rows are one line or clearly apart."""
+STRAIGHTENING_PASSES = 8
+"""Passes that move series parts' feeders down to their row (each moves a chain one part further left)."""
 
 Pin = tuple[str, str]
 Point = tuple[float, float]
@@ -239,19 +245,65 @@ class _Router:
         order = list(box.inputs).index(pin[1]) if box.join and pin[1] in box.inputs else 0
         return (*self.rank[id(self.box_item[pin[0]])], order if box.join else box.inputs.get(pin[1], 0))
 
-    def place_rows(self) -> None:
+    def place_rows(self, straighten: bool) -> bool:
         """Rows column by column; then again with each wire from the rail on one straight row (the lowest it
-        took), so that it does not step down across the branches of the columns it passes."""
-        shift = self._place_rows({})
+        took), so that it does not step down across the branches of the columns it passes; then again while a
+        part or slot had to go below the row of the series wire that feeds it (an item above it in its column
+        took the room): with ``straighten``, its feeder is moved down as far, and so on to the left, so that series
+        parts share their row as in TIA's editor. Whether anything was moved so."""
+        floors: dict[int, float] = {}
+        shift = self._place_rows({}, floors)
         rail_rows: dict[int, float] = {}
         for (net, _), slot in self.passing.items():
             if self.nets[net].source is None:  # in the frame before the move down, as the second pass works
                 rail_rows[net] = max(rail_rows.get(net, slot.y - shift), slot.y - shift)
         if rail_rows:
-            self._place_rows(rail_rows)
+            shift = self._place_rows(rail_rows, floors)
+        for _ in range(STRAIGHTENING_PASSES if straighten else 0):
+            if not self._series_floors(floors, shift):
+                break
+            shift = self._place_rows(rail_rows, floors)
+        return bool(floors)
 
-    def _place_rows(self, rail_rows: Mapping[int, float]) -> float:
-        """Place every column's items; answers how far they were moved down to clear the top."""
+    def _series_floors(self, floors: dict[int, float], shift: float) -> bool:
+        """Raise the floor of each item that feeds, by a wire of one sink, an item placed below its row; whether
+        a floor rose. Floors are in the frame before the move down (``shift``), as a pass works."""
+        raised = False
+        for column in range(1, self.count):
+            for item in self.items[column]:
+                step = item.y - shift - item.wanted
+                feeder = self._series_feeder(item, column)
+                if step < GRID / 2 or feeder is None:
+                    continue
+                floor = feeder.y - shift + step
+                if floor > floors.get(id(feeder), -math.inf) + GRID / 2:
+                    floors[id(feeder)] = floor
+                    raised = True
+        return raised
+
+    def _series_feeder(self, item: _Item, column: int) -> _Item | None:
+        """The item of the column before that ``item`` is aligned with, when a wire of one sink joins the two
+        and the feeder sends nothing else: a part with that one output wire, or the wire's pass-through slot."""
+        if item.box is None:
+            net = item.net
+        else:
+            feeds = [(pin, n) for pin, n in self._feeds(item.box.uid) if self.left_y(n, column - 1) is not None]
+            if item.box.join or not feeds:
+                return None
+            net = feeds[0][1]
+        if len(self.nets[net].sinks) != 1 and item.box is not None:
+            return None
+        slot = self.passing.get((net, column - 1))
+        if slot is not None:
+            return slot
+        source = self.nets[net].source
+        if source is None or len(self._nets_from(self.box_item[source[0]])) != 1:
+            return None
+        return self.box_item[source[0]]
+
+    def _place_rows(self, rail_rows: Mapping[int, float], floors: Mapping[int, float]) -> float:
+        """Place every column's items, none above its floor; answers how far they were moved down to clear the
+        top."""
         for column, items in enumerate(self.items):
             for item in items:
                 item.wanted = self._wanted(item, column)
@@ -261,7 +313,8 @@ class _Router:
             free = -math.inf
             for item in items:
                 reach_above = item.box.above if item.box else PASS_HALF
-                lowest = max(item.wanted if item.net in rail_rows or not item.last else self.top, free + reach_above)
+                lowest = max(item.wanted if item.net in rail_rows or not item.last else self.top, free + reach_above,
+                             floors.get(id(item), -math.inf))
                 item.y = math.ceil(lowest / GRID - 1e-9) * GRID
                 free = item.bottom() + ITEM_GAP
         # A part aligned with the wire that feeds it may reach above the top (a box's instance name over a
@@ -414,26 +467,18 @@ def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: 
     known = [n for n in known if n.sinks]
     columns = _columns(boxes, known, last_column)
     forward = [n for n in known if all(columns[s[0]] > (columns[n.source[0]] if n.source else -1) for s in n.sinks)]
-    best: tuple[int, Placement] | None = None
-    for from_left_only in (False, True):  # by the pins fed (TIA's look); where wires still cross, by the feeds
+    best: tuple[tuple[int, int], Placement] | None = None
+    # by the pins fed (TIA's look), series parts moved onto their rows; where wires then meet or cross, without
+    # the move; where they still cross, by the feeds
+    for from_left_only, straighten in ((False, True), (False, False), (True, True), (True, False)):
         router = _Router(boxes, forward, columns, top, rail_x)
         router._rank_items(from_left_only)
-        router.place_rows()
+        moved = router.place_rows(straighten)
         placement = router.place_columns(start)
-        crossings = _crossings(placement.segments)
-        if best is None or crossings < best[0]:
-            best = (crossings, placement)
-        if crossings == 0:
+        faults = (meetings(placement.segments) if moved else 0, crossings(placement.segments))
+        if best is None or faults < best[0]:
+            best = (faults, placement)
+        if faults == (0, 0):
             break
     assert best is not None
     return best[1]
-
-
-def _crossings(segments: Mapping[str, list[tuple[Point, Point]]]) -> int:
-    """How often a horizontal of one wire passes through a vertical of another, neither ending there."""
-    horizontals = [(uid, s) for uid, lines in segments.items() for s in lines if abs(s[0][1] - s[1][1]) < 0.01]
-    verticals = [(uid, s) for uid, lines in segments.items() for s in lines
-                 if abs(s[0][0] - s[1][0]) < 0.01 and abs(s[0][1] - s[1][1]) >= 0.01]
-    return sum(1 for uid, ((x1, y), (x2, _)) in horizontals for other, ((x, y1), (_, y2)) in verticals
-               if other != uid and min(x1, x2) + 0.01 < x < max(x1, x2) - 0.01
-               and min(y1, y2) + 0.01 < y < max(y1, y2) - 0.01)
