@@ -36,6 +36,8 @@ PASS_HALF = 6
 """Half the height of a pass-through slot."""
 GRID = 4
 """Every row lies on this grid (pin offsets are multiples of it), so two rows are one line or clearly apart."""
+_RAIL_BRANCH = "\x00"
+"""Between a rail wire's id and its branch's number (no id of the XML holds it)."""
 STRAIGHTENING_PASSES = 8
 """Passes that move series parts' feeders down to their row (each moves a chain one part further left)."""
 
@@ -465,6 +467,25 @@ def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: 
     known = [Net(n.uid, n.source, [s for s in n.sinks if s[0] in boxes]) for n in nets
              if n.source is None or n.source[0] in boxes]
     known = [n for n in known if n.sinks]
+    faults, placement = _placed(boxes, known, top, rail_x, start, last_column)
+    shared = [n for n in known if n.source is None and len(n.sinks) > 1]
+    if faults != (0, 0) and shared:
+        # where wires still meet or cross, a wire from the rail to several pins is drawn as one line from the rail
+        # to each (the rail is their vertical): a branch taken off another line crossed what ran between them
+        split = [part for n in known for part in
+                 ([n] if n not in shared else
+                  [Net(f"{n.uid}{_RAIL_BRANCH}{i}", None, [sink]) for i, sink in enumerate(n.sinks)])]
+        split_faults, split_placement = _placed(boxes, split, top, rail_x, start, last_column)
+        if split_faults < faults:
+            placement = split_placement
+            for uid in [u for u in placement.segments if _RAIL_BRANCH in u]:
+                placement.segments.setdefault(uid.split(_RAIL_BRANCH)[0], []).extend(placement.segments.pop(uid))
+    return placement
+
+
+def _placed(boxes: Mapping[str, Box], known: list[Net], top: float, rail_x: float, start: float,
+            last_column: Callable[[str], bool]) -> tuple[tuple[int, int], Placement]:
+    """The placement with the fewest meetings, then crossings, of wires; those counts."""
     columns = _columns(boxes, known, last_column)
     forward = [n for n in known if all(columns[s[0]] > (columns[n.source[0]] if n.source else -1) for s in n.sinks)]
     best: tuple[tuple[int, int], Placement] | None = None
@@ -481,4 +502,4 @@ def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: 
         if faults == (0, 0):
             break
     assert best is not None
-    return best[1]
+    return best
