@@ -4,12 +4,14 @@ conditions inside GRAPH) and generated networks of the shapes that are hard to d
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 
 from engineering_api.console.render.ladder import draw_network
-from simatic_xml.flgnet import FlgNet, NameCon, Part, Powerrail, Wire
+from simatic_xml.flgnet import FlgNet, IdentCon, NameCon, OpenCon, Part, Powerrail, Wire
+from simatic_xml.xmlnode import XmlNode
 from tests.console.ladder_gen import random_network
 from tests.console.topology import (
     differences,
@@ -184,3 +186,39 @@ def test_the_checker_finds_a_wire_that_misses_its_pin_and_allows_an_open_stub() 
     assert layout_faults(stub) == []
     loose = _svg(_PINS + '<g class="wire"><path d="M16 0 H40"/></g>')
     assert layout_faults(loose) == ["a wire end at (16, 0) ends on nothing", "a wire end at (40, 0) ends on nothing"]
+
+
+def _doubled(net: FlgNet, suffix: str) -> FlgNet:
+    """``net`` and a copy of it (every id with ``suffix``), the copy's wires from the rail joined to the first's."""
+    twin = copy.deepcopy(net)
+    for part in twin.parts or ():
+        if not isinstance(part, XmlNode):
+            part.uid = f"{part.uid}{suffix}"
+    rail = next(w for w in net.wires or () if isinstance(w, Wire) and any(isinstance(c, Powerrail)
+                                                                          for c in w.connections))
+    wires = [w for w in net.wires or () if w is not rail]
+    joined = list(rail.connections)
+    for wire in twin.wires or ():
+        assert isinstance(wire, Wire)
+        for end in wire.connections:
+            if isinstance(end, (NameCon, IdentCon, OpenCon)) and end.uid is not None:
+                end.uid = f"{end.uid}{suffix}"
+        if any(isinstance(c, Powerrail) for c in wire.connections):
+            joined += [c for c in wire.connections if not isinstance(c, Powerrail)]
+        else:
+            wires.append(Wire(f"{wire.uid}{suffix}", wire.connections))
+    return FlgNet(parts=[*(net.parts or ()), *(twin.parts or ())], wires=[Wire(rail.uid, joined), *wires])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 93, left: a box's pins keep their fixed spacing, so a contact chain "
+                   "into Execute cannot run under the rail's line to EN; the second box's EN branches off the "
+                   "first's EN line and crosses that chain (TIA stretches the box to the rows of its wired inputs)")
+def test_two_boxes_enabled_from_the_rail_do_not_cross() -> None:
+    # the corpus' MC_MOVERELATIVE network (EN from the rail, Execute behind four contacts from the rail), twice on
+    # one rail wire, as the two held-out exports issue 93 names
+    path = next((p for p in FILES if p.name == "Amadeusz97_CentralShifter.xml"), None)
+    if path is None:
+        pytest.skip("the corpus file Amadeusz97_CentralShifter.xml is not here")
+    net = next(n for where, n, _ in flgnets_of(path) if where == "network 25")
+    assert topology_faults(net, "LAD") == []
+    assert topology_faults(_doubled(net, "9"), "LAD") == []
