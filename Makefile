@@ -38,9 +38,10 @@ docs: $(STAMP)
 	$(BIN)/python -m tools.architecture
 	$(BIN)/python -m tools.reference_pages
 
-# --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents). Three
-# workers on two cores: the farm's worker mostly waits (on agents, leases and restarts), and a third keeps both
-# cores busy meanwhile. compileall first: the workers then share one compiled copy instead of each compiling it;
+# --dist loadgroup: the tests of each xdist_group share one worker; the farm's two groups (farm-1, farm-2) each have
+# their own broker and agents. Four workers on two cores: the farm's two mostly wait (on agents, leases and
+# restarts; one group of them took the whole run, 13-14 minutes), and two keep both cores busy meanwhile; the
+# farm's workers take other tests once their group is done. compileall first: the workers then share one compiled copy instead of each compiling it;
 # likewise tests/lib/rewrite_cache.py writes pytest's cache of rewritten test modules, which each worker of a fresh
 # clone would otherwise write for itself (~13 s of CPU per worker).
 # ruff first (seconds); mypy runs beside pytest, since from a cold cache (a fresh clone) it takes about a minute of
@@ -55,7 +56,7 @@ test: $(STAMP) system-deps
 	@report=$$(mktemp); $(BIN)/mypy >"$$report" 2>&1 & mypy=$$!; \
 	$(BIN)/python -m compileall -q -j 0 engineering_api fakes simatic_xml openness_bridge >/dev/null; \
 	$(BIN)/python -m tests.lib.rewrite_cache >/dev/null; \
-	$(BIN)/python -m pytest -n 3 --dist loadgroup -q; tests=$$?; \
+	$(BIN)/python -m pytest -n 4 --dist loadgroup -q; tests=$$?; \
 	wait $$mypy; typed=$$?; echo "mypy:"; cat "$$report"; rm -f "$$report"; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 

@@ -1,10 +1,13 @@
 """A real farm for the tests: a Redis server and agent processes (``engineering-api agent``) on the fake backend.
 
 Redis comes from Debian (``make test`` installs ``redis-server`` as it installs Mono). Without it these tests
-skip with the reason; with ``CI=true`` they fail instead, as the bridge tests do. The farm tests form one xdist
-group (``make test`` runs ``--dist loadgroup``), so one worker runs them all against one Redis and one set of
-agents started once; after each test the agents are given back clean (projects closed without saving, claims
-released), so a test starts with idle agents.
+skip with the reason; with ``CI=true`` they fail instead, as the bridge tests do. The farm tests form two xdist
+groups (``make test`` runs ``--dist loadgroup``), ``farm-1`` and ``farm-2``, each run by one worker against its own
+Redis and set of agents started once (a session fixture is one per worker); after each test the agents are given
+back clean (projects closed without saving, claims released), so a test starts with idle agents. The farm's tests
+mostly wait (leases, graces, restarts): in one group they took 13-14 minutes, the whole of ``make test``'s, so
+they are split by module into two groups of about equal time (``--durations`` of ``pytest -n 1 tests/farm``); a
+new module joins the group that is shorter then.
 """
 
 from __future__ import annotations

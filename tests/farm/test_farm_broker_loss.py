@@ -30,7 +30,7 @@ from engineering_api.farm.registry import KOMBU_UNACKED_KEY, agent_queue
 from tools.farm_harness import Agents, RedisServer, persistent_farm, redis_client
 from tests.farm.farm_calls import WAIT, until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from engineering_api.farm import FarmBackend, FarmConfig
 from simatic_xml.cancel import CancelToken, installed
 from tools.bounds import HANG_GUARD_S
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 def test_a_call_canceled_while_queued_never_runs(agents, monkeypatch):

@@ -20,7 +20,7 @@ from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, ApiNode, RedisServer
 from tests.farm.farm_calls import WAIT, until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 ROOT = Path(__file__).resolve().parents[2]
 IMPORT = "/api/devices/PLC_1/external-sources/import-and-generate"

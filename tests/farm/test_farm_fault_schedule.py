@@ -48,7 +48,7 @@ import pytest
 from tools.farm_harness import Agents, ApiNode, RedisServer, persistent_farm, redis_client
 from tools.bounds import HANG_GUARD_S
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 SESSIONS = 2
 CPU = "6ES7 516-3AN02-0AB0"

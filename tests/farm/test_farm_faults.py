@@ -13,7 +13,7 @@ from tests.conftest import assert_error, data
 from tests.farm.conftest import start_running_instance
 from tools.bounds import HANG_GUARD_S
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 STEP = {"cycles": 1_000_000}
 """A million virtual PLC cycles: about two seconds of work for an agent, long enough to be killed in."""

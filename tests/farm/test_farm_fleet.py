@@ -24,7 +24,7 @@ from tests.farm.conftest import OwnFarm
 from tests.farm.unscheduled_session import ADD, device_names, session_headers, step_clock
 
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 TIMEOUT = WAIT / 2

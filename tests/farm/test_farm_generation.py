@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import CPU, assert_error, data
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 SOURCE = "".join(
     f'FUNCTION "Calc{i}" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #Calc{i} := #a + {i};\nEND_FUNCTION\n'

@@ -14,7 +14,7 @@ from engineering_api.farm.registry import agent_queue
 from tests.conftest import data
 from tests.farm.farm_calls import until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 def test_health_is_healthy_while_every_agent_is_busy_and_degraded_without_agents(timed_farm, tmp_path):

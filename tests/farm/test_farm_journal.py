@@ -15,7 +15,7 @@ from engineering_api.backend.errors import PortalUnavailableError
 from engineering_api.farm.send_gate import SendGate
 from tests.conftest import assert_error, data
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.mcp.conftest import Live, live_server, structured
 from tests.mcp.transports import http_session
 from tools.bounds import HANG_GUARD_S
 
-pytestmark = [pytest.mark.xdist_group("farm"), pytest.mark.anyio]
+pytestmark = [pytest.mark.xdist_group("farm-2"), pytest.mark.anyio]
 
 
 @pytest.fixture

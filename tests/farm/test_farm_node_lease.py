@@ -18,7 +18,7 @@ from engineering_api.farm.failover import (HELD, NodeLease, finish_jobs_of_no_li
 from engineering_api.farm.registry import AgentRegistry
 from tools.farm_harness import RedisServer, redis_client
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 def _lease(redis_server: RedisServer, own: list[str], unfinished: list[str], node: str = "node-a",

@@ -31,7 +31,7 @@ from tools.farm_harness import Agents, RedisServer, redis_client
 from tests.farm.farm_calls import until
 from tests.farm.operator_events import CeleryEvents
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 AGENT = "agent1"
 

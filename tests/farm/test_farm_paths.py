@@ -13,7 +13,7 @@ from engineering_api.config import Settings
 from engineering_api.farm.paths import PathMap
 from tests.conftest import data
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 def test_paths_are_rewritten_both_ways(tmp_path: Path, agents) -> None:

@@ -11,7 +11,7 @@ import pytest
 from engineering_api.farm.registry import agent_queue
 from tests.farm.farm_calls import until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "farm.md"
 

@@ -13,7 +13,7 @@ from tests.farm.conftest import give_back
 from tests.realclient.conftest import Served, serve
 from tests.realclient.vendor_client import run_vendor_client
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from engineering_api.farm.registry import agent_queue
 from tools.farm_harness import ApiNode
 from tests.farm.farm_calls import InterruptedJobs, WAIT, as_caller, until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 IMPORT = "/api/devices/PLC_1/external-sources/import-and-generate"
 SOURCE = 'FUNCTION "Gen1" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #Gen1 := #a;\nEND_FUNCTION\n'

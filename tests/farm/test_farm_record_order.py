@@ -24,7 +24,7 @@ from fakes.backend import FakeBackend
 from tests.farm.farm_calls import WAIT
 from tools.farm_harness import RedisServer, redis_client
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 def _call(runner: AgentRunner, method: str, args: list[Any], kwargs: dict[str, Any], token: int) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from tests.conftest import CPU, data
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, RedisServer, redis_client
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = json.loads((Path(__file__).with_name("redis_budget.json")).read_text())

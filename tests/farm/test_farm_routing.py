@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import assert_error, data
 from tools.bounds import HANG_GUARD_S
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 def _create(client: Any, headers: dict[str, str], workspace: Any, name: str) -> dict[str, Any]:

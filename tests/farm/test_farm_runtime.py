@@ -11,7 +11,7 @@ from tests.api.runtime_users import RT, login, make_user
 from tests.api.runtime_plant import download_line
 from tests.conftest import CPU, assert_error, data
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 
 def test_runtime_reads_and_writes_the_plc_an_engineer_downloaded_on_an_agent(client: Any, admin_headers, workspace):

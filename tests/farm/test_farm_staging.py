@@ -27,7 +27,7 @@ from engineering_api.lib import staging
 from engineering_api.lib.staging import SCRATCH_FOLDER, remove_stale_staging, staging_folder
 from tools.farm_harness import RedisServer, redis_client
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 OTHER_HOST = f"not-{socket.gethostname()}"
 

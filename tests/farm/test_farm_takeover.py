@@ -29,7 +29,7 @@ from tests.conftest import CPU
 from tests.farm.conftest import OwnFarm
 from tests.farm.farm_calls import WAIT, InterruptedJobs, as_caller, until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 JOB = "job-import-taken"
 SESSION = "taken"

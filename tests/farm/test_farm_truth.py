@@ -33,7 +33,7 @@ from tools.bounds import HANG_GUARD_S
 from tools.farm_harness import Agents, ApiNode
 from tests.farm.farm_calls import InterruptedJobs, WAIT, as_caller, until
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 
 def test_a_call_sent_to_a_killed_agent_is_lost_and_never_runs_when_it_returns(farm, agents, workspace):

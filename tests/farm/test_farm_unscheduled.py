@@ -30,7 +30,7 @@ from tools.farm_harness import redis_client
 from tests.farm.farm_calls import WAIT, until
 from tests.farm.unscheduled_session import ADD, device_names, session_headers, step_clock
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-1")
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 from engineering_api.farm import proxy
 from engineering_api.farm.registry import HEARTBEAT_SECONDS
 
-pytestmark = pytest.mark.xdist_group("farm")
+pytestmark = pytest.mark.xdist_group("farm-2")
 
 WAKE_UPS = 12
 
