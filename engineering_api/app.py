@@ -58,6 +58,7 @@ from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog, audit_families
 from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
+from engineering_api.lib.head_requests import HeadForGet
 from engineering_api.lib.idempotency import IdempotencyKeys
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
@@ -114,8 +115,9 @@ DESCRIPTION = (
 )
 
 
-class _ServiceApp(MappedLitestar):
-    """The service's Litestar app: without the start's look for OpenTelemetry's middleware."""
+class _ServiceApp(MappedLitestar, HeadForGet):
+    """The service's Litestar app: HEAD on every GET route (lib/head_requests.py), without the start's look for
+    OpenTelemetry's middleware."""
 
     @staticmethod
     def _patch_opentelemetry_middleware(config: AppConfig) -> AppConfig:

@@ -35,7 +35,7 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
     plugin = app.plugins.get(OpenAPIPlugin)
     with _BUILDING:  # uncontended once built: the plugin keeps the document, which /schema/openapi.json serves
         if isinstance(app, MappedLitestar):  # the generation changes handlers' parameters: their models first
-            app.signature_models_made()
+            app.openapi_prepared()
         return optional_request_defaults(plugin.provide_openapi_schema())
 
 
@@ -47,7 +47,7 @@ async def openapi_document_ready(app: Litestar) -> dict[str, Any]:
             # On the event loop, before the thread's generation changes handlers' parameters: a first request on
             # the loop making its model from half-changed parameters would keep a wrong model (a 422 for every call
             # of its route) until restart. Once made here, no model is made on the loop again (~0.07 s, once).
-            app.signature_models_made()
+            app.openapi_prepared()
         document = app.state[_BUILT] = await anyio.to_thread.run_sync(openapi_document, app)
     return document
 

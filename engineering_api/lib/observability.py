@@ -27,6 +27,7 @@ from litestar.enums import ScopeType
 
 from engineering_api.lib.encoded_paths import INVALID_PATH_MESSAGE, path_refused
 from engineering_api.lib.forwarded import client_address
+from engineering_api.lib.head_requests import head_answer
 from engineering_api.lib.responses import send_problem
 
 if TYPE_CHECKING:
@@ -207,10 +208,13 @@ def observe_requests(
         try:
             raw_path = scope.get("raw_path")
             # most paths hold no escape; find, not `in` (which raises and clears a TypeError: lib/middleware.py)
+            sent: Send = answer
+            if scope["method"] == "HEAD":  # an answer without content, whoever makes it (lib/head_requests.py)
+                receive, sent = head_answer(receive, answer)
             if (raw_path is None or raw_path.find(b"%") >= 0) and path_refused(scope):
-                await send_problem(answer, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
+                await send_problem(sent, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
             else:
-                await app(scope, receive, answer)
+                await app(scope, receive, sent)
         finally:
             elapsed = clock() - started
             reset_id(token)

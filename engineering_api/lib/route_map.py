@@ -20,8 +20,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self, SupportsIndex
 
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin  # the app's document cache; Litestar exports no other name
 from litestar.routes import HTTPRoute, WebSocketRoute
 
+from engineering_api.lib.head_requests import documented_route
 from engineering_api.lib.route_options import LeanRegistration
 from engineering_api.lib.route_signatures import model_later, models_made
 
@@ -93,14 +95,22 @@ class MappedLitestar(Litestar, LeanRegistration):
         ``docs.openapi_document``, which builds the document the app serves."""
         models_made(self.routes)
 
+    def openapi_prepared(self) -> None:
+        """What Litestar's OpenAPI generation reads made ready: every handler's signature model, and the routes the
+        document is made from without the HEAD their GET's handler serves (``head_requests.documented_route``).
+        ``openapi_schema``, ``update_openapi_schema`` and ``docs.openapi_document`` call it."""
+        self.signature_models_made()
+        plugin = self.plugins.get(OpenAPIPlugin)
+        plugin.included_routes = {path: documented_route(route) for path, route in plugin.included_routes.items()}
+
     @property
     def openapi_schema(self) -> OpenAPI:
-        """Litestar's document, built after every handler's signature model (:meth:`signature_models_made`)."""
-        self.signature_models_made()
+        """Litestar's document, built from what :meth:`openapi_prepared` made ready."""
+        self.openapi_prepared()
         return super().openapi_schema
 
     def update_openapi_schema(self) -> None:
-        self.signature_models_made()
+        self.openapi_prepared()
         super().update_openapi_schema()
 
     @property

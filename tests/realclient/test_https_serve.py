@@ -1,8 +1,9 @@
 """``engineering-api serve`` speaks HTTPS itself: a certificate the test makes (its own CA, a leaf for 127.0.0.1),
 checked by a real TLS client (httpx with that CA as its only trust); the port answers no plain HTTP; HSTS is sent
-when asked; a renewed certificate is served after ``kill -HUP``, a broken or mismatched renewal is refused with the
-old certificate still served; a missing key, a file that is not PEM, a broken certificate or a key that does not
-match stops the start with its one-line reason (exit 2)."""
+when asked; ``curl -I`` over HTTP/2 gets each kind of GET route's status without content; a renewed certificate
+is served after ``kill -HUP``, a broken or mismatched renewal is refused with the old certificate still served; a
+missing key, a file that is not PEM, a broken certificate or a key that does not match stops the start with its
+one-line reason (exit 2)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def test_serve_speaks_https_with_hsts_and_reads_a_renewed_certificate(tmp_path: 
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=HANG_GUARD_S)
         assert _served_serial(port, ca_file) == first_serial
+        _head_answers_as_get(served, ca_file)
 
         # renewal: new files in place, SIGHUP to the serving process, the new certificate is served
         renewed = _leaf(ca, cert_file, key_file)
@@ -122,6 +124,35 @@ def test_serve_speaks_https_with_hsts_and_reads_a_renewed_certificate(tmp_path: 
             assert time.monotonic() < deadline, f"the renewed certificate was not served:\n{served.output()}"
             time.sleep(0.2)
         assert httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S).status_code == 200
+
+
+_READS = ("/api/health", "/api/projects", "/api/jobs", "/swagger", "/metrics", "/api/projects/none-such",
+          "/no/such/route")
+"""GET routes of each kind: a read, a listing called directly, a page, the metrics, a 404 and an unrouted path."""
+
+
+def _curl_status(served: Served, ca_file: Path, path: str, *options: str) -> tuple[int, dict[str, str]]:
+    """curl's exit code over HTTP/2 and the answer's status line and headers (lower-case names)."""
+    done = subprocess.run(["curl", "-sS", "--http2", "--cacert", str(ca_file), "-H", f"X-API-Key: {served.admin_key}",
+                           "-o", os.devnull, "-D", "-", *options, f"{served.base}{path}"],
+                          capture_output=True, text=True, timeout=HANG_GUARD_S, check=False)
+    status, *fields = done.stdout.splitlines() or [""]
+    headers = {name.strip().lower(): value.strip() for name, _, value in (field.partition(":") for field in fields)}
+    return done.returncode, {"status": status.strip(), **headers}
+
+
+def _head_answers_as_get(served: Served, ca_file: Path) -> None:
+    """``curl -I`` over HTTPS with HTTP/2 (curl's ALPN choice here): HEAD answered with the GET's status and no
+    content. It answered 405 with a body on every GET route, which HTTP/2 forbids for HEAD: curl exited 92."""
+    for path in _READS:
+        code, head = _curl_status(served, ca_file, path, "--head")
+        assert code == 0, (path, code, head)
+        got, get = _curl_status(served, ca_file, path)
+        assert got == 0 and get["status"].startswith("HTTP/2 "), (path, get)
+        assert head["status"] == get["status"], (path, head, get)
+        assert head.get("content-type") == get.get("content-type"), path
+        if path == "/swagger":  # a fixed page: the same length as its GET's, though no content follows
+            assert head["content-length"] == get["content-length"]
 
 
 _BROKEN_PEM = b"-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n"

@@ -140,6 +140,22 @@ def test_events_stream_ends_when_the_job_does(client: TestClient, admin: dict[st
     assert len(events) >= 2
 
 
+def test_head_of_a_running_job_s_events_ends_with_its_headers(client: TestClient, admin: dict[str, str]) -> None:
+    """HEAD is answered as GET without content (lib/head_requests.py): a stream's HEAD ends at its headers, while
+    the job it would follow still runs, and the stream is told its client left."""
+    _create_project(client, admin)
+    gate = block_backend_method(client, "save_project")
+    job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    try:
+        head = client.head(f"/api/jobs/{job_id}/events", headers=admin)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-type"].startswith("text/event-stream")
+        assert client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] in ("Pending", "Running")
+    finally:
+        gate.set()
+    assert wait_job(client, job_id, admin)["status"] == "Completed"
+
+
 def test_execute_sync_runs_any_operation_by_name(client: TestClient, admin: dict[str, str]) -> None:
     response = client.post(
         "/api/jobs/execute-sync", json={"Operation": "projects.create", "Parameters": {"Name": "ByName"}}, headers=admin

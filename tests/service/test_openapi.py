@@ -39,6 +39,17 @@ def test_operation_ids_are_explicit_and_unique(schema: dict[str, Any]) -> None:
     assert all(i[0].isupper() for i in ids)
 
 
+def test_head_served_by_a_get_is_not_an_operation_of_its_own(schema: dict[str, Any], app: Any) -> None:
+    """Every GET route answers HEAD with its GET's handler (lib/head_requests.py): the document names the GET once,
+    as route_coverage.py and the generated clients read it, and each HEAD the app serves is a documented GET's."""
+    assert [path for path, item in schema["paths"].items() if "head" in item] == []
+    for route in app.routes:
+        entry = getattr(route, "route_handler_map", {}).get("HEAD")
+        if entry is not None and entry[0].resolve_include_in_schema():
+            assert route.route_handler_map["GET"][0] is entry[0], route.path
+            assert "get" in schema["paths"][route.path_format], route.path
+
+
 def test_every_operation_has_a_summary_and_documented_errors(schema: dict[str, Any]) -> None:
     for method, path, op in _operations(schema):
         assert op.get("summary"), (method, path)
