@@ -73,8 +73,7 @@ def _category(section: str) -> str:
     return _CATEGORY.get(section) or re.sub(r"[^a-z0-9]+", "-", section.lower()).strip("-")
 
 
-_CONFIRM = ("True to delete, replace or stop something; without it the call changes nothing and returns a "
-            "preview of what it would do.")
+_CONFIRM = "True to make the change; without it the call changes nothing and returns a preview."
 
 
 def _input_schema(operation: Operation[Any, Any], destructive: bool) -> dict[str, Any]:

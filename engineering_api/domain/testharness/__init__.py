@@ -88,7 +88,7 @@ class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown fi
     steps: Annotated[list[dict[str, Any]], msgspec.Meta(min_length=1, max_length=MAX_STEPS, description=_PHASE_DOC)]
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     device_name: str | None = None
-    """The PLC the case tests; run_tests for a device runs its cases."""
+    """The PLC the case tests; a run given this device runs its cases."""
     instance_name: str | None = None
     """The PLCSIM instance to run on; the connected simulation instance when omitted."""
     start_cpu: bool = False
@@ -251,8 +251,8 @@ _RUN_DESCRIPTION = (
     "cycles/advanceMs need the instance in SingleStep or TimespanSynchronized mode (the run does not switch "
     "modes), waitMs is stepped there and waited in real time on a free-running instance. A failed assertion fails "
     "the case; a tag error, a CPU that STOPs or a wrong mode makes it an Error (failed assertions before it still "
-    "count); the run goes on with the next case. The answer is the run's TestSuiteResult; it is recorded (GET "
-    "/api/testharness/results, .../results/{runId}/junit) and can be canceled between steps."
+    "count); the run goes on with the next case. The answer is the run's TestSuiteResult, kept among the results "
+    "(with a JUnit report); a run can be canceled between steps."
 )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
