@@ -51,8 +51,11 @@ assistant on every search. The best hits come with their input schema, the next 
 summary only, as many as fit; a hit's schema is one more search away (its name as the query ranks it first)."""
 _FIND_SCHEMAS = 3
 """The best hits whose input schema a ``find_tools`` answer carries."""
-_FIND_ENVELOPE_BYTES = 400
-"""Kept for what wraps the answer's text and data on the wire (JSON-RPC, the content list, escapes)."""
+_FIND_FRAME_BYTES = 280
+"""What wraps a ``find_tools`` answer's hits on the wire (JSON-RPC with its id, the content list, the text's and the
+data's brackets): 251 bytes measured with a three-digit id, and room for a longer one. The "more" line is counted
+apart, while hits may not all fit (:func:`_more_cost`): a flat 400 for both left a third hit without the schema
+that fitted (issue 92)."""
 
 # Short category slugs for the reference sections (the OpenAPI tags), for ``?categories=`` and find_tools.
 _CATEGORY = {
@@ -314,8 +317,10 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
     items: list[dict[str, Any]] = []
     lines: list[str] = []
-    room = FIND_ANSWER_BYTES - _FIND_ENVELOPE_BYTES
+    room, more = FIND_ANSWER_BYTES - _FIND_FRAME_BYTES, _more_cost(len(found))
     for rank, spec in enumerate(found):
+        # room for the "more" line is kept while a later hit may not fit
+        fits = room if rank == len(found) - 1 else room - more
         item: dict[str, Any] = {"name": spec.name, "summary": _first_sentence(spec.description)}
         if spec.destructive:
             item["destructive"] = True
@@ -323,13 +328,13 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
         if rank < _FIND_SCHEMAS:
             item["inputSchema"] = spec.input_schema
         cost = _wire_cost(item, line)
-        if cost > room and "inputSchema" in item:  # a large schema: its arguments' names and types only
+        if cost > fits and "inputSchema" in item:  # a large schema: its arguments' names and types only
             item["inputSchema"] = _brief_schema(spec.input_schema)
             cost = _wire_cost(item, line)
-        if cost > room and "inputSchema" in item:
+        if cost > fits and "inputSchema" in item:
             del item["inputSchema"]
             cost = _wire_cost(item, line)
-        if cost > room:
+        if cost > fits:
             break
         room -= cost
         items.append(item)
@@ -337,8 +342,19 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
     data: dict[str, Any] = {"tools": items}
     if len(items) < len(found):
         data["more"] = len(found) - len(items)
-        lines.append(f"... {len(found) - len(items)} more: narrow the query or give a category.")
+        lines.append(_more_line(len(found) - len(items)))
     return ToolOutcome(data=data, text="\n".join(lines) or "No tool matches; try other words.")
+
+
+def _more_line(count: int) -> str:
+    return f"... {count} more: narrow the query or give a category."
+
+
+def _more_cost(count: int) -> int:
+    """The most the "more" line of an answer of ``count`` hits adds on the wire: the line (escaped, and its newline)
+    and the ``more`` field, in the data and in the text's JSON of it."""
+    field = f',"more":{count}'
+    return len(msgspec.json.encode(_more_line(count))) + 2 + len(field) + len(msgspec.json.encode(field)) - 2
 
 
 def _wire_cost(item: dict[str, Any], line: str) -> int:
