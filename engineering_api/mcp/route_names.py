@@ -29,6 +29,8 @@ _MENTION = re.compile(
 """A route as messages name it: method, path, optional query and optional JSON body (flat)."""
 _PARAMETER = re.compile(r"\\\{(\w+)(?::\w+)?\\\}")
 """A ``{name}`` (or ``{name:type}``) segment of an escaped route template."""
+_PLACEHOLDER = re.compile(r"\{\w+(?::\w+)?\}")
+"""A path segment a message writes as its route template's parameter, for the reader to fill in."""
 
 
 def _routes_of(spec: ToolSpec) -> Iterator[tuple[str, str]]:
@@ -74,7 +76,10 @@ class RouteNames:
         if found is None:
             return mention[0]
         name, arguments = found
-        wanted: list[str] = []
+        # a segment written as its template ("/instances/{name}/network") names an argument, it gives no value
+        wanted = [key for key, value in arguments.items() if _PLACEHOLDER.fullmatch(value)]
+        for key in wanted:
+            del arguments[key]
         for key, value in parse_qsl(mention["query"] or "", keep_blank_values=True):
             if value:
                 arguments[key] = value

@@ -4,8 +4,11 @@ the domain's messages name routes for REST callers, the tool layer names the too
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
+from engineering_api.backend.areas.online_rules import HOW_TO_BIND
+from engineering_api.lib.security import Role
 from engineering_api.mcp.tools import call_tool, tool_catalog
 from tests.conftest import assert_error
 
@@ -41,3 +44,23 @@ def test_path_parameters_become_arguments_and_unserved_routes_stay(services: Any
     # No tool serves a file download or the runtime's login: the route is the only way, so it stays.
     assert routes.rewrite("fetch it with GET /api/files?path=") == "fetch it with GET /api/files?path="
     assert routes.rewrite("a token from POST /api/runtime/auth/login") == "a token from POST /api/runtime/auth/login"
+
+
+_PLACEHOLDER = re.compile(r"\{\w+(?::\w+)?\}")
+
+
+def test_a_route_named_by_its_template_names_the_arguments_to_fill(services: Any) -> None:
+    """A message may name a route by its template (the bind hint: ``PUT /api/simulation/instances/{name}/network``):
+    its parameters are arguments the reader fills, not values. The hint said ``with {"name": "{name}"}``."""
+    routes = tool_catalog(services).routes
+    said = routes.rewrite(HOW_TO_BIND)
+    assert "tool simulation_instances_configure-network (argument name)" in said, said
+    unfilled = {}
+    for spec in tool_catalog(services).tools(Role.ADMIN):
+        route = spec.operation.route if spec.operation is not None else None
+        if route is None or not _PLACEHOLDER.search(route.path):
+            continue
+        mention = routes.rewrite(f"see {route.method} {route.path}.")
+        if _PLACEHOLDER.search(mention) or "/api/" in mention:
+            unfilled[spec.name] = mention
+    assert not unfilled, unfilled
