@@ -27,6 +27,7 @@ from engineering_api.backend.areas.online import (
     CpuActionResult,
     CpuStatus,
     DownloadChecks,
+    DownloadMessage,
     DownloadResult,
     OnlineStatus,
     TlsVerification,
@@ -190,7 +191,23 @@ def _download(ctx: OperationContext, d: DownloadInput) -> DownloadResult:
     result = ctx.backend.online.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
                                          start_after_download=start, progress=ctx.progress, password=d.password,
                                          trust_tls=trust, checks=checks)
-    return msgspec.structs.replace(result, tls_verifications=_decided_by(result.tls_verifications, source))
+    return msgspec.structs.replace(result, tls_verifications=_decided_by(result.tls_verifications, source),
+                                   messages=[*result.messages, *_connected_after_download(ctx, result.instance_name)])
+
+
+def _connected_after_download(ctx: OperationContext, instance: str) -> list[DownloadMessage]:
+    """The simulation instance a download loaded made the connected one when none is, so that the tag reads and
+    test runs that follow (which act on the connected instance) reach the program just loaded; without it the next
+    tag read of an MCP client answered SIM_NOT_CONNECTED (issue 92). A session connected elsewhere is kept."""
+    simulation = ctx.backend.simulation
+    if simulation.session_state().connected:
+        return []
+    try:
+        simulation.connect(instance)
+    except (e.NotFoundError, e.NotSupportedError):  # a CPU that is not a simulation instance, or no PLCSIM API
+        return []
+    return [DownloadMessage(state="Information",
+                            message=f'The simulation instance "{instance}" is connected for tag access.')]
 
 
 def _upload(ctx: OperationContext, d: UploadInput) -> UploadResult:

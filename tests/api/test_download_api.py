@@ -38,6 +38,8 @@ def test_download_needs_simulation_support_and_a_powered_on_instance(
 def test_download_loads_the_program_and_keeps_unchanged_data_blocks(
     client: Any, engineer_headers: dict[str, str], services: Any, plc: Any,
 ) -> None:
+    make_instance(services.backend.plcsim, "Other")
+    services.backend.plcsim.connect("Other")  # a session on another instance is kept by the download
     result = data(client.post(f"{BASE}/actions/download-sync", headers=engineer_headers))
     assert (result["state"], result["errorCount"], result["instanceName"]) == ("Warning", 0, "Sim_PLC_1")
     assert (result["operatingState"], result["stoppedCpu"], result["startedCpu"]) == ("Stop", False, False)
