@@ -206,7 +206,10 @@ def test_download_through_the_api_keeps_the_connected_tag_list_fresh(
     assert data(sim.get(f"{SIM}/instances/Dl/state", headers=viewer))["tagsUpToDate"] is True
     step(sim, engineer, cycles=3, name="Dl")
     assert data(sim.get(tag('"Data".count'), headers=viewer))["value"] == 3
-    data(sim.post(f"{SIM}/disconnect", headers=engineer))
+    # a client connected to another instance: Dl's list goes stale (a download with none connected connects Dl)
+    create(sim, engineer, "Other", operatingMode="SingleStep")
+    act(sim, engineer, "Other", "power-on")
+    data(sim.post(f"{SIM}/connect", json={"instanceName": "Other"}, headers=engineer))
     data(sim.post("/api/devices/PLC_1/actions/download-sync", headers=engineer,
                   json={"instanceName": "Dl", "stopCpu": True}))
     assert_error(sim.get(tag('"Data".count') + "?instanceName=Dl", headers=viewer), 409,
