@@ -29,12 +29,15 @@ from litestar.handlers.http_handlers import HTTPRouteHandler
 
 if TYPE_CHECKING:
     from litestar.routes import HTTPRoute
-    from litestar.types import Message, Receive, RouteHandlerMapItem, RouteHandlerType, Send
+    from litestar.types import (
+        HTTPDisconnectEvent, HTTPResponseBodyEvent, Message, Receive, ReceiveMessage, RouteHandlerMapItem,
+        RouteHandlerType, Send,
+    )
 
 __all__ = ("HeadForGet", "documented_route", "head_answer")
 
-_DISCONNECT: Message = {"type": "http.disconnect"}
-_END: Message = {"type": "http.response.body", "body": b"", "more_body": False}
+_DISCONNECT: HTTPDisconnectEvent = {"type": "http.disconnect"}
+_END: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
 
 
 class HeadForGet(Router):
@@ -82,7 +85,7 @@ def head_answer(receive: Receive, send: Send) -> tuple[Receive, Send]:
             await send(_END)
         # the body, and anything after the end: a HEAD answer has no content
 
-    async def received() -> Message:
+    async def received() -> ReceiveMessage:
         return _DISCONNECT if ended else await receive()
 
     return received, sent
