@@ -93,8 +93,9 @@ def routes_page(schema: dict[str, Any] | None = None) -> str:
                 tag = (operation.get("tags") or [""])[0]
                 rows.append(f"| {method.upper()} | `{path}` | {_cell(tag)} | {_cell(operation.get('summary', ''))} |")
     lines = ["# Routes", "", _GENERATED, f"The {len(rows)} operations the server's OpenAPI document "
-             "(`/schema/openapi.json`, `engineering-api openapi`) lists, by path. To add a call, follow "
-             "`docs/add-an-api-call.md`.", "",
+             "(`/schema/openapi.json`, `engineering-api openapi`) lists, by path. Every GET path answers HEAD too, "
+             "with the GET's status and headers and no content (RFC 9110 9.3.2); the document lists the GET. To add "
+             "a call, follow `docs/add-an-api-call.md`.", "",
              "| method | path | area | summary |", "|---|---|---|---|", *rows]
     return "\n".join(lines) + "\n"
 
