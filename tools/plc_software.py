@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from fakes.program import PlcSoftware, read_object
+from fakes.runtime.rtlib import LOOP_LIMIT
 from simatic_xml.generate import generate_xml, parse_spec, tag_table_xml
 from simatic_xml.generate.from_scl import source_to_specs
 from simatic_xml.scl import parse as parse_scl
@@ -113,7 +114,8 @@ def _interface_only(block: Any) -> Any:
 class Rt:
     """The runtime context the CPU hands to every call (README "Runtime context")."""
 
-    __slots__ = ("clock_base_ns", "cycle", "eno", "first_scan", "instances", "local_offset_ns", "memory", "now_ns")
+    __slots__ = ("clock_base_ns", "cycle", "eno", "first_scan", "instances", "local_offset_ns", "memory", "now_ns",
+                 "pass_limit")
 
     def __init__(self, memory: Any) -> None:
         self.memory = memory
@@ -124,6 +126,11 @@ class Rt:
         self.cycle = 0
         self.eno = True  # the ENO a user block reports to its caller (fakes.runtime.codegen)
         self.instances: list[str | None] = []  # the FB instances running (fakes.runtime.stdlib_instances)
+        self.pass_limit = LOOP_LIMIT  # a loop's passes within the default maximum cycle time (fakes.runtime.rtlib)
+
+    def time_error(self, block: str) -> bool:
+        """No cycle-time supervision by hand: the first overrun stops the scan (``cycle-time-exceeded``)."""
+        return False
 
 
 class Sim:

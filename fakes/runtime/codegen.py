@@ -13,7 +13,8 @@ its (network, SCL line), and :meth:`CodeImage.locate` maps a traceback back to t
 
 Semantics chosen where S7 leaves a choice: integer ``/`` truncates toward zero and a division by
 zero gives 0 without stopping (see :mod:`.rtlib`); a FOR, WHILE or REPEAT loop running more than
-``rtlib.LOOP_LIMIT`` times in one call raises ``cycle-time-exceeded``; a block with GOTO runs as a dispatcher
+``rt.pass_limit`` times in one entry exceeds the maximum cycle time (``rtlib._overrun``: OB80, or the CPU's
+``cycle-time-exceeded`` STOP the second time in a cycle); a block with GOTO runs as a dispatcher
 over the stretches between its labels (:mod:`.codegen_jumps`).
 """
 
@@ -45,6 +46,8 @@ _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Retu
 
 _VALUE_TYPES = frozenset({"BOOL", "REAL", "LREAL", "CHAR", "WCHAR", "STRING", "WSTRING"})
 """Elementary parameter types besides the integers (and durations, dates, times of day), passed by value."""
+_TIME_ERROR_INFO = frozenset({"fault_id", "csg_obnr", "csg_prio"})
+"""The start information of the time error OB (S7-1200 System Manual V4.2, A5E02486680-AK, 5.1.3.6, Table 5-6)."""
 
 _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
@@ -110,12 +113,16 @@ class BlockGen(CallGen, CoverageHooks):
         """Whether the block may keep DB and instance members in locals (:mod:`.codegen_cache`): not when a
         parameter may be passed by reference (a structured InOut, a VARIANT, a DB_ANY...), since it may be one of
         the DBs, or the instance, under a second name."""
+        if self.ctx.time_error_ob:  # OB80 may run amid any loop and must see (and keep) the values of that moment
+            return False
         return all(v.section not in ("Input", "Output", "InOut") or (
             isinstance(v.type, str) and (is_int_type(v.type) or v.type in _VALUE_TYPES)) for v in self.bd.decls)
 
     def _initial(self, v: Var, slot: Slot | None) -> str:
         if self.bd.kind == "OB" and v.name.lower() == "initial_call":
             return "rt.first_scan"
+        if self.bd.kind == "OB" and self.bd.ob_type == "TimeErrorInterrupt" and v.name.lower() in _TIME_ERROR_INFO:
+            return f"rt.start_info[{v.name.lower()!r}]"  # set by the CPU that calls OB80 (cpu.SimulatedCpu._overrun)
         if slot is not None and slot.kind != "elem":
             template = make_value(slot)
             return f"_clone({self.ctx.bind('_T', template, unique=True)})"
@@ -335,13 +342,13 @@ class BlockGen(CallGen, CoverageHooks):
         if const_step:
             sign = "-1" if step.startswith(("(-", "-")) else "1"
             if step.strip("()-") == "0":
-                self.emit(f"raise _step0({self.block_name!r})")
+                self.emit(f"_step0(rt, {self.block_name!r})")
                 return
         else:
             sign = f"(1 if {st} > 0 else -1)"
-            self.emit(f"if {st} == 0: raise _step0({self.block_name!r})")
+            self.emit(f"if {st} == 0: _step0(rt, {self.block_name!r})")
         self.emit(f"{r} = range({f}, {end} + {sign}, {st})")
-        self.emit(f"for {f} in ({r} if len({r}) <= _LOOP_LIMIT else _passes({r}, {self.block_name!r})):")
+        self.emit(f"for {f} in ({r} if len({r}) <= rt.pass_limit else _passes({r}, rt, {self.block_name!r})):")
         self.indent += 1
         for line in self.store(s.var, f):
             self.emit(line)
@@ -358,12 +365,13 @@ class BlockGen(CallGen, CoverageHooks):
         self.indent -= 1
 
     def _guard(self, counter: str) -> None:
-        self.emit(f"{counter} += 1")
-        self.emit(f"if {counter} > _LOOP_LIMIT: raise _hung({self.block_name!r})")
+        """A pass of a loop: ``counter`` counts the passes left before the maximum cycle time (``rtlib._overrun``)."""
+        self.emit(f"{counter} -= 1")
+        self.emit(f"if {counter} < 0: {counter} = _overrun(rt, {self.block_name!r})")
 
     def s_while(self, s: A.While) -> None:
         n = self.tmp("_n")
-        self.emit(f"{n} = 0")
+        self.emit(f"{n} = rt.pass_limit")
         cond = self.cond(s.cond)
         if self.pre:
             pre, self.pre = self.pre, []
@@ -383,7 +391,7 @@ class BlockGen(CallGen, CoverageHooks):
 
     def s_repeatloop(self, s: A.RepeatLoop) -> None:
         n = self.tmp("_n")
-        self.emit(f"{n} = 0")
+        self.emit(f"{n} = rt.pass_limit")
         self.emit("while True:")
         self.indent += 1
         self._guard(n)
@@ -522,6 +530,7 @@ def generate_program(ctx: Context, blocks: list) -> CodeImage:
     """Generate, compile and bind every code block (FB, FC, OB) of the program."""
     code = ctx.code
     ctx.instance_names = uses_instance_names(blocks)
+    ctx.time_error_ob = any(bd.kind == "OB" and bd.ob_type == "TimeErrorInterrupt" for bd in blocks)
     for bd in blocks:
         ctx.fn_name(bd.name)
     for bd in blocks:

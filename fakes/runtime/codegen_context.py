@@ -111,6 +111,9 @@ class Context:
     instance_names: bool = False
     """Whether the program calls GetInstanceName or GetInstancePath: every FB call then keeps its instance's path in
     ``rt.instances`` (:mod:`.stdlib_instances`)."""
+    time_error_ob: bool = False
+    """Whether the program has a time error OB (OB80), which the CPU calls amid a loop that exceeds the maximum cycle
+    time: no block keeps DB members in locals then (:mod:`.codegen_cache`)."""
 
     def __post_init__(self) -> None:
         self.ns = self.code.ns

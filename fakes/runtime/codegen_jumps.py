@@ -7,10 +7,10 @@ of it (the usual ``Step_2: ...`` of a step sequence, ``END:`` before the outputs
 run in order from the one a jump names::
 
     _jump_at = 0
-    _jump_count = 0
+    _jump_count = rt.pass_limit
     while True:
-        _jump_count += 1
-        if _jump_count > _LOOP_LIMIT: raise _hung(block)
+        _jump_count -= 1
+        if _jump_count < 0: _jump_count = _overrun(rt, block)
         try:
             if _jump_at <= 0:
                 <stretch 0>
@@ -23,7 +23,7 @@ run in order from the one a jump names::
 A GOTO outside the block's loops sets ``_jump_at`` and continues the dispatcher; inside a loop it raises ``_Jump``
 (:mod:`.rtlib`), so it leaves the loops and IF statements it stands in, as on the CPU; the member cache writes back
 what it holds on the way (its regions end in ``finally``). Every pass of the dispatcher (its first and one per jump)
-counts as a loop's pass: more than ``LOOP_LIMIT`` in one call of the block is the time error of an endless loop
+counts as a loop's pass: more than ``rt.pass_limit`` in one call of the block is the time error of an endless loop
 (docs/simulated-plc.md). A jump to a label inside a statement (IF, CASE, a loop), or in a block with LAD/FBD
 networks, is not simulated: the GOTO stops the CPU when it runs, and ``plc check`` says so before
 (``NOT_SIMULATED``). A label declared twice is the first one (a warning of the checker).
@@ -94,11 +94,11 @@ def generate_jumps(gen: _Generator) -> bool:
         return False
     stretches, gen.jump_targets = found
     gen.emit("_jump_at = 0")
-    gen.emit("_jump_count = 0")
+    gen.emit("_jump_count = rt.pass_limit")
     gen.emit("while True:")
     gen.indent += 1
-    gen.emit("_jump_count += 1")
-    gen.emit(f"if _jump_count > _LOOP_LIMIT: raise _hung({gen.block_name!r})")
+    gen.emit("_jump_count -= 1")
+    gen.emit(f"if _jump_count < 0: _jump_count = _overrun(rt, {gen.block_name!r})")
     gen.emit("try:")
     gen.indent += 1
     gen.loops += _DISPATCHER  # the while and the try: Python's nested blocks (codegen_cache)

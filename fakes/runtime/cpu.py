@@ -2,8 +2,9 @@
 
 States follow PLCSIM Advanced (``Off → Booting → Stop → Startup → Run``, ``ShuttingDown`` on power
 off). A runtime error of the user program in Run stops the CPU and leaves a diagnostic entry, as a
-real S7-1500 without OB121 does; a loop that runs past the pass limit (the model of the maximum cycle time) leaves a
-``TimeError`` entry (OB80's event) and stops it, as exceeding twice the maximum cycle time does on a real one.
+real S7-1500 without OB121 does. A loop that runs past its passes within the maximum cycle time (``max_cycle_ms``,
+the model of the cycle's length: :mod:`.rtlib`) is a time error: a ``CycleTimeExceeded`` entry, OB80 called when the
+program has one, the CPU left in RUN; the second overrun in one cycle leaves a ``TimeError`` entry and stops it.
 
 Time is virtual. In ``SingleStep`` and ``TimespanSynchronized`` modes it only moves when a caller
 steps it (N cycles, or T milliseconds), so timer logic is testable to the millisecond. In
@@ -31,6 +32,7 @@ from .cpu_types import (
 from .errors import PlcRuntimeError
 from .events import CpuEvents
 from .events import plain as _plain
+from .rtlib import DEFAULT_MAX_CYCLE_MS, pass_limit
 
 if TYPE_CHECKING:
     from .cpu_image import CpuImage, ObEntry, TagAccessor
@@ -58,10 +60,18 @@ MAX_STEP_CYCLES = 1_000_000
 FAULT_EVENTS = frozenset({"ProgrammingError", "TimeError"})
 """The diagnostic events of a fault of the user program that stopped the CPU (:meth:`SimulatedCpu._fault`)."""
 
+_TIME_ERROR_OB = "TimeErrorInterrupt"
+"""The SecondaryType of OB80."""
+_DEFAULT_PRIORITY = {"ProgramCycle": 1, "CyclicInterrupt": 8}
+"""An OB's priority as OB80's ``csg_prio`` reports it: the default priority of its class (the simulation does not
+read the priority set in an OB's properties)."""
+
+
 class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
 
-    __slots__ = ("cpu", "cycle", "eno", "first_scan", "instances", "memory", "now_ns")
+    __slots__ = ("cpu", "cycle", "eno", "first_scan", "instances", "memory", "now_ns", "ob", "overruns", "pass_limit",
+                 "start_info")
 
     @property
     def clock_base_ns(self) -> int:
@@ -88,6 +98,19 @@ class RuntimeContext(Generic[ImageT]):
         self.instances: list[str | None] = []
         """The paths of the FB instances running, innermost last, in a program that asks for them
         (:mod:`.stdlib_instances`)."""
+        self.pass_limit = pass_limit(cpu.config.max_cycle_ms)
+        """The passes of one loop entry within the maximum cycle time (:func:`.rtlib.pass_limit`)."""
+        self.ob: ObEntry | None = None
+        """The OB running (the one OB80's start information names)."""
+        self.overruns = 0
+        """Times this cycle exceeded the maximum cycle time."""
+        self.start_info: dict[str, int] = {}
+        """The start information of the time error OB while it runs (``fault_id``, ``csg_obnr``, ``csg_prio``)."""
+
+    def time_error(self, block: str) -> bool:
+        """A loop of ``block`` exceeded the maximum cycle time: whether the cycle goes on
+        (:meth:`SimulatedCpu._overrun`)."""
+        return self.cpu._overrun(self, block)
 
 
 @dataclass
@@ -108,6 +131,9 @@ class _Config:
     diagnostics_limit: int = 200
     time_zone_minutes: int = 0
     """The local time's offset from the system time (UTC), as TIA's "Time of day" settings give it."""
+    max_cycle_ms: float = DEFAULT_MAX_CYCLE_MS
+    """The CPU's maximum cycle time ("Cycle" settings, 1..6000 ms): what a cycle's loop passes are measured against
+    (:mod:`.rtlib`, docs/simulated-plc.md "Cycle time")."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -343,7 +369,34 @@ class SimulatedCpu(Generic[ImageT]):
         rt.first_scan = first_scan
         rt.cycle = self.stats.cycles
         for ob in obs:
+            rt.ob = ob
             self.image.run_ob(ob, memory, rt)
+
+    def _overrun(self, rt: RuntimeContext[ImageT], block: str) -> bool:
+        """The maximum cycle time is exceeded in ``block`` (S7-1200 System Manual V4.2, A5E02486680-AK, 5.1.3.6
+        "Time error interrupt OB" and 5.1.4 "Monitoring and configuring the cycle time"): the first time in a cycle
+        leaves a diagnostic entry and calls the time error OB (OB80) with its start information when the program has
+        one, and the cycle goes on (True); the second time in the same cycle stops the CPU whether or not there is an
+        OB80 (False), as does an overrun in a startup OB (cycle monitoring begins after startup) or in OB80 itself."""
+        running = rt.ob
+        if rt.overruns or running is None or running.kind in ("Startup", _TIME_ERROR_OB):
+            return False
+        rt.overruns = 1
+        handler = next((ob for ob in self.image.obs if ob.kind == _TIME_ERROR_OB), None)
+        reaction = f'the time error OB "{handler.name}" is called' if handler else "no OB80"
+        self._log("CycleTimeExceeded",
+                  f"Maximum cycle time ({self.config.max_cycle_ms:g} ms) exceeded by a loop in \"{block}\" "
+                  f"(time error; {reaction}); the CPU stays in RUN unless it is exceeded again in this cycle.",
+                  block=block)
+        if handler is not None:
+            rt.start_info = {"fault_id": 0x01, "csg_obnr": running.number or 0,
+                             "csg_prio": _DEFAULT_PRIORITY.get(running.kind, 1)}
+            eno, rt.ob = rt.eno, handler
+            try:
+                self.image.run_ob(handler, rt.memory, rt)
+            finally:
+                rt.ob, rt.eno = running, eno
+        return True
 
     def _fault(self, err: PlcRuntimeError) -> None:
         self.state = OperatingState.STOP
@@ -351,7 +404,8 @@ class SimulatedCpu(Generic[ImageT]):
             f'block "{err.block}"' if err.block else "", f"network {err.network}" if err.network else "",
             f"line {err.line}" if err.line else "") if p)
         if err.code == "cycle-time-exceeded":  # a time error (OB80's event), not a programming error (OB121's)
-            event, cause = "TimeError", "STOP caused by exceeding the maximum cycle time (time error, OB80)"
+            event, cause = "TimeError", ("STOP caused by a time error (the maximum cycle time exceeded twice in one "
+                                         "cycle, or in a startup or time error OB)")
         else:
             event, cause = "ProgrammingError", "STOP caused by a programming error (no OB121 is loaded)"
         self._log(event, f"{cause}: {err.message}" + (f" ({where})" if where else ""),

@@ -18,12 +18,25 @@ from .memory import FORMATS
 from .stdlib_instances import instance_path
 from .values import INT_RANGES, clone, to_real32, wrapper
 
-__all__ = ("LOOP_LIMIT", "namespace")
+__all__ = ("DEFAULT_MAX_CYCLE_MS", "LOOP_LIMIT", "PASS_NS", "namespace", "pass_limit")
 
 _F32 = struct.Struct("f")
-LOOP_LIMIT = 1_000_000
-"""Passes of one FOR, WHILE or REPEAT loop (per entry) after which the scan is taken as hung: the model of the
-maximum cycle time (a time error, OB80's event)."""
+PASS_NS = 150
+"""The execution time one pass of a loop (FOR, WHILE, REPEAT, a GOTO's jump) is charged with, in virtual
+nanoseconds: the only execution time the model has (its instructions take none), so that passes measure a cycle's
+length against the CPU's maximum cycle time (docs/simulated-plc.md, "Cycle time")."""
+DEFAULT_MAX_CYCLE_MS = 150.0
+"""The maximum cycle time a CPU has unless its configuration says otherwise: 150 ms, settable from 1 to 6000 ms
+(S7-1200 System Manual V4.2, A5E02486680-AK, 5.1.4 "Monitoring and configuring the cycle time", p. 109-110)."""
+
+
+def pass_limit(max_cycle_ms: float) -> int:
+    """The passes of one loop entry that take it past ``max_cycle_ms``: :data:`PASS_NS` each."""
+    return max(1, int(max_cycle_ms * 1_000_000) // PASS_NS)
+
+
+LOOP_LIMIT = pass_limit(DEFAULT_MAX_CYCLE_MS)
+"""1,000,000: the passes of one loop entry that exceed the default maximum cycle time."""
 
 
 def _idiv(a: int, b: int) -> int:
@@ -86,15 +99,37 @@ def _raise(exc: Exception) -> Any:
 
 
 def _hung(block: str) -> PlcRuntimeError:
-    return PlcRuntimeError(f'A loop in "{block}" ran {LOOP_LIMIT} times in one scan: the cycle time was exceeded.',
-                           code="cycle-time-exceeded")
+    return PlcRuntimeError(f'A loop in "{block}" ran past the maximum cycle time.', code="cycle-time-exceeded")
 
 
-def _passes(steps: range, block: str) -> Iterator[int]:
-    """A FOR loop's run values when it has more than :data:`LOOP_LIMIT` of them: the limit's passes, then the time
-    error (a loop that ends sooner, by EXIT or RETURN, never meets it). Shorter loops run their range itself."""
-    yield from steps[:LOOP_LIMIT]
+def _overrun(rt: Any, block: str) -> int:
+    """A loop's passes reached ``rt.pass_limit``: the maximum cycle time is exceeded. ``rt.time_error`` reacts as
+    the CPU does (a diagnostic entry, OB80 when the program has one) and says whether the cycle goes on; the loop's
+    counter then gets the passes left to twice the limit (the pass that met the limit was one of them), past which
+    is the second overrun. Otherwise the CPU stops."""
+    if rt.time_error(block):
+        return int(rt.pass_limit) - 1
     raise _hung(block)
+
+
+def _passes(steps: range, rt: Any, block: str) -> Iterator[int]:
+    """A FOR loop's run values when it has more than ``rt.pass_limit`` of them: the limit's passes, the time error,
+    the next passes... (a loop that ends sooner, by EXIT or RETURN, never meets it). Shorter loops run their range
+    itself."""
+    limit = int(rt.pass_limit)
+    at = 0
+    while at < len(steps):
+        if at:
+            _overrun(rt, block)
+        yield from steps[at:at + limit]
+        at += limit
+
+
+def _step0(rt: Any, block: str) -> None:
+    """A FOR loop with the increment 0 never ends: its passes exceed the maximum cycle time twice (its body is not
+    run: what it would do ``2 * pass_limit`` times is left out)."""
+    while True:
+        _overrun(rt, block)
 
 
 class _Jump(Exception):
@@ -105,9 +140,6 @@ class _Jump(Exception):
         self.target = target
 
 
-def _step0(block: str) -> PlcRuntimeError:
-    return PlcRuntimeError(f'A FOR loop in "{block}" has the increment 0: the cycle time was exceeded.',
-                           code="cycle-time-exceeded")
 
 
 def namespace() -> dict[str, Any]:
@@ -118,7 +150,7 @@ def namespace() -> dict[str, Any]:
         "_idiv": _idiv, "_imod": _imod, "_rdiv": _rdiv, "_expt": _expt, "_setbits": _setbits, "_stridx": _stridx,
         "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
         "_passes": _passes, "_step0": _step0, "_clone": clone, "_Jump": _Jump, "_instance_path": instance_path,
-        "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
+        "_r32": to_real32, "_overrun": _overrun, "_fp": _F32.pack, "_fu": _F32.unpack,
         "_isfinite": math.isfinite,
     }
     for t in INT_RANGES:

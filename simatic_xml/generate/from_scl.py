@@ -52,17 +52,20 @@ Notes = list[tuple[str, int, int, str, str]]
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
 _FLAGS = {"EXTERNALACCESSIBLE": "accessibleFromHmi", "EXTERNALVISIBLE": "visibleInHmi",
           "EXTERNALWRITABLE": "writableFromHmi"}
-_OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR",
-                     "Channel",
-                     "MultiError", "Event_Class", "Fault_ID"}
+_OB_SYSTEM_INPUTS = {name.casefold() for name in (
+    "Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR", "Channel",
+    "MultiError", "Event_Class", "Fault_ID", "csg_OBnr", "csg_prio")}
 # The OB type of a source OB: a source has no OB-type keyword, so it follows from the event inputs it
 # declares, else from TIA's default name of that OB type (as TIA's own exports of OBs are named).
 _OB_BY_INPUT = {"LostRetentive": "Startup", "LostRTC": "Startup", "Event_Count": "CyclicInterrupt",
-                "IO_State": "DiagnosticErrorInterrupt", "MultiError": "DiagnosticErrorInterrupt"}
+                "IO_State": "DiagnosticErrorInterrupt", "MultiError": "DiagnosticErrorInterrupt",
+                "csg_OBnr": "TimeErrorInterrupt", "csg_prio": "TimeErrorInterrupt"}
 _OB_BY_NAME = {"main": "ProgramCycle", "program cycle": "ProgramCycle", "startup": "Startup",
                "cyclic interrupt": "CyclicInterrupt", "diagnostic error interrupt": "DiagnosticErrorInterrupt",
+               "time error interrupt": "TimeErrorInterrupt",
                "pull or plug of modules": "PullOrPlugOfModules", "rack or station failure": "RackOrStationFailure"}
-_OB_BY_NUMBER = {1: "ProgramCycle", 100: "Startup", 82: "DiagnosticErrorInterrupt", 83: "PullOrPlugOfModules",
+_OB_BY_NUMBER = {1: "ProgramCycle", 100: "Startup", 80: "TimeErrorInterrupt", 82: "DiagnosticErrorInterrupt",
+                 83: "PullOrPlugOfModules",
                  86: "RackOrStationFailure", **{n: "CyclicInterrupt" for n in range(30, 39)}}
 _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
 _END_VAR = re.compile(r"^\s*END_VAR\b", re.IGNORECASE)
@@ -456,7 +459,7 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: Container[str
                 spec["secondaryType"] = ob_type
         if block_type == "OB" and "Input" in interface:
             # TIA writes the OB's system inputs into the source; the generator adds them itself
-            interface["Input"] = [m for m in interface["Input"] if m["name"] not in _OB_SYSTEM_INPUTS]
+            interface["Input"] = [m for m in interface["Input"] if m["name"].casefold() not in _OB_SYSTEM_INPUTS]
             if not interface["Input"]:
                 del interface["Input"]
         if interface:

@@ -19,6 +19,10 @@ OB_INPUTS: dict[str, list[tuple[str, str, str]]] = {
                 ("LostRTC", "Bool", "True if date and time are lost")],
     "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"),
                         ("Event_Count", "Int", "Events discarded")],
+    # S7-1200 System Manual V4.2 (A5E02486680-AK), 5.1.3.6, Table 5-6 "Start information for the time error OB".
+    "TimeErrorInterrupt": [("fault_id", "Byte", "16#01: maximum cycle time exceeded"),
+                           ("csg_OBnr", "OB_ANY", "Number of the OB running when the error occurred"),
+                           ("csg_prio", "UInt", "Priority of the OB causing the error")],
     # As the corpus export Tayoriko_Diagnostic_error_interrupt.xml (OB 82) writes them.
     "DiagnosticErrorInterrupt": [("IO_State", "Word", "IO state of the HW object"),
                                  ("LADDR", "HW_ANY", "Hardware identifier"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .. import flgnet
 from .errors import SpecError, UndeclaredOperandError
+from .network_context import OB_INPUTS
 from .spec_members import MemberSpec
 from .spec_types import BlockSpec
 
@@ -75,6 +76,9 @@ class Operands:
         for section, members in spec.sections.items():
             for m in members:
                 self.locals[m.name.casefold()] = (section, m)
+        if spec.block_type == "OB":  # the OB's event inputs, which the builder declares from its type
+            for name, datatype, _text in OB_INPUTS.get(spec.secondary_type or "ProgramCycle", []):
+                self.locals.setdefault(name.casefold(), ("Input", MemberSpec(name=name, datatype=datatype)))
         if spec.block_type == "FC" and spec.return_type != "Void":
             # TIA SCL assigns a function's return value as #<FunctionName> := ... (as in the SCL corpus).
             self.locals.setdefault(spec.name.casefold(),

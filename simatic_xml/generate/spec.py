@@ -90,10 +90,12 @@ LANGUAGES_BY_TYPE: dict[str, tuple[str, ...]] = {
     "InstanceDB": ("DB",),
     "UDT": (),
 }
-OB_TYPES = {"ProgramCycle": 1, "Startup": 100, "CyclicInterrupt": 30, "DiagnosticErrorInterrupt": 82,
+OB_TYPES = {"ProgramCycle": 1, "Startup": 100, "CyclicInterrupt": 30, "TimeErrorInterrupt": 80,
+            "DiagnosticErrorInterrupt": 82,
             "PullOrPlugOfModules": 83, "RackOrStationFailure": 86}
 OB_NUMBERS = {"ProgramCycle": range(1, 2), "Startup": range(100, 101), "CyclicInterrupt": range(30, 39),
-              "DiagnosticErrorInterrupt": range(82, 83), "PullOrPlugOfModules": range(83, 84),
+              "TimeErrorInterrupt": range(80, 81), "DiagnosticErrorInterrupt": range(82, 83),
+              "PullOrPlugOfModules": range(83, 84),
               "RackOrStationFailure": range(86, 87)}
 """S7-1200/1500 OB numbers per type; any type may also use 123..32767."""
 

@@ -27,6 +27,7 @@ OB_NUMBERS: dict[str, tuple[tuple[int, int], bool]] = {
     "HardwareInterrupt": ((40, 47), True),
     "Startup": ((100, 100), True),
     "DiagnosticErrorInterrupt": ((82, 82), False),
+    "TimeErrorInterrupt": ((80, 80), False),
     "PullOrPlugOfModules": ((83, 83), False),
     "RackOrStationFailure": ((86, 86), False),
 }

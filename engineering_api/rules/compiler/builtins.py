@@ -250,24 +250,27 @@ OB_START_INFO_OF_TYPE = {
     "CyclicInterrupt": frozenset(["initial_call", "event_count"]),
     "HardwareInterrupt": frozenset(["laddr", "usi", "ichannel", "eventtype"]),
     "DiagnosticErrorInterrupt": frozenset(["io_state", "laddr", "channel", "multierror"]),
+    "TimeErrorInterrupt": frozenset(["fault_id", "csg_obnr", "csg_prio"]),
     "PullOrPlugOfModules": frozenset(["laddr", "event_class", "fault_id"]),
     "RackOrStationFailure": frozenset(["laddr", "event_class", "fault_id"]),
 }
 """The start information of each OB type (its ``SecondaryType``), as the optimized start information of
 RD_SINFO lists it per OB class: S7-1200 System Manual V4.2 (A5E02486680-AK), 9.7, tables 9-130 SI_ProgramCycle
 (Initial_Call, Remanence), 9-132 SI_Delay (Sign), 9-133 SI_Cyclic (Initial_Call, Event_Count), 9-134
-SI_HWInterrupt (LADDR, USI, IChannel, EventType), 9-146 SI_Startup (LostRetentive, LostRTC); the diagnostic
+SI_HWInterrupt (LADDR, USI, IChannel, EventType), 9-146 SI_Startup (LostRetentive, LostRTC), 5.1.3.6 Table 5-6
+the time error OB (fault_id, csg_OBnr, csg_prio); the diagnostic
 error interrupt as the corpus export of OB 82 declares it (Tayoriko ``Diagnostic_error_interrupt.xml``), pull or
 plug and rack failure after tables 5-8/5-9 of the V4.2.3 manual (A5E02486681-AL). Types whose list is not
-certain here (time of day, time error, programming and I/O access errors, synchronous cycle, MC) are absent:
+certain here (time of day, programming and I/O access errors, synchronous cycle, MC) are absent:
 an OB of such a type keeps accepting any start information name."""
 
 _OB_TYPE_OF_NUMBER = ((1, 1, "ProgramCycle"), (20, 23, "TimeDelayInterrupt"), (30, 38, "CyclicInterrupt"),
-                      (40, 47, "HardwareInterrupt"), (82, 82, "DiagnosticErrorInterrupt"),
+                      (40, 47, "HardwareInterrupt"), (80, 80, "TimeErrorInterrupt"),
+                      (82, 82, "DiagnosticErrorInterrupt"),
                       (83, 83, "PullOrPlugOfModules"), (86, 86, "RackOrStationFailure"), (100, 100, "Startup"))
 """OB numbers that fix the OB type (STEP 7 help, "Organization blocks": OB 1 program cycle, OB 20-23 time delay,
-OB 30-38 cyclic, OB 40-47 hardware interrupt, OB 82/83/86, OB 100 startup); a number from 123 up may be of any
-type, which then only the export's ``SecondaryType`` tells."""
+OB 30-38 cyclic, OB 40-47 hardware interrupt, OB 80 time error, OB 82/83/86, OB 100 startup); a number from 123 up
+may be of any type, which then only the export's ``SecondaryType`` tells."""
 
 
 def ob_start_info(number: int | None, secondary_type: str | None) -> frozenset[str] | None:
