@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 from engineering_api.rules import plc_values
 from engineering_api.rules.plc_values import (BITS, INT_RANGES, default_value, is_int_type, literal_value, to_real32,
                                               wrap)
 from simatic_xml.conversions import convert_value, round_half_even
+from simatic_xml.generate.start_ranges import duration_ns
 
 from .errors import PlcRuntimeError
 
@@ -26,29 +26,6 @@ __all__ = (
 )
 
 _SIGNIFICAND_BITS = {"REAL": 24, "LREAL": 53}
-_NS_PER_UNIT = {"D": 86_400 * 10**9, "H": 3_600 * 10**9, "M": 60 * 10**9, "S": 10**9, "MS": 10**6, "US": 10**3,
-                "NS": 1}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(MS|US|NS|D|H|M|S)", re.IGNORECASE)
-
-
-def duration_ns(text: str) -> int | None:
-    """The exact nanoseconds of a duration literal (``LT#1ms500us``, ``LTIME#-7ns``, ``T#1.5s``), or None.
-
-    The parser's literal value is whole milliseconds (all a ``TIME`` holds); an ``LTIME`` is a 64-bit count of
-    nanoseconds (STEP 7 help, data type LTIME), so its literals are read again here, exactly (no float)."""
-    body = text.split("#", 1)[-1].replace("_", "")
-    negative = body.startswith("-")
-    body = body.lstrip("+-")
-    total, pos = Fraction(0), 0
-    for m in _DURATION_PART.finditer(body):
-        if m.start() != pos:
-            return None
-        total += Fraction(m.group(1)) * _NS_PER_UNIT[m.group(2).upper()]
-        pos = m.end()
-    if pos == 0 or pos != len(body):
-        return None
-    ns = int(total)  # a fraction of a nanosecond is cut off
-    return -ns if negative else ns
 
 
 def wrapper(t: str | None) -> Callable[[Any], Any] | None:

@@ -12,6 +12,7 @@ from ..block_interfaces import ROWS, SECTIONS_BY_TYPE, section_refusal
 from .datatypes import array_bounds, is_system_instance, normalize_datatype
 from .errors import SpecError
 from .names import check_member_name
+from .start_ranges import range_refusal
 
 __all__ = (
     "GRAPH_RESERVED", "HMI_SECTIONS", "RETAIN_SECTIONS", "SECTIONS_BY_TYPE", "MemberSpec", "check_declaration",
@@ -149,6 +150,9 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
     elif datatype in ("Time", "LTime"):
         if not _TIME_LITERAL.match(value):
             raise SpecError(path, f"{value!r} is not a {datatype} literal such as T#5s")
+    refusal = range_refusal(value, datatype)
+    if refusal is not None:
+        raise SpecError(path, refusal)
 
 
 def element_refusal(index_path: str, datatype: str) -> str:
@@ -216,6 +220,21 @@ def _check_elements(start: str, datatype: str, path: str) -> None:
     if bounds and count is not None and count > elements:
         past = ",".join([str(bounds[0][1] + 1), *(str(low) for low, _ in bounds[1:])])
         raise SpecError(path, element_refusal(past, datatype))
+    element = datatype.rpartition(" of ")[2]
+    for item in _leaves(items or []):
+        refusal = range_refusal(item, element)
+        if refusal is not None:
+            raise SpecError(path, refusal)
+
+
+def _leaves(items: list[str]) -> list[str]:
+    """The single values of a start value list's items, inside repeat factors (``2(D#2024-01-01)``)."""
+    out: list[str] = []
+    for item in items:
+        repeat = _REPEAT.match(item)
+        inner = _items(repeat.group(2)) if repeat else None
+        out += _leaves(inner) if inner is not None else [item]
+    return out
 
 
 def check_declaration(datatype_text: object, start: str | None, section: str, path: str, *, nested: bool = False,
