@@ -4,8 +4,8 @@ refuses it, so no store of the simulated PLC ever holds a value its type cannot.
 S7-1200 System Manual V4.2 (A5E02486680-AK, 09/2016), 5.4.4 "Time and Date data types", Table 5-32 (p. 128): Time
 T#-24d_20h_31m_23s_648ms to T#24d_20h_31m_23s_647ms, Date D#1990-1-1 to D#2168-12-31, Time_of_Day TOD#0:0:0.0 to
 TOD#23:59:59.999; STEP 7 help, data types LTIME (a signed 64-bit count of nanoseconds) and LTOD (nanoseconds since
-midnight, LTOD#00:00:00.000000000 to LTOD#23:59:59.999999999); Table 5-33 "Character and String data types" (a
-String of n characters, n 0 to 254; a WString of up to 16382).
+midnight, LTOD#00:00:00.000000000 to LTOD#23:59:59.999999999); A5E02486680-AG (03/2014), Table 4-32 "Character and
+String data types" (a String of n characters, n 0 to 254); STEP 7 help WSTRING (up to 16382 characters).
 """
 
 from __future__ import annotations

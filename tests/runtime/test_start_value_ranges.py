@@ -5,7 +5,8 @@ stored (``plc check``'s ``INVALID_DECLARATION``, as TIA refuses it).
 S7-1200 System Manual V4.2 (A5E02486680-AK, 09/2016), 5.4.4, Table 5-32 "Time and date data types" (p. 128: Time
 T#-24d_20h_31m_23s_648ms..T#24d_20h_31m_23s_647ms, Date D#1990-1-1..D#2168-12-31, Time_of_Day TOD#0:0:0.0..
 TOD#23:59:59.999); STEP 7 help, data types LTIME (64-bit nanoseconds) and LTOD (nanoseconds since midnight, to
-23:59:59.999999999); Table 5-33 (a String or WString of n characters holds n) (``simatic_xml.generate.start_ranges``).
+23:59:59.999999999); A5E02486680-AG (03/2014), Table 4-32 (a String of n characters holds n; a WString likewise,
+STEP 7 help WSTRING) (``simatic_xml.generate.start_ranges``).
 """
 
 from __future__ import annotations
