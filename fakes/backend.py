@@ -546,6 +546,12 @@ class FakeBackend(EngineeringBackend):
         with self._change() as project:
             self._software(project, device)[1].retentive_marker_bytes = count
 
+    def set_max_cycle_time(self, device: str, milliseconds: float) -> None:
+        """The CPU's maximum cycle time (its "Cycle" setting, 1 to 6000 ms; the download passes it to the simulated
+        CPU). No port member: the in-process model offers it for ``test run``'s ``maxCycleTimeMs``."""
+        with self._change() as project:
+            self._software(project, device)[1].max_cycle_time_ms = float(milliseconds)
+
     def index_project(self) -> IndexResult:
         project = self._project()
         counts = {

@@ -90,6 +90,11 @@ class PlcSoftware:
     memory bytes starting at MB0"; S7-1500 function manual "Structure and use of the CPU memory", A5E03461664-AC,
     2.4.1). No TIA export carries it (the tag table exports in the corpus have no such element); the default 0 is the
     CPU's. The program image takes it at download (:func:`fakes.runtime.image.build_image`)."""
+    max_cycle_time_ms: float = 150.0
+    """The CPU's maximum cycle time, its "Cycle" setting in the device configuration (1 to 6000 ms, 150 ms by
+    default: S7-1200 System Manual V4.2, A5E02486680-AK, 5.1.4). A hardware setting in TIA, kept with the software the
+    download compiles (no Openness member sets it here); the program image takes it (:mod:`fakes.runtime.cpu`'s
+    cycle-time supervision). Not saved with the project."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
         # The transaction copy before each change: the tables are copied (lazily in a transaction: a journal of what

@@ -11,8 +11,8 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
    (:mod:`.testrun_plc`), so every ``cycles``, ``advanceMs`` and ``waitMs`` is virtual time;
 3. runs the selected cases (``--pattern``, ``--device``) with the server's runner, each from a clean PLC state.
 
-A case may also name the PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`), a setting of the downloaded
-program that step 2 applies, so the cases of one run name one size.
+A case may also name settings of the downloaded PLC that step 2 applies (:mod:`.testrun_settings`: its retentive bit
+memory, its maximum cycle time), so the cases of one run name one value of each.
 
 It prints a line per failed case (``file:line: error: test "…": … [TEST_FAILED]``, naming the step, the tag, the
 actual and the expected value and what to do) and a summary, and writes ``--junit`` (one testcase per case, the
@@ -30,7 +30,7 @@ import json
 import re
 import tempfile
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,7 +41,6 @@ from simatic_xml.versions import normalize_version
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib import bounded_json
 from engineering_api.lib.printable import printable
-from engineering_api.rules.plc_values import AREA_SIZES, is_retentive_marker_size
 from engineering_api.rules.coverage import Recorder, recording
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, testrun_simulated
@@ -54,6 +53,7 @@ from .progress import progress
 from .report import exit_code, text_line, to_junit
 from .sarif import to_sarif
 from .testrun_plc import load_plc
+from .testrun_settings import SETTINGS, one_value, take_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -89,8 +89,8 @@ class _Case:
     case: dict[str, Any]
     file: str
     line: int
-    retentive_memory_bytes: int | None = None
-    """The PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`) the case asks for, None when it names none."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """The settings of the downloaded PLC the case names (:mod:`.testrun_settings`), by field."""
     require_simulated: bool = False
     """The case requires every call of the program simulated (:mod:`.testrun_simulated`)."""
 
@@ -136,10 +136,6 @@ def _invalid(path: str, line: int, problem: str) -> Diagnostic:
 MAX_DEPTH = 32
 """The deepest nesting of arrays and objects a test file may have: a case needs six levels (list, case, steps,
 step, assert, expectation); deeper input is refused before the case checks walk it (each level one call)."""
-RETENTIVE_MEMORY_FIELD = "retentiveMemoryBytes"
-"""A case field of ``test run`` only: how many bytes of bit memory from MB0 are retentive, TIA's "Retain" setting of
-the PLC tags (no export carries it). It is the downloaded program's setting, so every case of a run that names it
-names the same number."""
 def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[Diagnostic]]:
     """The valid cases of one test file, and a ``TEST_FILE_INVALID`` finding per problem (the file's JSON, or a
     case, at the line of its name)."""
@@ -163,53 +159,37 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
         start = found.end() if found else start
         line = _line(text, found.start()) if found else 1
         label = f'case "{name}"' if isinstance(name, str) else f"case {number}"
-        retain: int | None = None
-        if isinstance(item, dict) and RETENTIVE_MEMORY_FIELD in item:
-            item = dict(item)
-            retain = item.pop(RETENTIVE_MEMORY_FIELD)
-            problem = _retain_problem(retain)
-            if problem:
-                problems.append(_invalid(path, line, f"{label}: {problem}"))
-                continue
+        settings: dict[str, Any] = {}
         wanted = False
         if isinstance(item, dict):
-            item, wanted, problem = testrun_simulated.take_field(item)
+            item, settings, problem = take_settings(item)
+            if not problem:
+                item, wanted, problem = testrun_simulated.take_field(item)
             if problem:
                 problems.append(_invalid(path, line, f"{label}: {problem}"))
                 continue
         try:
-            cases.append(_Case(harness.check(item), path, line, retain, wanted))
+            cases.append(_Case(harness.check(item), path, line, settings, wanted))
         except EngineeringError as exc:
             problems.append(_invalid(path, line, f"{label}: {exc.message}"))
     return cases, problems
 
 
-def _retain_problem(value: object) -> str | None:
-    """Why ``value`` is no retentive bit memory size of the simulated CPU (a whole number of bytes its %M holds)."""
-    if is_retentive_marker_size(value):
-        return None
-    size = AREA_SIZES["M"]
-    return (f"{RETENTIVE_MEMORY_FIELD} is {json.dumps(value)}: it must be a whole number of bytes from 0 to {size}, "
-            f"the CPU's bit memory (MB0 to MB{size - 1})")
-
-
-def _one_retain_setting(cases: list[_Case], problems: list[Diagnostic]) -> tuple[list[_Case], int]:
-    """``cases`` less those naming another retentive bit memory size than the first that names one (a
-    ``TEST_FILE_INVALID`` each, into ``problems``: one program is downloaded for the run), and that size (0 when
-    none names one)."""
-    first = next((c for c in cases if c.retentive_memory_bytes is not None), None)
-    if first is None:
-        return cases, 0
-    kept = []
-    for case in cases:
-        if case.retentive_memory_bytes in (None, first.retentive_memory_bytes):
-            kept.append(case)
-        else:
-            problems.append(_invalid(case.file, case.line, (
-                f'case "{case.case["name"]}": {RETENTIVE_MEMORY_FIELD} is {case.retentive_memory_bytes}, but '
-                f"{first.file}:{first.line} says {first.retentive_memory_bytes}; the run downloads one program, so "
-                "its cases name one size (run the others apart, in a folder of their own)")))
-    return kept, first.retentive_memory_bytes or 0
+def _one_value_each(cases: list[_Case], problems: list[Diagnostic]) -> tuple[list[_Case], dict[str, Any]]:
+    """``cases`` less those naming another value of a setting than the first case that names it (a
+    ``TEST_FILE_INVALID`` each, into ``problems``: one program is downloaded for the run), and each setting's value."""
+    named = [(c.file, c.line, str(c.case["name"]), c.settings) for c in cases]
+    values: dict[str, Any] = {}
+    refused: dict[int, str] = {}
+    for setting in SETTINGS:
+        value, others = one_value(setting.field, named)
+        if value is not None:
+            values[setting.field] = value
+        for index, why in others:
+            refused.setdefault(index, why)
+    for index, why in sorted(refused.items()):
+        problems.append(_invalid(cases[index].file, cases[index].line, why))
+    return [c for i, c in enumerate(cases) if i not in refused], values
 
 
 def _unique(found: list[_Case], before: list[_Case], problems: list[Diagnostic]) -> list[_Case]:
@@ -313,7 +293,7 @@ def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
 
 
 def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], cases: list[_Case], harness: CaseHarness,
-               make_backend: Callable[[Path], EngineeringBackend], retentive_memory_bytes: int) -> None:
+               make_backend: Callable[[Path], EngineeringBackend], settings: dict[str, Any]) -> None:
     """Load, compile and download the ``program``'s files, then run ``cases``; results and findings into
     ``outcome``."""
     with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch, \
@@ -321,7 +301,7 @@ def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], case
         outcome.coverage = recorder
         backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
                                 Path(scratch) / "projects", device=args.device or "PLC_1",
-                                retentive_memory_bytes=retentive_memory_bytes)
+                                settings=settings)
         try:
             outcome.findings += plc.diagnostics
             if not plc.ready:
@@ -399,7 +379,7 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
             on = f' of the device "{args.device}"' if args.device else ""
             return usage_error(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
         cases = [by_id[id(c)] for c in chosen]
-    cases, retain = _one_retain_setting(cases, outcome.findings)
+    cases, settings = _one_value_each(cases, outcome.findings)
     program = check_files(sources, tia_version=version, one_program=True, simulation=True) if sources else [Diagnostic(
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],
         code="TEST_SETUP_FAILED")]
@@ -418,5 +398,5 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
         skipped = {d.file for d in program if d.code in SKIPPED}
         loaded = [f for f in sources if f not in skipped]
         _run_cases(args, outcome, loaded, cases, harness, lambda data_dir: make_backend(data_dir, version),
-                   retain)
+                   settings)
     return _write(outcome, args)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
@@ -27,13 +27,14 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.smoke import SMOKE_CPU
 
 from .paths import SCL_SUFFIXES
+from .testrun_settings import MAX_CYCLE_TIME_FIELD, RETENTIVE_MEMORY_FIELD
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from engineering_api.backend.port import EngineeringBackend
 
-__all__ = ("RetainSetting", "SimulatedPlc", "load_plc")
+__all__ = ("CycleSetting", "RetainSetting", "SimulatedPlc", "load_plc")
 
 _SIM_CPU = "CPU1516"
 """The simulated CPU of the device's article (:data:`SMOKE_CPU`, a CPU 1516-3 PN/DP, in every catalog TIA ships)."""
@@ -49,6 +50,14 @@ class RetainSetting(Protocol):
     offers this for ``test run``'s ``retentiveMemoryBytes``."""
 
     def set_retentive_memory_bytes(self, device: str, count: int) -> None: ...
+
+
+@runtime_checkable
+class CycleSetting(Protocol):
+    """A backend that sets a CPU's maximum cycle time (its "Cycle" setting in the device configuration): the port has
+    no member for it; the in-process TIA model offers this for ``test run``'s ``maxCycleTimeMs``."""
+
+    def set_max_cycle_time(self, device: str, milliseconds: float) -> None: ...
 
 
 @dataclass
@@ -143,11 +152,11 @@ def _without_blocks(backend: EngineeringBackend, device: str) -> None:
 
 
 def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str], scratch: Path, *,
-             device: str, retentive_memory_bytes: int = 0) -> tuple[EngineeringBackend, SimulatedPlc]:
+             device: str, settings: Mapping[str, Any] | None = None) -> tuple[EngineeringBackend, SimulatedPlc]:
     """A backend whose scratch project's PLC ``device`` holds ``files``, compiled and downloaded to a stepped
-    instance in RUN (see the module); the project is of the backend's default TIA version. A non-zero
-    ``retentive_memory_bytes`` is set as the PLC's retentive bit memory before the download. The caller closes
-    the backend."""
+    instance in RUN (see the module); the project is of the backend's default TIA version. The ``settings`` the cases
+    name (:mod:`.testrun_settings`: a non-zero retentive bit memory, a maximum cycle time) are set before the download.
+    The caller closes the backend."""
     backend = make_backend()
     backend.on_worker_thread_started()  # this thread makes every call
     plc = SimulatedPlc(device=device, instance=f"{device}_SIM")
@@ -162,14 +171,17 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
         _load_files(backend, plc, files, version)
         if not plc.ready or not _compile(backend, plc):
             return backend, plc
-        if retentive_memory_bytes:
+        settings = settings or {}
+        if settings.get(RETENTIVE_MEMORY_FIELD):
             step = "setting the PLC's retentive bit memory"
             if not isinstance(backend, RetainSetting):
-                plc.diagnostics.append(Diagnostic(
-                    message=f"{step}: this backend cannot set it (retentiveMemoryBytes needs the in-process "
-                            "simulated PLC)", code="TEST_SETUP_FAILED"))
-                return backend, plc
-            backend.set_retentive_memory_bytes(device, retentive_memory_bytes)
+                return backend, _cannot(plc, step, RETENTIVE_MEMORY_FIELD)
+            backend.set_retentive_memory_bytes(device, settings[RETENTIVE_MEMORY_FIELD])
+        if settings.get(MAX_CYCLE_TIME_FIELD) is not None:
+            step = "setting the CPU's maximum cycle time"
+            if not isinstance(backend, CycleSetting):
+                return backend, _cannot(plc, step, MAX_CYCLE_TIME_FIELD)
+            backend.set_max_cycle_time(device, settings[MAX_CYCLE_TIME_FIELD])
         step = "downloading the program to the simulated PLC"
         backend.simulation.create_instance(plc.instance, _SIM_CPU, operating_mode=STEPPED)
         backend.simulation.power_on(plc.instance)
@@ -177,3 +189,9 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
     except EngineeringError as exc:
         plc.diagnostics.append(_failed(None, step, exc))
     return backend, plc
+
+
+def _cannot(plc: SimulatedPlc, step: str, setting: str) -> SimulatedPlc:
+    plc.diagnostics.append(Diagnostic(message=f"{step}: this backend cannot set it ({setting} needs the in-process "
+                                              "simulated PLC)", code="TEST_SETUP_FAILED"))
+    return plc

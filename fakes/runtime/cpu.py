@@ -277,6 +277,7 @@ class SimulatedCpu(Generic[ImageT]):
             self.stop("Stop for download.")
         with self.lock:
             old_image, old_memory = self.image, self.memory
+            self.config.max_cycle_ms = image.max_cycle_ms  # the device configuration comes with the download
             memory = image.new_memory()
             changed = sorted(n for n in image.digests if old_image.digests.get(n) != image.digests[n])
             if old_memory is not None:

@@ -80,6 +80,10 @@ class CpuImage(Protocol):
     def digests(self) -> Mapping[str, str]:
         """Object name -> content digest (a download keeps the values of data blocks whose digest is unchanged)."""
 
+    @property
+    def max_cycle_ms(self) -> float:
+        """The CPU's maximum cycle time, set by the download of this program's device configuration."""
+
     def new_memory(self) -> Memory:
         """A memory with every data block at its start values."""
 

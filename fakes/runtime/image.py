@@ -26,6 +26,7 @@ from .cpu_image import ObEntry
 from .errors import ImageError
 from .layout import LayoutBuilder, Slot, copy_slot, is_system_type, make_value
 from .memory import AREA_SIZES, Memory
+from .rtlib import DEFAULT_MAX_CYCLE_MS
 from .symbols import Accessor, TagInfo, resolve, tag_list
 from .values import clone, parse_text
 
@@ -57,6 +58,8 @@ class ProgramImage:
     tags: dict[str, TagRef]
     warnings: list[str]
     retentive_markers: int = 0
+    max_cycle_ms: float = DEFAULT_MAX_CYCLE_MS
+    """The CPU's maximum cycle time the download sets (:attr:`fakes.program.PlcSoftware.max_cycle_time_ms`)."""
     """The bit memory bytes from %MB0 that are retentive (the PLC's "Retain" setting; ``PlcSoftware``)."""
 
     def __post_init__(self) -> None:
@@ -284,7 +287,8 @@ def _image_of(software: PlcSoftware, device: str, run: CompileRun) -> ProgramIma
     objects = {o.name: o.xml for o in software.all()}
     digests = {name: hashlib.sha256(xml).hexdigest() for name, xml in objects.items()}
     return ProgramImage(obs=obs, digests=digests, objects=objects, code=code, db_slots=db_slots, db_names=db_names,
-                        tags=tags, warnings=list(code.warnings), retentive_markers=_retentive_markers(software, device))
+                        tags=tags, warnings=list(code.warnings), retentive_markers=_retentive_markers(software, device),
+                        max_cycle_ms=software.max_cycle_time_ms)
 
 
 def _retentive_markers(software: PlcSoftware, device: str) -> int:

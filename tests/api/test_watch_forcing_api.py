@@ -50,6 +50,7 @@ class StandInImage:
 
     obs: list[ObEntry] = []
     digests: dict[str, str] = {}
+    max_cycle_ms = 150.0
 
     def new_memory(self) -> Memory:
         return Memory()

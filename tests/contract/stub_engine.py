@@ -71,6 +71,7 @@ class StubImage:
         self.obs = obs or []
         self.code = code or {}
         self.warnings = warnings or []
+        self.max_cycle_ms = 150.0  # the default maximum cycle time (fakes.runtime.rtlib)
 
     def new_memory(self) -> StubMemory:
         return StubMemory(self.dbs)

@@ -79,4 +79,4 @@ def test_cases_of_one_run_name_one_size() -> None:
     cases[1]["retentiveMemoryBytes"] = 4
     code, text = _run(cases)
     assert code == 1
-    assert "TEST_FILE_INVALID" in text and "one size" in text, text
+    assert "TEST_FILE_INVALID" in text and "name one value" in text, text

@@ -8,6 +8,7 @@ from typing import Any
 from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory
+from fakes.runtime.rtlib import DEFAULT_MAX_CYCLE_MS
 
 __all__ = ("MAIN", "Bit", "Image", "Member", "ObCode", "count_cycle", "data_of", "new_cpu", "running_cpu")
 
@@ -60,6 +61,7 @@ class Image:
         self.code = code or {}
         self.obs = obs or []
         self.digests = digests or {}
+        self.max_cycle_ms = DEFAULT_MAX_CYCLE_MS
 
     def new_memory(self) -> Memory:
         return _memory()
