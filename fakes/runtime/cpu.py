@@ -32,6 +32,7 @@ from .cpu_types import (
 from .errors import PlcRuntimeError
 from .events import CpuEvents
 from .events import plain as _plain
+from .cpu_time_error import time_error
 from .rtlib import DEFAULT_MAX_CYCLE_MS, pass_limit
 
 if TYPE_CHECKING:
@@ -59,13 +60,6 @@ MAX_STEP_CYCLES = 1_000_000
 
 FAULT_EVENTS = frozenset({"ProgrammingError", "TimeError"})
 """The diagnostic events of a fault of the user program that stopped the CPU (:meth:`SimulatedCpu._fault`)."""
-
-_TIME_ERROR_OB = "TimeErrorInterrupt"
-"""The SecondaryType of OB80."""
-_DEFAULT_PRIORITY = {"ProgramCycle": 1, "CyclicInterrupt": 8}
-"""An OB's priority as OB80's ``csg_prio`` reports it: the default priority of its class (the simulation does not
-read the priority set in an OB's properties)."""
-
 
 class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
@@ -374,30 +368,8 @@ class SimulatedCpu(Generic[ImageT]):
             self.image.run_ob(ob, memory, rt)
 
     def _overrun(self, rt: RuntimeContext[ImageT], block: str) -> bool:
-        """The maximum cycle time is exceeded in ``block`` (S7-1200 System Manual V4.2, A5E02486680-AK, 5.1.3.6
-        "Time error interrupt OB" and 5.1.4 "Monitoring and configuring the cycle time"): the first time in a cycle
-        leaves a diagnostic entry and calls the time error OB (OB80) with its start information when the program has
-        one, and the cycle goes on (True); the second time in the same cycle stops the CPU whether or not there is an
-        OB80 (False), as does an overrun in a startup OB (cycle monitoring begins after startup) or in OB80 itself."""
-        running = rt.ob
-        if rt.overruns or running is None or running.kind in ("Startup", _TIME_ERROR_OB):
-            return False
-        rt.overruns = 1
-        handler = next((ob for ob in self.image.obs if ob.kind == _TIME_ERROR_OB), None)
-        reaction = f'the time error OB "{handler.name}" is called' if handler else "no OB80"
-        self._log("CycleTimeExceeded",
-                  f"Maximum cycle time ({self.config.max_cycle_ms:g} ms) exceeded by a loop in \"{block}\" "
-                  f"(time error; {reaction}); the CPU stays in RUN unless it is exceeded again in this cycle.",
-                  block=block)
-        if handler is not None:
-            rt.start_info = {"fault_id": 0x01, "csg_obnr": running.number or 0,
-                             "csg_prio": _DEFAULT_PRIORITY.get(running.kind, 1)}
-            eno, rt.ob = rt.eno, handler
-            try:
-                self.image.run_ob(handler, rt.memory, rt)
-            finally:
-                rt.ob, rt.eno = running, eno
-        return True
+        """The maximum cycle time is exceeded in ``block``: whether the cycle goes on (:mod:`.cpu_time_error`)."""
+        return time_error(self.image, rt, block, self.config.max_cycle_ms, self._log)
 
     def _fault(self, err: PlcRuntimeError) -> None:
         self.state = OperatingState.STOP
