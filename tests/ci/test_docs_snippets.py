@@ -1,9 +1,11 @@
-"""The snippets users paste from docs/cli.md, docs/editors.md and the README: every release they pin exists, and
-every ``engineering-api`` command line in them parses with today's options.
+"""The snippets users paste from docs/cli.md, docs/editors.md and the README: every revision they pin is one a clone
+of what is delivered holds, with the files that snippet needs there, and every ``engineering-api`` command line in
+them parses with today's options.
 
-Releases are git tags ``v<version>``. A CI clone may hold no tags (a shallow checkout fetches none), so the pins are
-checked against the tags when the clone has them, and against the version of pyproject.toml otherwise (the release
-being made: ``--version`` prints it, and the tag ``v<version>`` is created on main for it).
+A delivered clone holds main's history and no tag (tags are made where the repository is hosted, by
+``.github/workflows/release.yml``), so the snippets pin a commit of main: each pin must name a commit of this clone
+(a tag only where the clone has it: no fallback), and at that commit the hook, Action or template the snippet
+names must be there. The package index's pin (``engineering-api==…``) is the version a build of this tree publishes.
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ from engineering_api.cli import build_parser
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "editors.md", ROOT / "README.md"]
 TEMPLATES = [ROOT / "ci" / "gitlab" / "engineering-api.gitlab-ci.yml"]
-PINS = [
-    re.compile(r"^\s*rev:\s*(\S+)", re.MULTILINE),  # pre-commit's repository revision
-    re.compile(r"project:\s*\S*engineering-api\s*\n\s*ref:\s*(\S+)"),  # GitLab's include
-    re.compile(r"uses:\s*\S+/engineering-api@(\S+)"),  # the GitHub Action
-    re.compile(r"engineering-api\.git@([\w.\-]+)"),  # pip's git URL
-    re.compile(r"engineering-api==([\w.\-]+)"),  # a pinned requirement (the version, not the tag)
-]
+PINS = {
+    "pre-commit": re.compile(r"^\s*rev:\s*(\S+)", re.MULTILINE),  # pre-commit's repository revision
+    "gitlab": re.compile(r"project:\s*\S*engineering-api[^\n]*\n[#\s]*ref:\s*(\S+)"),  # GitLab's include
+    "action": re.compile(r"uses:\s*\S+/engineering-api@(\S+)"),  # the GitHub Action
+    "pip": re.compile(r"engineering-api\.git@([\w.\-]+)"),  # pip's git URL
+}
+"""The git revisions the snippets pin, by what uses them."""
+NEEDS = {"pre-commit": ".pre-commit-hooks.yaml", "gitlab": "ci/gitlab/engineering-api.gitlab-ci.yml",
+         "action": "action.yml", "pip": "pyproject.toml"}
+"""The file each kind of pin needs at its revision."""
+PACKAGE_PIN = re.compile(r"engineering-api==([\w.\-]+)")
+"""A requirement pinned to a version of a package index (the version, not a revision)."""
 
 
 def _version() -> str:
@@ -35,19 +42,17 @@ def _version() -> str:
     return version
 
 
-def releases() -> set[str]:
-    """The release tags: the clone's ``v*`` tags, else the one of pyproject's version."""
-    listed = subprocess.run(["git", "-C", str(ROOT), "tag", "--list", "v*"], capture_output=True, text=True)
-    tags = set(listed.stdout.split()) if listed.returncode == 0 else set()
-    return tags or {f"v{_version()}"}
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
 
 
-def _pins() -> list[tuple[str, str]]:
+def _pins() -> list[tuple[str, str, str]]:
+    """(page, kind, revision) of every git pin of the pages and templates."""
     found = []
     for path in PAGES + TEMPLATES:
         text = path.read_text()
-        for pattern in PINS:
-            found += [(path.name, match.group(1)) for match in pattern.finditer(text)]
+        for kind, pattern in PINS.items():
+            found += [(path.name, kind, match.group(1)) for match in pattern.finditer(text)]
     return found
 
 
@@ -58,13 +63,46 @@ def test_the_version_is_the_one_the_command_line_prints() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", _version())
 
 
-def test_every_pinned_release_in_the_docs_exists() -> None:
+def test_every_pinned_revision_is_in_this_clone_with_what_its_snippet_needs() -> None:
+    if _git("rev-parse", "--is-shallow-repository").stdout.strip() != "false":
+        pytest.skip("a shallow clone holds only its last commits: the pins are checked in a full clone")
     pins = _pins()
-    assert {name for name, _ in pins} >= {"cli.md", "engineering-api.gitlab-ci.yml"}
-    tags = releases()
-    wrong = [(name, pin) for name, pin in pins
-             if (pin if pin.startswith("v") or not pin[0].isdigit() else f"v{pin}") not in tags]
-    assert not wrong, f"pins that are no release ({sorted(tags)}): {wrong}"
+    assert {kind for _, kind, _ in pins} == set(PINS), "a kind of pin the docs no longer show"
+    assert {page for page, _, _ in pins} >= {"cli.md", "engineering-api.gitlab-ci.yml"}
+    wrong = []
+    for page, kind, revision in pins:
+        commit = _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        if commit.returncode != 0:
+            wrong.append(f"{page}: {kind} pins {revision}, which this clone does not hold")
+        elif _git("cat-file", "-e", f"{commit.stdout.strip()}:{NEEDS[kind]}").returncode != 0:
+            wrong.append(f"{page}: {kind} pins {revision}, which has no {NEEDS[kind]}")
+    assert not wrong, wrong
+
+
+def test_the_pinned_hooks_are_the_ones_the_docs_name() -> None:
+    """The pre-commit snippet's hook ids exist in the hooks file of the revision it pins."""
+    page = (ROOT / "docs" / "cli.md").read_text()
+    snippet = page[page.index("repos:\n  - repo:"):]
+    snippet = snippet[:snippet.index("```")]
+    revision = PINS["pre-commit"].search(snippet)
+    assert revision is not None
+    shown = _git("show", f"{revision.group(1)}:.pre-commit-hooks.yaml")
+    if shown.returncode != 0:
+        pytest.skip(f"{revision.group(1)} is not in this clone (shallow): {shown.stderr.strip()}")
+    offered = set(re.findall(r"^- id: (\S+)", shown.stdout, re.MULTILINE))
+    named = set(re.findall(r"id: ([\w-]+)", snippet))
+    assert named and named <= offered, (named, offered)
+
+
+def test_a_pinned_package_version_is_this_trees() -> None:
+    pinned = {match.group(1) for path in PAGES + TEMPLATES for match in PACKAGE_PIN.finditer(path.read_text())}
+    assert pinned == {_version()}
+
+
+def test_the_release_workflow_tags_the_version_the_command_line_prints() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text()
+    assert 'tomllib.load(open("pyproject.toml", "rb"))["project"]["version"]' in workflow
+    assert 'echo "tag=v$version"' in workflow and 'git tag "$TAG" "$GITHUB_SHA"' in workflow
 
 
 def _blocks(text: str, languages: tuple[str, ...]) -> list[str]:
