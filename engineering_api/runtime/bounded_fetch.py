@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib import bounded_json
+from engineering_api.runtime.outbound_tls import trust_context
 
 if TYPE_CHECKING:
     import httpx
@@ -75,7 +76,7 @@ def fetch_json(url: str, limit: int, seconds: float) -> FetchedJson:
 
     deadline = time.monotonic() + seconds
     try:
-        with httpx.Client(timeout=seconds, follow_redirects=False) as client, \
+        with httpx.Client(timeout=seconds, follow_redirects=False, verify=trust_context()) as client, \
                 client.stream("GET", url, headers={"Accept": "application/json"}) as answer:
             if answer.status_code != 200:
                 raise FetchFailed("status", f"answered HTTP {answer.status_code}")

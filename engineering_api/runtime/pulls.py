@@ -22,10 +22,12 @@ from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls_mapping import check_path
 from engineering_api.runtime.pushes import (
     RESERVED_HEADERS,
+    CaCertificate,
     DefinitionName,
     EndpointHeaders,
     EndpointView,
     PushAuth,
+    check_ca_certificate,
     check_url,
     kept_secret,
     shown_endpoint,
@@ -47,6 +49,9 @@ class PullSource(CamelStruct):
     headers: EndpointHeaders = msgspec.field(default_factory=dict)
     auth: PushAuth = msgspec.field(default_factory=PushAuth)
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
+    ca_certificate: CaCertificate | None = None
+    """``https://`` only: CA certificate(s) the source's certificate may chain to, PEM, besides the system's trust
+    store (as a push target's)."""
 
 
 class PullMapping(CamelStruct):
@@ -73,6 +78,8 @@ class PullInput(CamelStruct):
 
 class SourceView(EndpointView):
     """The source as shown: the secret only as ``secretSet``."""
+
+    ca_certificate: str | None = None
 
 
 class PullDefinition(CamelStruct):
@@ -118,6 +125,7 @@ def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
     refused = refused_target(given.source.url, loopback=True, allowed=allowed)
     if refused is not None:
         raise ValidationError(f"The source URL is refused: {refused}. {ALLOW_HINT}", code="PULL_SOURCE_INVALID")
+    check_ca_certificate(given.source.ca_certificate, given.source.url, "PULL_SOURCE_INVALID")
     auth = given.source.auth
     reserved = sorted(h for h in given.source.headers if h.lower() in RESERVED_HEADERS)
     if reserved:
@@ -167,8 +175,9 @@ class PullStore(SecretRecordStore[PullDefinition]):
             now = utc_now()
             raw: dict[str, object] = {
                 "pullId": pid, "name": given.name, "mapping": msgspec.to_builtins(given.mapping),
-                "source": None if source is None else shown_endpoint(source.url, source.headers, source.auth, token,
-                                                                     source.timeout_seconds),
+                "source": None if source is None else {
+                    **shown_endpoint(source.url, source.headers, source.auth, token, source.timeout_seconds),
+                    "caCertificate": source.ca_certificate},
                 "intervalSeconds": given.interval_seconds, "acceptWebhook": given.accept_webhook,
                 "enabled": given.enabled, "secretToken": token,
                 "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,

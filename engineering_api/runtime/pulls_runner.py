@@ -36,6 +36,7 @@ from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_T
     extract, parse
 from engineering_api.runtime.pulls_stop import RunStop, StopInterrupted
 from engineering_api.runtime.bounded_fetch import read_bounded
+from engineering_api.runtime.outbound_tls import trust_context, untrusted_reason
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 
@@ -201,7 +202,7 @@ class PullRunner:
                     raise _RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
                                      attempts=attempt)
             except httpx.HTTPError as exc:
-                last = f"the source could not be reached ({type(exc).__name__})"
+                last = untrusted_reason(exc) or f"the source could not be reached ({type(exc).__name__})"
                 status = None
             except _SlowAnswer:
                 last = f"the source's document took longer than the timeout ({source.timeout_seconds:g} s)"
@@ -330,7 +331,8 @@ def _get(source: SourceView, headers: dict[str, str], attempt: int) -> tuple[int
     # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte a second
     # would otherwise hold the run until MAX_DOCUMENT_BYTES)
     deadline = time.monotonic() + source.timeout_seconds
-    with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False) as client, \
+    with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False,
+                      verify=trust_context(source.ca_certificate)) as client, \
             client.stream("GET", source.url, headers=headers) as answer:
         if answer.status_code != 200:
             return answer.status_code, b"", ""

@@ -10,6 +10,7 @@ never logged.
 
 from __future__ import annotations
 
+import ssl
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -22,13 +23,15 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.oauth import check_issuer_url
+from engineering_api.runtime.outbound_tls import trust_context
 from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("DefinitionName", "EndpointHeaders", "EndpointView", "PushAuth", "PushDefinition", "PushInput",
-           "PushSchedule", "PushStore", "PushTarget", "StoredPush", "kept_secret", "shown_endpoint")
+__all__ = ("CaCertificate", "DefinitionName", "EndpointHeaders", "EndpointView", "PushAuth", "PushDefinition",
+           "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush", "check_ca_certificate", "kept_secret",
+           "shown_endpoint")
 
 KEY_FILE = "runtime-push-secret.key"
 RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type", "content-length", "host",
@@ -55,6 +58,8 @@ class PushSchedule(CamelStruct):
 
 
 _Pem = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^-----BEGIN [A-Z0-9 ]+-----")]
+CaCertificate = Annotated[str, msgspec.Meta(max_length=100_000, pattern=r"^-----BEGIN CERTIFICATE-----")]
+"""An endpoint's own CA certificate(s), PEM (:mod:`.outbound_tls`)."""
 
 
 class PushAuth(CamelStruct):
@@ -94,9 +99,9 @@ class PushTarget(CamelStruct):
     headers: EndpointHeaders = msgspec.field(default_factory=dict)
     auth: PushAuth = msgspec.field(default_factory=PushAuth)
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
-    ca_certificate: _Pem | None = None
-    """``mqtts://`` only: the CA certificate(s) the broker's certificate must chain to, PEM, instead of the system's
-    trust store (a plant's own broker; AWS IoT Core's Amazon Root CA 1 where the system lacks it)."""
+    ca_certificate: CaCertificate | None = None
+    """``https://`` or ``mqtts://``: CA certificate(s) the server's certificate may chain to, PEM, besides the
+    system's trust store (a plant's own ERP or broker; AWS IoT Core's Amazon Root CA 1 where the system lacks it)."""
 
 
 class PushInput(CamelStruct):
@@ -196,14 +201,27 @@ def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
                               code="PUSH_TARGET_INVALID")
 
 
+def check_ca_certificate(ca_certificate: str | None, url: str, code: str) -> None:
+    """A ``caCertificate`` only for a TLS URL, and one OpenSSL reads. Raises ValidationError (``code``)."""
+    if not ca_certificate:
+        return
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("https", "mqtts"):
+        raise ValidationError("caCertificate is for https:// and mqtts:// URLs (TLS).", code=code)
+    try:
+        trust_context(ca_certificate)
+    except ssl.SSLError as exc:
+        raise ValidationError(f"caCertificate is not a PEM certificate OpenSSL reads ({exc.reason or exc}).",
+                              code=code) from None
+
+
 def _check_target(target: PushTarget) -> None:
     check_url(target.url, ("http", "https", *MQTT_SCHEMES))
     if is_mqtt(target.url):
         _check_mqtt_target(target)
         return
-    if target.auth.type == "certificate" or target.ca_certificate:
-        raise ValidationError("Client certificates and caCertificate are for mqtts:// targets.",
-                              code="PUSH_TARGET_INVALID")
+    if target.auth.type == "certificate":
+        raise ValidationError("Client certificates are for mqtts:// targets.", code="PUSH_TARGET_INVALID")
+    check_ca_certificate(target.ca_certificate, target.url, "PUSH_TARGET_INVALID")
     if target.auth.type == "awsSigV4":
         _check_aws(target)
     reserved = sorted(h for h in target.headers if h.lower() in RESERVED_HEADERS)
@@ -242,8 +260,7 @@ def _check_mqtt_target(target: PushTarget) -> None:
     if auth == "certificate" and not target.auth.certificate:
         raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
                               code="PUSH_TARGET_INVALID")
-    if target.ca_certificate and not secure:
-        raise ValidationError("caCertificate is for mqtts:// targets.", code="PUSH_TARGET_INVALID")
+    check_ca_certificate(target.ca_certificate, target.url, "PUSH_TARGET_INVALID")
     if target.headers:
         raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the payload.",
                               code="PUSH_TARGET_INVALID")

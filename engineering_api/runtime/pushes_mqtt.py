@@ -24,6 +24,9 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from engineering_api.runtime.outbound_tls import trust_context
+
 __all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish", "run_loop")
 
 MQTT_SCHEMES = ("mqtt", "mqtts")
@@ -53,10 +56,7 @@ class Published:
 
 def _tls_context(ca_certificate: str | None, certificate: str | None, private_key: str | None,
                  scratch: str) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if ca_certificate:
-        context.load_verify_locations(cadata=ca_certificate)
+    context = trust_context(ca_certificate)
     if certificate and private_key:
         # ssl loads a client certificate from files only: a private folder of this attempt, removed after it
         cert_file, key_file = os.path.join(scratch, "client.pem"), os.path.join(scratch, "client.key")

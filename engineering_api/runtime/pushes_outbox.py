@@ -31,6 +31,7 @@ from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
 from engineering_api.runtime.aws_sigv4 import sign
 from engineering_api.runtime.bounded_fetch import read_bounded
+from engineering_api.runtime.outbound_tls import trust_context, untrusted_reason
 from engineering_api.runtime.pushes import PushStore
 from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes_schedule import (
@@ -401,13 +402,14 @@ class Outbox:
             # the secret never goes to a host it was not entered for
             body = payload.encode("utf-8")
             headers = _signed(push, self._headers(push, end_ms), body)
-            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client, \
+            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False,
+                              verify=trust_context(target.ca_certificate)) as client, \
                     client.stream(target.method, target.url, content=body, headers=headers) as response:
                 if 200 <= response.status_code < 300:  # the target took it: its body is not needed
                     return response.status_code, None, 0
                 text = _bounded_text(response, time.monotonic() + target.timeout_seconds)
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header httpx cannot encode
-            return None, f"{type(exc).__name__}: {exc}", 0
+            return None, untrusted_reason(exc) or f"{type(exc).__name__}: {exc}", 0
         retry_after = response.headers.get("retry-after", "").strip()
         wait = int(retry_after) if retry_after.isascii() and retry_after.isdigit() else 0  # seconds; a date: ignored
         # the whole answer: it is redacted before it is cut short, so no piece of a secret stays at the cut

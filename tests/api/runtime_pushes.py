@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -63,13 +64,18 @@ class Receiver:
         self.port = probe.server_address[1]
         probe.server_close()  # the port is known; the receiver is down until start()
         self._server: ThreadingHTTPServer | None = None
+        self.scheme = "http"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/erp/shift"
+        return f"{self.scheme}://127.0.0.1:{self.port}/erp/shift"
 
-    def start(self) -> None:
+    def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Serve; over HTTPS with ``tls`` (a server context with its certificate)."""
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler)
+        if tls is not None:
+            self.scheme = "https"
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import getpass
-import ipaddress
 import json
 import os
 import shutil
@@ -20,13 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from engineering_api.config import Settings
 from engineering_api.runtime.pushes_mqtt import publish, run_loop
+from tests.api.plant_ca import certificate, pem
 from tests.api.runtime_pushes import PUSHES, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
@@ -39,42 +35,17 @@ if TYPE_CHECKING:
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
 USER, PASSWORD = "line1", "broker-pass-7731"
 TOPIC = "plant/line1/shift"
-_NOW = dt.datetime.now(dt.UTC)
-
-
-def _pem(obj: Any) -> str:
-    if isinstance(obj, x509.Certificate):
-        return obj.public_bytes(serialization.Encoding.PEM).decode()
-    return str(obj.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption()).decode())
-
-
-def _certificate(subject: str, issuer: tuple[x509.Certificate, Any] | None, *, server: bool = False
-                 ) -> tuple[x509.Certificate, Any]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    builder = (x509.CertificateBuilder().subject_name(name).public_key(key.public_key())
-               .issuer_name(issuer[0].subject if issuer else name).serial_number(x509.random_serial_number())
-               .not_valid_before(_NOW - dt.timedelta(days=1)).not_valid_after(_NOW + dt.timedelta(days=30))
-               .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), critical=True))
-    if server:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(
-            "127.0.0.1"))]), critical=False)
-    if issuer is not None:
-        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
-        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-    return builder.sign(issuer[1] if issuer else key, hashes.SHA256()), key
 
 
 class Broker:
     """Mosquitto on two loopback ports (passwords; TLS with client certificates) and a subscriber to the topic."""
 
     def __init__(self, folder: Path) -> None:
-        self.ca = _certificate("plant test CA", None)
-        self.client = _certificate("line1-device", self.ca)
-        server = _certificate("127.0.0.1", self.ca, server=True)
-        for name, text in (("ca.pem", _pem(self.ca[0])), ("server.pem", _pem(server[0])),
-                           ("server.key", _pem(server[1]))):
+        self.ca = certificate("plant test CA", None)
+        self.client = certificate("line1-device", self.ca)
+        server = certificate("127.0.0.1", self.ca, server=True)
+        for name, text in (("ca.pem", pem(self.ca[0])), ("server.pem", pem(server[0])),
+                           ("server.key", pem(server[1]))):
             (folder / name).write_text(text)
         subprocess.run(["mosquitto_passwd", "-b", "-c", str(folder / "passwd"), USER, PASSWORD], check=True,
                        capture_output=True)
@@ -164,7 +135,7 @@ def _delivered(client: Any, headers: dict[str, str], push_id: str) -> dict[str, 
     return found
 
 
-def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_path: Path, broker: Broker) -> None:
+def test_shift_reports_reach_a_broker_by_password_and_by_clientcertificate(tmp_path: Path, broker: Broker) -> None:
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
             headers = admin_key(tmp_path / "data")
@@ -182,9 +153,9 @@ def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_
 
             # AWS IoT Core's way: TLS and an X.509 client certificate, the broker's CA given
             by_certificate = push_body("", name="To IoT core", target={
-                "url": f"mqtts://127.0.0.1:{broker.tls}/{TOPIC}", "caCertificate": _pem(broker.ca[0]),
-                "auth": {"type": "certificate", "certificate": _pem(broker.client[0]),
-                         "privateKey": _pem(broker.client[1])}})
+                "url": f"mqtts://127.0.0.1:{broker.tls}/{TOPIC}", "caCertificate": pem(broker.ca[0]),
+                "auth": {"type": "certificate", "certificate": pem(broker.client[0]),
+                         "privateKey": pem(broker.client[1])}})
             push = data(client.post(PUSHES, json=by_certificate, headers=headers), 201)
             shown = client.get(f"{PUSHES}/{push['pushId']}", headers=headers).text
             assert "PRIVATE KEY" not in shown and '"secretSet":true' in shown
@@ -226,7 +197,8 @@ def test_a_refused_login_fails_and_an_unreachable_broker_is_retried(tmp_path: Pa
     ({"url": "mqtts://127.0.0.1:8883/t", "auth": {"type": "certificate",
                                                   "certificate": "-----BEGIN CERTIFICATE-----"}}, "privateKey"),
     ({"url": "mqtt://127.0.0.1:1883/t", "headers": {"X-Plant": "P1"}}, "no headers"),
-    ({"url": "https://erp.local/x", "caCertificate": "-----BEGIN CERTIFICATE-----"}, "for mqtts://"),
+    ({"url": "http://erp.local/x", "caCertificate": "-----BEGIN CERTIFICATE-----"}, "for https:// and mqtts://"),
+    ({"url": "https://erp.local/x", "caCertificate": "-----BEGIN CERTIFICATE-----\nnot one\n"}, "OpenSSL reads"),
 ])
 def test_mqtt_targets_that_cannot_work_are_refused(client: Any, admin_headers: dict[str, str], target: dict[str, Any],
                                                   words: str) -> None:
