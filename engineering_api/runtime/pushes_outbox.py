@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -148,6 +149,9 @@ def _signed(push: StoredPush, headers: dict[str, str], body: bytes) -> dict[str,
     target = push.view.target
     if target.auth_type != "awsSigV4" or not push.secret:
         return headers
+    # the body's hash as a signed header: Amazon S3 refuses a request without it ("Common Request Headers", Amazon
+    # S3 API Reference), the other services take it as one more signed header
+    headers = {**headers, "X-Amz-Content-Sha256": hashlib.sha256(body).hexdigest()}
     return sign(target.method, target.url, headers, body, access_key_id=target.access_key_id or "",
                 secret_access_key=push.secret, region=target.region or "", service=target.service or "",
                 now=dt.datetime.now(dt.UTC))

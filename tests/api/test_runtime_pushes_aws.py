@@ -86,7 +86,9 @@ def test_a_push_signed_for_aws_is_verified_by_the_endpoint(tmp_path: Path, recei
             request = receiver.requests[0]
             assert request["headers"]["Authorization"].startswith(
                 "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEPLANT01/20260105/eu-central-1/execute-api/aws4_request, "
-                "SignedHeaders=content-type;host;idempotency-key;x-amz-date;x-plant, ")
+                "SignedHeaders=content-type;host;idempotency-key;x-amz-content-sha256;x-amz-date;x-plant, ")
+            # Amazon S3 requires the body's hash as a header, signed (SigV4 for S3, "Common Request Headers")
+            assert request["headers"]["X-Amz-Content-Sha256"] == hashlib.sha256(request["body"].encode()).hexdigest()
             assert _verify(request, receiver.url)
             tampered = {**request, "body": request["body"].replace("420", "421")}
             assert not _verify(tampered, receiver.url)
