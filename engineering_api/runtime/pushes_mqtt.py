@@ -14,6 +14,7 @@ paho-mqtt is the client (the Eclipse project's, the field's reference client).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import selectors
 import ssl
@@ -68,6 +69,35 @@ def _tls_context(ca_certificate: str | None, certificate: str | None, private_ke
     return context
 
 
+class _SocketErrors(logging.Handler):
+    """The errors paho met on the socket, read from what it logs (the exception is its log record's argument).
+
+    paho's read of the socket turns any error into "connection lost"; over TLS 1.3 the broker refuses a client
+    certificate with an alert that arrives after the handshake has ended for the client (RFC 8446, 4.4.2.4), so the
+    refusal shows only as that error, read here. A logger of this publish alone: not registered, nothing propagated.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors: list[BaseException] = []
+        self.logger = logging.Logger("engineering_api.runtime.pushes_mqtt.paho", logging.ERROR)
+        self.logger.propagate = False
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, tuple):
+            self.errors.extend(a for a in record.args if isinstance(a, BaseException))
+
+    def tls_alert(self) -> ssl.SSLError | None:
+        """The first TLS alert paho met (a broker refusing the client's certificate), if any."""
+        return next((e for e in self.errors if isinstance(e, ssl.SSLError) and not isinstance(e, ssl.SSLEOFError)),
+                    None)
+
+    def tls_closed(self) -> bool:
+        """Whether the broker ended the TLS connection without an alert (a refusal or a broker going away)."""
+        return any(isinstance(e, ssl.SSLEOFError) for e in self.errors)
+
+
 def publish(url: str, payload: bytes, *, username: str | None, password: str | None, certificate: str | None,
             private_key: str | None, ca_certificate: str | None, client_id: str, timeout: float) -> Published:
     """Publish ``payload`` to the URL's topic with QoS 1 and wait for the broker's PUBACK (at most ``timeout``)."""
@@ -85,6 +115,8 @@ def publish(url: str, payload: bytes, *, username: str | None, password: str | N
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
     client.on_connect = on_connect
+    socket_errors = _SocketErrors()
+    client.enable_logger(socket_errors.logger)
     if username is not None:
         client.username_pw_set(username, password or None)
     with tempfile.TemporaryDirectory(prefix="engineering-api-mqtt-") as scratch:
@@ -100,6 +132,14 @@ def publish(url: str, payload: bytes, *, username: str | None, password: str | N
         try:
             run_loop(client, connected.is_set, deadline)
             if not connected.is_set():
+                refused = socket_errors.tls_alert()
+                if refused is not None:  # TLS 1.3: the broker judged the client's certificate after the handshake
+                    return Published(False, retry=False, error=f"TLS: the broker refused the TLS connection: "
+                                                              f"{refused.reason or refused}")
+                if socket_errors.tls_closed():  # Mosquitto refusing a missing certificate so, or a broker restarting
+                    return Published(False, retry=True, error="the broker closed the TLS connection before answering "
+                                                              "CONNECT, without saying why: a broker requiring a "
+                                                              "client certificate does so (certificate auth)")
                 return Published(False, retry=True, error="the broker did not answer CONNECT")
             if refusal:
                 final = refusal[0] in _FINAL_CONNACK

@@ -60,21 +60,25 @@ class Broker:
         raise AssertionError(f"Mosquitto did not start with a subscriber in 3 tries:\n{self.log.read_text()}")
 
     def _start(self, folder: Path) -> bool:
-        self.plain, self.tls = free_port(), free_port()
+        self.plain, self.tls, self.tls13 = free_port(), free_port(), free_port()
         (folder / "mosquitto.conf").write_text(
             # as root Mosquitto drops to the user "mosquitto", who cannot read this test's private folder
             f"user {getpass.getuser()}\nper_listener_settings true\n"
             f"listener {self.plain} 127.0.0.1\nallow_anonymous false\npassword_file {folder / 'passwd'}\n"
             f"listener {self.tls} 127.0.0.1\ncafile {folder / 'ca.pem'}\ncertfile {folder / 'server.pem'}\n"
             f"keyfile {folder / 'server.key'}\nrequire_certificate true\nuse_identity_as_username true\n"
-            "tls_version tlsv1.2\n")
+            "tls_version tlsv1.2\n"
+            # TLS 1.3: the broker judges the client's certificate after the handshake has ended for the client
+            f"listener {self.tls13} 127.0.0.1\ncafile {folder / 'ca.pem'}\ncertfile {folder / 'server.pem'}\n"
+            f"keyfile {folder / 'server.key'}\nrequire_certificate true\nuse_identity_as_username true\n"
+            "tls_version tlsv1.3\n")
         assert MOSQUITTO is not None
         self.log = folder / "mosquitto.log"
         with self.log.open("wb") as out:
             self.process = subprocess.Popen([MOSQUITTO, "-c", str(folder / "mosquitto.conf")], stdout=out,
                                             stderr=subprocess.STDOUT)
         self.subscriber: Any = None
-        for port in (self.plain, self.tls):
+        for port in (self.plain, self.tls, self.tls13):
             until(functools.partial(self._up, port), f"mosquitto on {port}")
         return self.process.poll() is None
 
@@ -135,7 +139,7 @@ def _delivered(client: Any, headers: dict[str, str], push_id: str) -> dict[str, 
     return found
 
 
-def test_shift_reports_reach_a_broker_by_password_and_by_clientcertificate(tmp_path: Path, broker: Broker) -> None:
+def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_path: Path, broker: Broker) -> None:
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
         with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
             headers = admin_key(tmp_path / "data")
@@ -229,3 +233,20 @@ def test_a_publish_from_a_process_holding_many_files(broker: Broker) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert outcome.acknowledged, outcome
     until(lambda: {"note": "many files"} in broker.received, "the message at the subscriber")
+
+
+def test_a_client_certificate_refused_after_a_tls13_handshake_fails_with_the_reason(broker: Broker) -> None:
+    """Over TLS 1.3 the broker refuses an untrusted client certificate with an alert after the client's handshake has
+    ended: the publish reads it and fails for good with the alert, not as a broker that did not answer (retried for
+    ever). Without any certificate this Mosquitto closes the connection without an alert: retried, saying so."""
+    other = certificate("other device", certificate("another CA", None))
+    url = f"mqtts://127.0.0.1:{broker.tls13}/{TOPIC}"
+    refused = publish(url, b"{}", username=None, password=None, certificate=pem(other[0]), private_key=pem(other[1]),
+                      ca_certificate=pem(broker.ca[0]), client_id="engineering-api-refused", timeout=HANG_GUARD_S)
+    assert not refused.acknowledged and not refused.retry, refused
+    assert refused.error == "TLS: the broker refused the TLS connection: TLSV1_ALERT_UNKNOWN_CA", refused
+    closed = publish(url, b"{}", username=None, password=None, certificate=None, private_key=None,
+                     ca_certificate=pem(broker.ca[0]), client_id="engineering-api-anonymous", timeout=HANG_GUARD_S)
+    assert not closed.acknowledged and closed.retry, closed
+    assert closed.error is not None and "closed the TLS connection" in closed.error, closed
+    assert "client certificate" in closed.error and broker.received == [], closed
