@@ -1,7 +1,9 @@
 """How a pulled document becomes tag values: its parsing (JSON or XML), the field paths of a mapping, and each
 value's check against its tag's data type, all before anything is written.
 
-A path names one field: ``order.lines[0].qty``, a leading ``$.`` allowed (JSONPath's root). In an XML document the
+A path names one field: ``order.lines[0].qty``, a leading ``$.`` allowed, or any RFC 9535 JSONPath that names at
+most one field (``$[0].recipe.setpoint`` for a document that is an array, ``$['order']['lines'][0]``), evaluated by
+python-jsonpath (the dotted form is read as its normalized path). In an XML document the
 root element is the path's first step, child elements are fields, repeated children a list, ``@name`` an attribute
 and an element's text its value: ``<order id="7"><qty>5</qty></order>`` has ``order.@id`` = ``"7"`` and ``order.qty``
 = ``"5"``. XML is parsed without DTDs, entities or network access (``defusedxml``'s rules through lxml's options).
@@ -9,12 +11,14 @@ and an element's text its value: ``<order id="7"><qty>5</qty></order>`` has ``or
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from jsonpath import JSONPathEnvironment, JSONPathError, JSONPath
 from lxml import etree
 from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError, parse_untrusted
 
@@ -26,6 +30,8 @@ __all__ = ("MAX_DOCUMENT_BYTES", "WRITABLE_TYPES", "MappingError", "check_path",
 MAX_DOCUMENT_BYTES = 1_000_000
 """A pulled or posted document larger than this is refused (an ERP order is a few KB)."""
 
+_JSONPATH = JSONPathEnvironment(strict=True)
+"""python-jsonpath held to RFC 9535 (no extensions of its own)."""
 _STEP = re.compile(r"(@?[A-Za-z_][\w\-]*)|\[(\d{1,6})\]")
 _INTEGER_RANGES = {
     "SInt": (-(2**7), 2**7 - 1), "Int": (-(2**15), 2**15 - 1), "DInt": (-(2**31), 2**31 - 1),
@@ -50,8 +56,9 @@ class MappingError(Exception):
         return f"{self.field}: {self.reason}"
 
 
-def check_path(path: str) -> tuple[str | int, ...]:
-    """The steps of a field path (Raises ValidationError ``PULL_MAPPING_INVALID``)."""
+def _steps(path: str) -> tuple[str | int, ...] | int:
+    """The steps of a path in this module's own dotted form (``order.lines[0].qty``, ``order.@id``, a leading ``$.``
+    allowed), or where a path not in that form leaves it."""
     text = path[2:] if path.startswith("$.") else path
     steps: list[str | int] = []
     position = 0
@@ -60,12 +67,39 @@ def check_path(path: str) -> tuple[str | int, ...]:
             position += 1
         match = _STEP.match(text, position)
         if match is None:
-            raise ValidationError(f"Field path {path!r}: unexpected {text[position:position + 10]!r} at {position} "
-                                  "(steps are names, @attributes and [index], e.g. order.lines[0].qty)",
-                                  code="PULL_MAPPING_INVALID")
+            return position
         steps.append(match.group(1) if match.group(1) else int(match.group(2)))
         position = match.end()
     return tuple(steps)
+
+
+@functools.lru_cache(maxsize=1024)
+def check_path(path: str) -> JSONPath:
+    """The query of a field path: the dotted form as its RFC 9535 normalized path, any other path starting with
+    ``$`` as RFC 9535 JSONPath (``$[0].recipe.setpoint``), which must name at most one field (a singular query).
+
+    Raises:
+        ValidationError: ``PULL_MAPPING_INVALID``, the path is neither, or may name several fields.
+    """
+    dotted = _steps(path)
+    if isinstance(dotted, tuple):
+        text = "$" + "".join(f"[{s}]" if isinstance(s, int) else f"[{json.dumps(s)}]" for s in dotted)
+    elif path.startswith("$"):
+        text = path
+    else:
+        raise ValidationError(f"Field path {path!r}: unexpected {path[dotted:dotted + 10]!r} at {dotted} "
+                              "(steps are names, @attributes and [index], e.g. order.lines[0].qty, or JSONPath "
+                              "from $, e.g. $[0].recipe.setpoint)", code="PULL_MAPPING_INVALID")
+    try:
+        query = _JSONPATH.compile(text)
+    except JSONPathError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValidationError(f"Field path {path!r} is not JSONPath (RFC 9535): {first}",
+                              code="PULL_MAPPING_INVALID") from None
+    if not isinstance(query, JSONPath) or not query.singular_query():
+        raise ValidationError(f"Field path {path!r} may name several fields (a wildcard, slice, filter or ..): a "
+                              "mapping writes one value, name it by names and indexes", code="PULL_MAPPING_INVALID")
+    return query
 
 
 def _xml_value(element: Any) -> Any:
@@ -123,16 +157,10 @@ def parse(raw: bytes, content_type: str) -> Any:
 
 def extract(document: Any, path: str) -> Any:
     """The value at ``path`` (Raises MappingError naming the path: a missing field, an index past the end)."""
-    value = document
-    for step in check_path(path):
-        if isinstance(step, int):
-            if not isinstance(value, list) or step >= len(value):
-                raise MappingError(path, f"there is no item [{step}]")
-            value = value[step]
-        else:
-            if not isinstance(value, dict) or step not in value:
-                raise MappingError(path, f"there is no field {step!r}")
-            value = value[step]
+    found = check_path(path).findall(document)
+    if not found:
+        raise MappingError(path, "the document has no field at this path")
+    value = found[0]
     if isinstance(value, dict) and set(value) == {"#text"} | {k for k in value if k.startswith("@")}:
         value = value.get("#text", "")
     if isinstance(value, (dict, list)):

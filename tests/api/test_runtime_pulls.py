@@ -147,6 +147,12 @@ def test_the_erp_posts_to_the_webhook(client: Any, admin_headers: Headers, cpu: 
                                           "mapping": [{"tag": SETPOINT, "path": "a"}]}, headers=h), 201)
     assert_error(client.post(f"{RT}/pulls/{other['pullId']}/webhook", json={"a": 1}, headers=erp_user), 404,
                  "PULL_NOT_FOUND")
+    # standard JSONPath (RFC 9535), here for a document that is an array
+    recipes = data(client.post(PULLS, json={"name": "Recipes in", "acceptWebhook": True, "mapping": [
+        {"tag": SETPOINT, "path": "$[0].recipe.setpoint"}]}, headers=h), 201)
+    run = data(client.post(f"{RT}/pulls/{recipes['pullId']}/webhook", json=[{"recipe": {"setpoint": 6.5}}],
+                           headers=erp_user))
+    assert run["status"] == "Succeeded" and read(client, board, SETPOINT) == 6.5, run
 
 
 def test_bad_definitions_are_refused_and_change_nothing(client: Any, admin_headers: Headers, cpu: dict[str, Any],
@@ -156,6 +162,8 @@ def test_bad_definitions_are_refused_and_change_nothing(client: Any, admin_heade
     for mapping, message in (([{"tag": '"Lamp"', "path": "a"}], "read-only"),
                              ([{"tag": '"Nope"', "path": "a"}], "unknown or not released"),
                              ([{"tag": SETPOINT, "path": "a..b"}], "unexpected"),
+                             ([{"tag": SETPOINT, "path": "$..setpoint"}], "may name several fields"),
+                             ([{"tag": SETPOINT, "path": "$.order["}], "is not JSONPath (RFC 9535)"),
                              ([{"tag": SETPOINT, "path": "a"}, {"tag": SETPOINT, "path": "b"}], "more than once")):
         refused = client.post(PULLS, json=definition(erp, mapping=mapping), headers=h)
         assert_error(refused, 422, "PULL_MAPPING_INVALID")
