@@ -2,12 +2,16 @@
 #
 #   docker run --rm --network none -v "$PWD:/work" engineering-api plc check . --format github
 #   docker run --rm --network host -v engineering-api-var:/home/engineer/var engineering-api serve
+#   docker run --rm --network none --user "$(id -u):$(id -g)" -e ENGINEERING_API_DATA_DIR=/tmp/engineering-api \
+#       -v "$PWD:/work" engineering-api plc check . --format sarif --output engineering-api.sarif
 #
 # The command line is the entrypoint (`--help` by default); `serve` is the alternative command. Nothing is fetched
 # at run time: every dependency is installed while building, so `--network none` works for the checks. The server
 # binds 127.0.0.1 (localhost only), hence `--network host` to reach it from the host. It runs as a non-root user,
 # whose data folder (/home/engineer/var, the volume above) the image creates and gives to that user: Docker fills a
-# new named volume from the image's folder, owner included, and would otherwise create it root-owned.
+# new named volume from the image's folder, owner included, and would otherwise create it root-owned. User 10001
+# cannot write into a workspace mounted from the host (yours, mode 755): a command writing a file there (`--output`)
+# runs as you, `--user "$(id -u):$(id -g)"`, with a data folder that user may write (docs/cli.md, "Container").
 
 FROM python:3.12-slim AS build
 WORKDIR /src
