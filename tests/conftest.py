@@ -38,6 +38,7 @@ from tools.bounds import HANG_GUARD_S
 from tests.hypothesis_constants import without_local_constants
 from tests.pgserver import PostgresServer, postgres_binaries
 from tests.lib.outcomes import data, skip_or_fail
+from tests.lib.shared_corpus import missing_shared_reason
 
 # the collection guard (items sharing a node id stop the run); the PLCSim Simulation app the simulation tests share
 pytest_plugins = ("tests.collection_guard", "tests.simulation_app")
@@ -386,9 +387,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 "the grouping (see pytest-dev/pytest-xdist#1386); install a pair that keeps it")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own skip marks: in CI a missing ../shared fails, never skips
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if _UNGROUPED in item.stash:
         pytest.fail(item.stash[_UNGROUPED], pytrace=False)
+    missing = missing_shared_reason(item)
+    if missing is not None:
+        skip_or_fail(missing, "the corpus tests")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

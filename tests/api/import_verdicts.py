@@ -16,10 +16,11 @@ from litestar.testing import TestClient
 from engineering_api.cli import main
 from engineering_api.config import Settings
 from tests.conftest import CPU, add_device, data, served
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("CORPUS", "Findings", "Rest", "cli_errors", "refused_findings", "served_project")
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 Findings = list[tuple[str, int]]
 Rest = tuple[TestClient[Any], dict[str, str], Path]
 """The test client, an engineer's headers, the service's first import root."""

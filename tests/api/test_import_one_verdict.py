@@ -31,8 +31,9 @@ from engineering_api.rules.program_objects import IMPORT_REFUSES
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, flgnet_mutants, xml_declaration_mutants
 from tests.compiler.mutants_sections import interface_sections, xml_section_mutants
 from tests.conftest import CPU, add_device, data, served
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 BLOCKS = sorted(p for kind in ("ob", "fb", "fc", "db") for p in (CORPUS / kind).glob("*.xml")) \
     if CORPUS.is_dir() else []
 IMPORT = "/api/devices/PLC_1/blocks/actions/import-sync"
@@ -43,7 +44,7 @@ CONTEXT = {"INSTANCE_OF_MISSING": 0, "VERSION_CANNOT_EXPRESS": 0}
 (status 0: not compared): an instance DB of an FB the PLC does not hold (the corpus's instance DBs come without their
 FBs), a V17 GRAPH export the fake cannot carry into a V21 project (its retarget's limit, named in the answer)."""
 
-pytestmark = pytest.mark.skipif(not BLOCKS, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,12 @@ from tests.api.import_verdicts import CORPUS, Findings, cli_errors, refused_find
 from tests.compiler.mutants import flgnet_mutants, local_name, serialised, xml_declaration_mutants, xml_parser
 from tests.compiler.mutants_sections import xml_section_mutants
 from tests.conftest import data
+from tests.lib.shared_corpus import READS_SHARED
 
 BLOCKS = "/api/devices/PLC_1/blocks/actions/import-sync"
 UDTS = "/api/devices/PLC_1/udts/actions/import"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 @pytest.fixture(scope="module")

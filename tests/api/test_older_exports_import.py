@@ -10,7 +10,6 @@ the scope is stored with a namespace the target version does not use.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,12 +22,15 @@ from simatic_xml import parse_bytes
 from simatic_xml.retarget import import_scope
 from simatic_xml.versions import namespace_for, namespace_part, version_index
 from tests.conftest import CPU, data, served
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 
 
 def _corpus() -> list[tuple[str, str]]:
-    """(file, TIA version) of every corpus export, from SOURCES.tsv."""
+    """(file, TIA version) of every corpus export, from SOURCES.tsv (none without ../shared: its tests skip)."""
+    if not (CORPUS / "SOURCES.tsv").is_file():
+        return []
     rows = (CORPUS / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()[1:]
     return [(row.split("\t")[0], row.split("\t")[4]) for row in rows if row.strip()]
 

@@ -10,16 +10,15 @@ instance DB of the FB as a small source of its own that calls the real blocks.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 
 from simatic_xml import check_bytes
 from tests.conftest import data
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 SOURCES = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
+    SHARED / "corpus" / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
 )
 MAIN = """DATA_BLOCK "Takt_DB"
 { S7_Optimized_Access := 'TRUE' }
@@ -39,7 +38,7 @@ BEGIN
 END_ORGANIZATION_BLOCK
 """
 
-pytestmark = pytest.mark.skipif(not SOURCES.is_dir(), reason=f"SCL corpus not found at {SOURCES}")
+pytestmark = READS_SHARED
 
 
 def _generate(client: Any, headers: dict[str, str], name: str, text: str) -> Any:

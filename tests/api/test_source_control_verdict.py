@@ -18,10 +18,11 @@ from tests.api.import_verdicts import CORPUS, cli_errors, refused_findings
 from tests.api.source_control_support import SC, commit, git, needs_git, put_block
 from tests.api.branch_support import FC_PATH, clean, source, started
 from tests.conftest import Headers, data
+from tests.lib.shared_corpus import READS_SHARED
 
 TABLE = CORPUS / "tagtable" / "Fwaldt_Analog_Outputs.xml"
 
-pytestmark = [needs_git, pytest.mark.skipif(not TABLE.is_file(), reason="../shared/corpus is not there")]
+pytestmark = [needs_git, READS_SHARED]
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import pytest
 from tests.api.import_verdicts import CORPUS, Findings, Rest, cli_errors, refused_findings, served_project
 from tests.compiler.mutants import Mutant, tag_table_mutants, watch_table_mutants
 from tests.conftest import CPU, add_device
+from tests.lib.shared_corpus import READS_SHARED
 
 TABLES = sorted((CORPUS / "tagtable").glob("*.xml")) if CORPUS.is_dir() else []
 PER_FAMILY = 4
@@ -33,7 +34,7 @@ ROUNDTRIP = "ROUNDTRIP"
 """``simaticml check``'s test of its own writer (read, write, read again), no verdict of TIA's on the document: the
 generated watch tables write an entry's Name before its value, the writer in TIA's order after it."""
 
-pytestmark = pytest.mark.skipif(not TABLES, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from simatic_xml import read_file
 from simatic_xml.objects import PlcTagTable
 from tests.conftest import CPU, add_device, assert_error, data
 from tests.simatic_xml.sxml_corpus import CORPUS
+from tests.lib.shared_corpus import READS_SHARED
 
 D = "/api/devices/PLC_1"
 IMPORT = f"{D}/tag-tables/actions/import-simaticml-sync"
@@ -24,7 +24,7 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.skipif(not TABLES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 def test_every_corpus_tag_table_arrives_as_its_export_lists_it(client, admin_headers, project):
     """Each export into a PLC of its own (tag names are unique in a PLC, and the corpus' projects share names)."""
     refused = {}
@@ -57,7 +57,7 @@ def test_a_block_document_or_broken_xml_is_refused_and_nothing_changes(client, e
     assert data(client.get(f"{D}/tag-tables", headers=engineer_headers)) == before
 
 
-@pytest.mark.skipif(not TABLES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 def test_a_bad_row_refuses_the_whole_table_with_its_row_and_table_name_redirects(client, engineer_headers, cpu):
     text = _text(CORPUS / "tagtable" / "Fwaldt_Analog_Outputs.xml")
     broken = re.sub(r"<LogicalAddress>[^<]*</LogicalAddress>", "<LogicalAddress>%Q99999.9</LogicalAddress>", text,

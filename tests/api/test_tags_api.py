@@ -5,7 +5,6 @@ Import and export of files are in ``test_tags_files_api.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +12,11 @@ from engineering_api.backend.models import ProgramDocument
 from simatic_xml import parse_bytes
 from simatic_xml.objects import Block, PlcTagTable
 from tests.conftest import HMI, add_device, assert_error, data, job_error, run_job, simaticml_object
+from tests.lib.shared_corpus import SHARED
 
 D = "/api/devices/PLC_1"
 DEFAULT = "Default tag table"
-CORPUS = Path("/work/shared/corpus/simaticml")
+CORPUS = (SHARED / "corpus/simaticml")
 
 
 def _tables(client, headers):

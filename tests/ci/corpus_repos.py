@@ -13,10 +13,11 @@ import csv
 import shutil
 from collections import defaultdict
 from pathlib import Path
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("CORPUS", "expectations", "repositories", "build_repository")
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 
 
 def _rows(kind: str) -> list[dict[str, str]]:

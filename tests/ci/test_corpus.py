@@ -18,6 +18,7 @@ import pytest
 from engineering_api.cli import main
 
 from .corpus_repos import build_repository, repositories
+from tests.lib.shared_corpus import READS_SHARED
 
 REPOSITORIES = repositories()
 
@@ -45,7 +46,7 @@ def _plc_check(folder: Path) -> dict:
     return doc
 
 
-@pytest.mark.skipif(not REPOSITORIES, reason="../shared/corpus is not there")
+@READS_SHARED
 @pytest.mark.parametrize("repo", sorted(REPOSITORIES))
 def test_plc_check_reports_only_missing_objects_on_accepted_files(repo: str, tmp_path: Path):
     folder = tmp_path / repo.replace("/", "__")
@@ -65,7 +66,7 @@ def test_plc_check_reports_only_missing_objects_on_accepted_files(repo: str, tmp
     assert not unexpected, "\n".join(unexpected)
 
 
-@pytest.mark.skipif(not REPOSITORIES, reason="../shared/corpus is not there")
+@READS_SHARED
 @pytest.mark.parametrize("repo", sorted({repo for repo, _, _ in REAL_ERRORS}))
 def test_real_errors_of_whole_repositories_are_found(repo: str, tmp_path: Path):
     """What TIA would refuse once these files are one PLC's software must keep failing."""
@@ -76,7 +77,7 @@ def test_real_errors_of_whole_repositories_are_found(repo: str, tmp_path: Path):
     assert {key for key in REAL_ERRORS if key[0] == repo} <= found
 
 
-@pytest.mark.skipif(not REPOSITORIES, reason="../shared/corpus is not there")
+@READS_SHARED
 def test_rejected_sources_still_fail(tmp_path: Path):
     """The other side: a repository whose sources TIA rejects gives errors that are not MISSING_*."""
     repo = "BjAlvestad/vscode-simatic-scl"

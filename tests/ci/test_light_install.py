@@ -21,11 +21,12 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from tests.ci.counter_source import COUNTER
+from tests.lib.shared_corpus import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 15
 TAG_TABLE = ROOT / "tests" / "ci" / "data" / "tag_editor_table.xml"
-BLOCK = ROOT.parent / "shared" / "corpus" / "simaticml" / "fc" / "fseenig_Denormalisation.xml"
+BLOCK = SHARED / "corpus" / "simaticml" / "fc" / "fseenig_Denormalisation.xml"
 """An FBD export of the corpus, for ``simaticml textconv``."""
 CLEAN_VENV = ("pip", "setuptools")
 """What ``python -m venv`` installs by itself (Python 3.11: pip and setuptools; 3.12 and later: pip only)."""

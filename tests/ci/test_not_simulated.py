@@ -23,6 +23,7 @@ from engineering_api.cli import main
 from engineering_api.rules.compiler.simulation import not_simulated_call, not_simulated_part
 from tests.ci.corpus_repos import CORPUS
 from tests.scl_frames import global_db, main_ob
+from tests.lib.shared_corpus import READS_SHARED
 
 LOPEZ = CORPUS / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
 WARNED_SOURCES = {LOPEZ / "Buffer" / "Buffer.scl": ("READ_CLK", 111),
@@ -31,7 +32,7 @@ SIMULATED_ONLY = (LOPEZ / "DoorLock" / "DoorLock.scl", LOPEZ / "TaktGenerator" /
                   LOPEZ / "Timer" / "Timer.scl")
 PEEK_POKE = CORPUS / "simaticml" / "fc" / "Czarnak_MHJ-PLC-Lab-Function-S71200.xml"
 MC_POWER_LAD = CORPUS / "simaticml" / "fb" / "Amadeusz97_CentralShifter.xml"
-needs_corpus = pytest.mark.skipif(not LOPEZ.is_dir(), reason="../shared/corpus is not there")
+needs_corpus = READS_SHARED
 
 
 def _run(*argv: str) -> tuple[int, str]:

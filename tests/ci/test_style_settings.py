@@ -23,10 +23,11 @@ from engineering_api.rules.compiler.style import RULES, StyleSettings
 from tests.compiler.mutants_style import (StyleMutant, block_length_mutants, block_prefix_mutants,
                                           member_prefix_mutants, nesting_mutants, unused_mutants)
 from tools.lsp_client import session
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 SCL = sorted((CORPUS / "scl").rglob("*.scl")) if CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not SCL, reason="../shared/corpus is not there")
+needs_corpus = READS_SHARED
 
 OFF = "\n".join(f"[style.{rule.setting}]\nenabled = false\n" for rule in RULES)
 """Every style rule's table, each off."""

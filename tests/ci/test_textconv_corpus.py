@@ -24,6 +24,7 @@ from tests.ci.textconv_noise import export_noise
 from tests.simatic_xml.sxml_corpus import CORPUS, bodies, corpus_paths
 from tools.bounds import HANG_GUARD_S
 from tools.layering import ROOT
+from tests.lib.shared_corpus import READS_SHARED
 
 FILES = corpus_paths()
 
@@ -32,6 +33,7 @@ def test_the_corpus_is_there() -> None:
     assert len(FILES) == 122, f"the SimaticML corpus is expected at {CORPUS}"
 
 
+@READS_SHARED
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(CORPUS).as_posix() for p in FILES])
 def test_every_export_renders_the_same_text_whatever_the_export_noise(path: Path) -> None:
     raw = path.read_bytes()

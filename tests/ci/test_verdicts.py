@@ -8,11 +8,11 @@ import io
 import json
 from contextlib import redirect_stdout
 
-import pytest
 
 from engineering_api.cli import main
 
 from .corpus_repos import repositories
+from tests.lib.shared_corpus import READS_SHARED
 
 FILES = sorted((str(path), verdict) for files in repositories().values() for path, _, verdict in files
                if path.exists())
@@ -27,7 +27,7 @@ def _errors(*argv: str) -> tuple[int, list[tuple]]:
                         if d["severity"] == "Error")
 
 
-@pytest.mark.skipif(not FILES, reason="../shared/corpus is not there")
+@READS_SHARED
 def test_the_three_commands_agree_on_every_corpus_file():
     disagree, false_errors = [], []
     for path, verdict in FILES:

@@ -17,10 +17,9 @@ from engineering_api.cli import main as cli_main
 from engineering_api.ci.xml_lines import network_lines
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.generate import generate_xml
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/simaticml")
+CORPUS = SHARED / "corpus" / "simaticml"
 
 
 def _block(tmp_path: Path) -> Path:

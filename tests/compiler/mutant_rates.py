@@ -18,6 +18,7 @@ from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mut
                                              xml_section_mutants)
 from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants, st_literal_mutants, st_twice_mutants
 from tests.compiler.mutants_statements import scl_input_arrow_mutants, scl_label_mutants, scl_literal_mutants
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("rates",)
 
@@ -69,5 +70,5 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
 
 if __name__ == "__main__":
     for family, (refused, made, accepted, controls) in rates(
-            Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
+            SHARED / "corpus").items():
         print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")

@@ -23,6 +23,7 @@ from lxml import etree
 
 from simatic_xml.block_interfaces import ROWS, InterfaceRow, row_of
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_member_mutants", "scl_section_mutants",
            "xml_member_mutants", "xml_section_mutants")
@@ -189,6 +190,6 @@ def scl_section_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | 
 if __name__ == "__main__":
     from tests.compiler.mutants import run_mutants
 
-    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+    corpus = SHARED / "corpus" / "simaticml"
     counts, problems = run_mutants({path: list(xml_section_mutants(path)) for path in sorted(corpus.rglob("*.xml"))})
     print(dict(counts), *problems[:20], sep="\n")

@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.catalog import HardwareCatalog, UnknownArticleError
 from simatic_xml.absolute_addresses import InvalidAddressError, parse_absolute_address
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 CONTROL = tuple(chr(c) for c in range(0xA0) if unicodedata.category(chr(c)) == "Cc")
 """C0, DEL and C1: the 65 control characters (Unicode has no other character of category Cc)."""
 FORMAT = ("\u00ad", "\u200b", "\u200e", "\u2060", "\ufeff")
@@ -35,7 +35,7 @@ _SOURCE_ADDRESS = re.compile(rb"(?<![.\w])%(?:DB\d+\.DB[XBWDL]\d+(?:\.\d+)?|[A-Z
 CORPUS_ARTICLE = "6ES7134-6JD00-0CA1"
 """The one article number the corpus holds (a comment of Fwaldt_FB_AnalogInput.xml), as Siemens' manuals write it."""
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 @cache

@@ -15,12 +15,13 @@ from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.rules.compiler.check import source_text
 from tests.compiler.mutants import run_mutants
 from tests.compiler.mutants_arrays import SCL_ARRAY_FAMILY, array_element_mutants, scl_array_start_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
 SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if XML else []
 
-pytestmark = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def test_start_values_of_elements_an_array_has_not_are_refused_at_the_member() -> None:

@@ -9,14 +9,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
 from tests.compiler.mutants import Mutant, run_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 SCL = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 _CALL = re.compile(r'(?:"[^"\n]+"|#[A-Za-z_]\w*|\b[A-Z][A-Z_0-9]*)[ \t]*\((?P<args>[^();]*?)\)')
 _FIRST = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?::=|=>)\s*(?:#[\w.]+|\d[\w.#]*|TRUE|FALSE)\s*(?=,|\Z)",
@@ -25,7 +25,7 @@ _FIRST = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?::=|=>)\s*(?:#[\w.]+|\d[\w.#
 a tag the corpus file lacks, ``MISSING_TAG``, besides the rule's one)."""
 PER_FILE = 3
 
-pytestmark = pytest.mark.skipif(not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def parameter_twice_mutants(path: Path, text: str) -> Iterator[Mutant]:

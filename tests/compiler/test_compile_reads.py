@@ -22,6 +22,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.model import Block, NetworkSource
 from tests.fakes.generated_backend import backend_with_plc as _new_backend  # a fake with an open project and PLC_1
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 pytestmark = pytest.mark.usefixtures("fresh_program_views")  # the parses counted are this test's own
 
@@ -172,10 +173,10 @@ def test_the_views_are_bounded_by_what_each_is_charged() -> None:
     assert reads.get((bytes(10), "FC", "Big", None, None, None)) is None
 
 
-SIMATICML = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"  # beside the work tree
+SIMATICML = SHARED / "corpus" / "simaticml"  # beside the work tree
 
 
-@pytest.mark.skipif(not SIMATICML.is_dir(), reason="the shared corpus is not there")
+@READS_SHARED
 def test_the_budget_bounds_the_memory_the_views_and_their_keys_keep() -> None:
     """Filled with the corpus's LAD/FBD exports (the views weighing most per byte) read from files, the cache keeps at
     most its budget of memory as tracemalloc counts it: the views and the SimaticML their keys hold alive."""

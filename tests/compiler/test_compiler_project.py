@@ -4,7 +4,6 @@ numbers."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from fakes.program import PlcSoftware, read_object
 from simatic_xml import parse_bytes, to_bytes
 from simatic_xml.generate import generate_xml, tag_table_xml
 from simatic_xml.objects import PlcUserConstant
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 
 def _obj(spec: dict[str, Any]):
@@ -120,10 +120,10 @@ def test_missing_udt_and_fb_of_an_instance() -> None:
 
 # A single-instance DB of an IEC timer as TIA exports it (OfSystemLibElement): its own interface lists
 # the instruction's members (IN, PT, Q, ET), so its value is a struct; the call goes by InstanceOfName.
-_TIMER_DB = Path("/work/shared/corpus/simaticml/db/nlanderCON_BlinkTimer.xml")
+_TIMER_DB = (SHARED / "corpus/simaticml/db/nlanderCON_BlinkTimer.xml")
 
 
-@pytest.mark.skipif(not _TIMER_DB.is_file(), reason="SimaticML corpus not present")
+@READS_SHARED
 @pytest.mark.parametrize("instance_of", ["IEC_TIMER", "TON_TIME"])
 def test_instruction_call_on_a_system_instance_db_that_lists_its_members(instance_of: str) -> None:
     sw = _software(_ob('"BlinkTimer".TON(IN := #b, PT := T#1s, Q => #b);\n#b := "BlinkTimer".Q;\n'
@@ -147,7 +147,7 @@ _TYPE_RULES = frozenset(["FLGNET_PIN_TYPE", "FLGNET_TYPE", "LITERAL_RANGE", "OUT
 Int to a Byte in SCL, ``arun232342_RS485_Com_Motor``, which the checker's conversion table rejects.)"""
 
 
-@pytest.mark.skipif(not _CORPUS.is_dir(), reason="SimaticML corpus not present")
+@READS_SHARED
 def test_the_simaticml_corpus_passes_the_type_rules() -> None:
     """Real exports compiled in TIA: every LAD/FBD box, call and SCL network of a block of the corpus passes the
     type rules (each block checked in its own offline program; what it uses from elsewhere stays untyped)."""

@@ -8,8 +8,9 @@ import pytest
 
 from engineering_api.rules.compiler import check_source
 from engineering_api.rules.compiler.types import assignable
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def _fb(decls: str, body: str, extra: str = "") -> str:
@@ -175,7 +176,7 @@ _CORPUS_FILES = sorted(p for p in CORPUS.rglob("*")
                        if p.suffix.lower() in (".scl", ".db", ".udt")) if CORPUS.is_dir() else []
 
 
-@pytest.mark.skipif(not _CORPUS_FILES, reason="SCL corpus not present")
+@READS_SHARED
 def test_checker_never_crashes_on_the_corpus() -> None:
     from engineering_api.rules.compiler.check import Source, check_sources
 

@@ -15,20 +15,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.rules.compiler.check import source_text
 from tests.compiler.mutants import Mutant, local_name, run_mutants, serialised, xml_parser
 from tests.compiler.mutants_sections import interface_sections
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 XML = sorted((CORPUS / "simaticml").rglob("*.xml")) if (CORPUS / "simaticml").is_dir() else []
 SCL = sorted(p for p in (CORPUS / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 FAMILY = "constant without a value"
 
-pytestmark = pytest.mark.skipif(not XML or not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 _CONSTANTS = re.compile(r"\bVAR[ \t]+CONSTANT\b(.*?)\bEND_VAR\b", re.I | re.S)
 _VALUE = re.compile(r"^[^:\n/]*:[^:=\n]*?(\s*:=[^;\n]*);", re.M)

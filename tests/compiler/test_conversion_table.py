@@ -22,6 +22,7 @@ from simatic_xml.conversions import (
     rule,
     rules,
 )
+from tests.lib.shared_corpus import SHARED
 
 EXPECTED = {  # source: (targets with the IEC check off, targets with it on)
     "BOOL": ("",
@@ -252,11 +253,10 @@ def test_the_runtime_converts_as_the_table_says(value, source: str, target: str)
 
 
 def test_the_iec_check_of_a_simaticml_export() -> None:
-    from pathlib import Path
 
     from simatic_xml import parse_bytes
 
-    path = Path(__file__).resolve().parents[2].parent / "shared/corpus/simaticml/fc/fseenig_Denormalisation.xml"
+    path = SHARED / "corpus/simaticml/fc/fseenig_Denormalisation.xml"
     if not path.exists():
         pytest.skip("../shared/corpus is not there")
     raw = path.read_bytes()

@@ -22,12 +22,13 @@ from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
 from tests.ci.cli_run import run_main
 from tests.compiler.mutants import Mutant, run_mutants, scl_declaration_mutants, xml_declaration_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 XML = sorted((CORPUS / "simaticml").rglob("*.xml")) if (CORPUS / "simaticml").is_dir() else []
 SCL = sorted(p for p in (CORPUS / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not XML or not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def test_simaticml_declaration_mutants_are_refused_at_their_member() -> None:

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
 from tests.compiler.mutants import run_mutants
 from tests.compiler.mutants_instructions import scl_instruction_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 SCL = sorted(p for p in (CORPUS / "scl").rglob("*") if p.suffix.lower() == ".scl") if CORPUS.is_dir() else []
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".scl", ".xml")) if CORPUS.is_dir() else []
 
-corpus = pytest.mark.skipif(not SCL, reason="../shared/corpus is not there")
+corpus = READS_SHARED
 
 
 @corpus

@@ -11,9 +11,7 @@ every entry as SimaticML (the rule lived only in the generation of blocks from a
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from engineering_api.ci.paths import SCL_SUFFIXES
@@ -22,12 +20,13 @@ from simatic_xml.block_interfaces import ROWS, row_of
 from tests.compiler.mutants import run_mutants
 from tests.compiler.mutants_sections import (FAMILY, interface_sections, scl_member_mutants, scl_section_mutants,
                                              xml_member_mutants, xml_section_mutants)
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 XML = sorted((CORPUS / "simaticml").rglob("*.xml")) if (CORPUS / "simaticml").is_dir() else []
 SCL = sorted(p for p in (CORPUS / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not XML or not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def test_every_corpus_export_has_its_rows_sections_in_the_rows_order() -> None:

@@ -20,9 +20,10 @@ import simatic_xml.generate.spec_members as spec_members
 from engineering_api.lsp.project import Project
 from tests.ci.cli_run import run_main
 from tests.conftest import data
+from tests.lib.shared_corpus import SHARED
 
 SCL = 'DATA_BLOCK "Mut_DB"\nVERSION : 0.1\n   VAR \n      n : Int := 7;\n   END_VAR\nBEGIN\nEND_DATA_BLOCK\n'
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch, modules: list[Any], name: str) -> list[object]:

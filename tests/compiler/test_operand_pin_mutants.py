@@ -9,18 +9,18 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from engineering_api.rules.instruction_pins import OPERAND_PINS
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, run_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
 PER_ROW = 6
 """Mutants of each (instruction, pin) row: the boxes of the commonest (Contact: 677) are sampled."""
 
-pytestmark = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def operand_pin_mutants(path: Path, made: Counter[tuple[str, str]]) -> Iterator[Mutant]:

@@ -15,8 +15,9 @@ from engineering_api.rules.compiler.check import Source, check_sources
 from simatic_xml import parse_bytes
 from simatic_xml.generate.to_scl import document_to_scl
 from tests.ci.cli_run import run_main
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 
 
 def _udt(name: str) -> str:
@@ -56,7 +57,7 @@ def test_every_command_refuses_a_type_keyword_as_a_name(command: str, tmp_path: 
     assert code == 0, text
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+@READS_SHARED
 @pytest.mark.parametrize("export", ["simaticml/udt/Gildej31_UDT_CALCUL.xml",
                                     "simaticml/udt/WZAutomati_YourRecipeUDT.xml",
                                     "simaticml/udt/Czarnak_AnalogInputSettings.xml"])

@@ -13,20 +13,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from engineering_api.rules.compiler.check import Source, check_sources
 from tests.cli_findings import cli_findings
 from tests.compiler.mutants import Mutant
 from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants, st_literal_mutants, st_twice_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 XML = sorted(p for p in CORPUS.rglob("*.xml") if b"StructuredText" in p.read_bytes()) if CORPUS.is_dir() else []
 _IMPORTABLE = re.compile(rb'<Engineering version="V1[4-9]')
 """An export the REST test's project (V19) imports (a newer one is refused: NEWER_VERSION)."""
 GENERATORS = (st_label_mutants, st_literal_mutants, st_arrow_mutants, st_twice_mutants)
 
-pytestmark = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def test_each_family_in_every_scl_network_export_gains_its_finding_at_its_line() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.lsp.project import Project
@@ -24,11 +23,12 @@ from tests.cli_findings import cli_findings
 from tests.compiler.mutants import Mutant, run_mutants
 from tests.compiler.mutants_statements import (ARROW, LABEL, LITERAL, judged, scl_input_arrow_mutants,
                                                scl_label_mutants, scl_literal_mutants)
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 SCL = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 def _texts() -> dict[Path, str]:

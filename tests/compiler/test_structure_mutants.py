@@ -9,20 +9,20 @@ one of the new findings, for either CPU family."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from engineering_api.rules.compiler.block_numbers import number_findings
 from engineering_api.rules.compiler.check import Source, check_sources
 from tests.compiler.mutants import block_number_mutants, flgnet_mutants, run_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
 NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "FLGNET_PIN", "FLGNET_INSTRUCTION", "OB_NUMBER",
                        "BLOCK_NUMBER"])
 
-corpus = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
+corpus = READS_SHARED
 
 
 @corpus

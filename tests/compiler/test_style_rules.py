@@ -22,11 +22,12 @@ from simatic_xml.scl.ast import Name, walk
 from simatic_xml.scl.lexer import Token, tokenize
 from tests.compiler.mutants_style import (StyleMutant, block_length_mutants, block_prefix_mutants, code_blocks,
                                           member_prefix_mutants, nesting_mutants, style_check, unused_mutants)
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 SCL = sorted(p for p in (CORPUS / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not SCL, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 Generator = Callable[[Path, str], Iterator[StyleMutant]]
 FAMILIES: dict[str, tuple[Generator, str, int]] = {

@@ -15,12 +15,13 @@ import pytest
 from engineering_api.rules.compiler.check import Source, check_sources
 from tests.ci.cli_run import run_main
 from tests.compiler.mutants import run_mutants, tag_table_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "tagtable"
+CORPUS = SHARED / "corpus" / "simaticml" / "tagtable"
 TABLES = sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 EDITOR_TABLE = Path(__file__).resolve().parents[1] / "ci" / "data" / "tag_editor_table.xml"
 
-pytestmark = pytest.mark.skipif(not TABLES, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 
 
 @pytest.mark.parametrize("family", [None, "S7-1500", "S7-1200"])

@@ -4,7 +4,6 @@ corpus exports and on texts that only look elementary."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,9 @@ from engineering_api.rules.compiler.program import TypeIssue, type_from_text
 from simatic_xml import parse_bytes
 from simatic_xml.interface import Member, Section, Sections
 from simatic_xml.xmltext import CACHE_SIZE
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path("/work/shared/corpus/simaticml")
+CORPUS = (SHARED / "corpus/simaticml")
 
 
 def _corpus_types() -> list[str]:

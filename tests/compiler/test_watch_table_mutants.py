@@ -14,11 +14,12 @@ import pytest
 from engineering_api.rules.compiler.check import Source, check_sources
 from tests.ci.cli_run import run_main
 from tests.compiler.mutants import verdict, watch_table_mutants
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "tagtable"
+CORPUS = SHARED / "corpus" / "simaticml" / "tagtable"
 TABLES = sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not TABLES, reason="../shared/corpus is not there")
+pytestmark = READS_SHARED
 WATCH_CODES = ("WATCH_OPERAND", "WATCH_NOT_FORCEABLE", "WATCH_VALUE")
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import random
 import string
 
-import pytest
 from lxml import etree
 
 from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operands import CELL_CHARS, MAX_LINES, operand_lines
 from tests.console.topology_files import FILES, flgnets_of
+from tests.lib.shared_corpus import READS_SHARED
 
 _SVG = "{http://www.w3.org/2000/svg}"
 
@@ -42,7 +42,7 @@ def test_a_long_operand_breaks_after_its_dots() -> None:
     assert operand_lines("#a") == ["#a"]
 
 
-@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 def test_every_corpus_contact_and_coil_has_one_width_and_every_operand_line_fits_a_cell() -> None:
     widths: set[str] = set()
     too_long: list[str] = []

@@ -16,11 +16,12 @@ from engineering_api.console.render.operand_wrap import distinct_lines, operand_
 from tests.console.ladder_gen import random_network
 from tests.console.operand_text import CHECKS, operand_faults
 from tests.console.topology_files import FILES, flgnets_of
+from tests.lib.shared_corpus import READS_SHARED
 
 _NONE: dict[str, list[str]] = {check: [] for check in CHECKS}
 
 
-@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_operand_reads_as_tia_writes_it(path: Path) -> None:
     faults = {where: found for where, net, language in flgnets_of(path)

@@ -4,13 +4,13 @@ upper case, IN_RANGE's inputs MIN, VAL, MAX top to bottom with no name on its po
 
 from __future__ import annotations
 
-import pytest
 from lxml import etree
 
 from engineering_api.console.render.ladder import draw_network
 from tests.console.conftest import corpus_file
 from simatic_xml.flgnet import Call, FlgNet, Part
 from tests.console.topology_files import FILES, flgnets_of
+from tests.lib.shared_corpus import READS_SHARED
 
 _SVG = "{http://www.w3.org/2000/svg}"
 
@@ -37,7 +37,7 @@ def _named(net: FlgNet, language: str) -> list[tuple[Part | Call, list[tuple[str
     return [(items[uid], pins) for uid, pins in _boxes(draw_network(net, language).svg) if uid in items]
 
 
-@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 def test_no_exported_pin_name_is_upper_cased_or_renamed_except_by_the_catalogue() -> None:
     wrong = []
     for path in FILES:

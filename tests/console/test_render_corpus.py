@@ -17,6 +17,7 @@ from engineering_api.console.render.block import block_view
 from simatic_xml import flgnet, graph
 from simatic_xml.xmlnode import XmlNode
 from tests.simatic_xml.sxml_corpus import CORPUS, load, network_sources
+from tests.lib.shared_corpus import READS_SHARED
 
 _ROOT = CORPUS if CORPUS.is_dir() else Path(os.environ.get("SIMATICML_CORPUS", "/nonexistent"))  # as corpus_file
 FILES = sorted(_ROOT.rglob("*.xml")) if _ROOT.is_dir() else []
@@ -59,7 +60,7 @@ def _drawn(html: str) -> tuple[Counter[str], Counter[str]]:
     return parts, wires
 
 
-@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_network_renders_with_every_part_and_wire_once(path: Path) -> None:
     view = block_view(load(path))

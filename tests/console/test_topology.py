@@ -22,6 +22,7 @@ from tests.console.topology import (
     symbol_faults,
 )
 from tests.console.topology_files import FILES, flgnets_of
+from tests.lib.shared_corpus import READS_SHARED
 
 
 def topology_faults(net: FlgNet, language: str) -> list[str]:
@@ -36,7 +37,7 @@ def drawing_faults(svg: str, net: FlgNet, language: str) -> list[str]:
         symbol_faults(svg, net, language) + layout_faults(svg)
 
 
-@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@READS_SHARED
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_network_is_drawn_joined_as_its_xml(path: Path) -> None:
     faults = {where: found for where, net, language in flgnets_of(path) if (found := topology_faults(net, language))}

@@ -15,6 +15,7 @@ from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
 from tests.lib.outcomes import raises_code
 from tests.contract.played import Played
 from tests.contract.program_docs import DATA, fb_doc, program_doc, udt_doc
+from tests.lib.shared_corpus import SHARED
 
 
 BRIDGE_PENDING: dict[str, str] = {
@@ -320,7 +321,7 @@ def _idb(tia: Played, name: str, fb: str, number: int, source: str) -> m.Program
     return program_doc(_IDB.format(name=name, fb=fb, number=number, version=tia.version), source)
 
 
-_TAG_TABLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml" / "tagtable"
+_TAG_TABLES = SHARED / "corpus" / "simaticml" / "tagtable"
 """Real tag-table exports: ``fseenig_Falhas.xml`` (V16, 6 tags), ``Amadeusz97_LSql_UserConstants.xml`` (V18, 3
 constants), ``Tayoriko_System_Tags.xml`` (V17, 55 tags)."""
 

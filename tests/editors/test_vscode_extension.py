@@ -24,13 +24,14 @@ import pytest
 
 from tests.conftest import skip_or_fail
 from tools.bounds import HANG_GUARD_S
+from tests.lib.shared_corpus import SHARED
 
 pytestmark = pytest.mark.xdist_group("vscode extension")  # one worker builds the .vsix once for all of them
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "editors" / "vscode"
 HARNESS = Path(__file__).parent / "harness.mjs"
-SIMATICML_EXPORT = REPO.parent / "shared" / "corpus" / "simaticml" / "fc" / "Gildej31_FC_LIST_V18.xml"
+SIMATICML_EXPORT = SHARED / "corpus" / "simaticml" / "fc" / "Gildej31_FC_LIST_V18.xml"
 SUITE = "the VS Code extension tests"
 MIN_NODE = 20  # @vscode/vsce 3.9 needs Node 20 or newer
 BUILD_TIMEOUT_S = 2 * HANG_GUARD_S + 300  # the first build installs the npm packages

@@ -17,10 +17,11 @@ from simatic_xml import parse_bytes
 from simatic_xml.objects import OB
 from tests.lib.outcomes import raises_code
 from tests.contract.conftest import HMI, open_plc_project
+from tests.lib.shared_corpus import SHARED
 
 __all__: list[str] = []
 
-CORPUS_MAIN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml" / "ob" / "Czarnak_Main.xml"
+CORPUS_MAIN = SHARED / "corpus" / "simaticml" / "ob" / "Czarnak_Main.xml"
 """A TIA V21 export of the Main [OB1] TIA creates: LAD, one empty network, TIA's title."""
 
 

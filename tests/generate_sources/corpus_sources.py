@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from simatic_xml.generate.from_source import SourceContext, context_from_files
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("ACCEPTED", "CORPUS", "repo_of", "source_context")
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def _accepted() -> list[str]:

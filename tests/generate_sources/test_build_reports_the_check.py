@@ -15,8 +15,9 @@ from engineering_api.ci.paths import SCL_SUFFIXES, collect
 from engineering_api.cli import main
 from tests.file_reads import reads_of
 from tools.diagnostic_code_scan import produced_codes
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 REPOSITORIES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
 

@@ -6,17 +6,15 @@ Held over every block of the corpus's sources: where the lines name none, the wa
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from simatic_xml.generate.from_scl import _called_globals, _names_any, source_callees
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl.errors import SclError
 from simatic_xml.scl.lexer import source_lines
 from simatic_xml.scl.parser import parse
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def test_a_block_whose_lines_name_no_callable_of_its_source_calls_none() -> None:

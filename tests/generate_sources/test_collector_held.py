@@ -22,10 +22,9 @@ from engineering_api.lib.collector import hold_collections as hold
 from engineering_api.rules import source_generation
 from simatic_xml.generate.from_source import generate_source
 from tools.bounds import HANG_GUARD_S
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 CPU = "6ES7 516-3AN02-0AB0"
 BIG = (CORPUS / "krisztianloki__ess_plcfactory/output/git-repo/spk-000cdl_cryo-plc-010"
        / "PLCFactory_external_source_TIAv15.1.scl")

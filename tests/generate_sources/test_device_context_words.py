@@ -5,7 +5,6 @@ and made the cheaper way for the number of names ``device_context`` looks up."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,10 +17,9 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules import source_generation
 from engineering_api.rules.source_generation import _DEFINED, _NAME, WORD_SET_FROM, device_context, is_word_of, words_of
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 # letters, decimal digits, other digits and numerals that are word characters but no \d (superscripts, Roman
 # numerals), underscores, non-word characters SCL uses, Unicode letters and digits (Arabic-Indic)

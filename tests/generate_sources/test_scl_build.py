@@ -16,10 +16,10 @@ from simatic_xml import parse_bytes
 from simatic_xml.objects import DB, PlcStruct
 from simatic_xml.generate import import_order
 from tools.bounds import HANG_GUARD_S
+from tests.lib.shared_corpus import SHARED
 
 REPO = Path(__file__).resolve().parents[2]
-UDT_EXPORT = next(p for p in (REPO.parent / "shared" / "corpus" / "simaticml" / "udt",
-                              Path("/work/shared/corpus/simaticml/udt")) if p.is_dir()) / "Amadeusz97_typeSqlData.xml"
+UDT_EXPORT = SHARED / "corpus" / "simaticml" / "udt" / "Amadeusz97_typeSqlData.xml"
 
 FB = '''FUNCTION_BLOCK "FB_Pump"
 { S7_Optimized_Access := 'TRUE' }

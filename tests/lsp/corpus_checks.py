@@ -7,10 +7,11 @@ from pathlib import Path
 
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.cli import main
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("CORPUS", "SEVERITY", "SOURCES", "editor_text", "expected_start", "scl_check", "utf16")
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 
 SEVERITY = {1: "Error", 2: "Warning", 3: "Info"}
 

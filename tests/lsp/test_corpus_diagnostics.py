@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 
 from tools.lsp_client import session
 from tests.lsp.corpus_checks import CORPUS, SEVERITY, SOURCES, editor_text, expected_start, scl_check
+from tests.lib.shared_corpus import READS_SHARED
 
 
 
-@pytest.mark.skipif(not SOURCES, reason="../shared/corpus/scl is not there")
+@READS_SHARED
 def test_every_corpus_source_gets_scl_checks_diagnostics(tmp_path: Path) -> None:
     async def run() -> list[str]:
         problems: list[str] = []

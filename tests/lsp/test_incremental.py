@@ -7,15 +7,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 
 from tools.lsp_client import session
 from tests.lsp.corpus_checks import CORPUS, SEVERITY, expected_start, scl_check
+from tests.lib.shared_corpus import READS_SHARED
 
 DOORLOCK = CORPUS / "lopez-dev__Siemens-SCL-Source-Files" / "DoorLock" / "DoorLock.scl"
 
 
-@pytest.mark.skipif(not DOORLOCK.is_file(), reason="../shared/corpus is not there")
+@READS_SHARED
 def test_edits_give_the_whole_files_verdict(tmp_path: Path) -> None:
     original = DOORLOCK.read_bytes().decode("utf-8-sig")
     edits = [

@@ -17,8 +17,6 @@ from tests.conftest import skip_or_fail
 from tools.scl_plant import DOORLOCK, plant_source
 from tests.lsp.unit_corpus import CORPUS
 
-if not CORPUS.is_dir():  # the shared corpus sits beside the work tree (as tests/generate_sources find it)
-    CORPUS = Path("/work/shared/corpus/scl")
 EDITS = 300
 
 

@@ -30,6 +30,7 @@ from tests.lsp.corpus_checks import CORPUS, SOURCES, editor_text
 from tests.lsp.rename_workspace import applied
 from tools.bounds import HANG_GUARD_S
 from tools.lsp_client import Session, session
+from tests.lib.shared_corpus import READS_SHARED
 
 T = TypeVar("T")
 Found = list[tuple[int, int, str, int, str]]
@@ -175,7 +176,7 @@ def fixed(diagnostic: tuple[int, int, str, int, str], old: str, line: int) -> bo
     return diagnostic[0] == line and diagnostic[2] == "INVALID_DECLARATION" and old.lower() in diagnostic[4].lower()
 
 
-@pytest.mark.skipif(not SOURCES, reason="../shared/corpus/scl is not there")
+@READS_SHARED
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(CORPUS)) for p in SOURCES])
 def test_renaming_every_variable_keeps_the_diagnostics(server: Server, path: Path) -> None:
     problems, renamed = server.run(check_file(server.client, path))

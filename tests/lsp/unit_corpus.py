@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("CORPUS",)
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"

@@ -5,17 +5,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 __all__ = ("MAIN", "MOTOR_DB", "SIMATICML", "TAG_TABLE", "UDT", "needs_corpus", "plc")
 
-SIMATICML = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml"
+SIMATICML = SHARED / "corpus" / "simaticml"
 
 TAG_TABLE = SIMATICML / "tagtable" / "fseenig_Falhas.xml"  # TIA's export: FALHA_24VDC : Bool among others
 
 UDT = SIMATICML / "udt" / "Gildej31_UDT_CALCUL.xml"  # TIA's export: UDT_CALCUL with int_1 : Int, Result : Real
 
-needs_corpus = pytest.mark.skipif(not TAG_TABLE.is_file() or not UDT.is_file(), reason="../shared/corpus is not there")
+needs_corpus = READS_SHARED
 
 MAIN = '''FUNCTION "Main" : Void
 { S7_Optimized_Access := 'TRUE' }

@@ -33,13 +33,12 @@ from engineering_api.rules.compiler import project as compiler_project
 from tests.perf.budget_tolerance import TOLERANCE
 from tools.bounds import HANG_GUARD_S
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ()
 
 BUDGET_FILE = Path(__file__).with_name("import_budget.json")
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 CPU = "6ES7 516-3AN02-0AB0"
 WARM_UP = ("onnoeberhard/plc-seven-segment-display", "PLC_0")
 SAMPLE = (("d-ani/SCL-UnitTesting", "PLC_1"), ("krisztianloki/ess_plcfactory", "PLC_2"))

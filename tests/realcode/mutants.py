@@ -27,10 +27,11 @@ from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("EXPECTED_CODE", "LEGAL", "OPERATORS", "Mutant", "corpus_files", "detect", "mutants", "rates")
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from engineering_api.ci.program import check_files
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 __all__: list[str] = []
 
 GRAPH_FB = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "fb" / "Czarnak_StateMachine.xml"
+    SHARED / "corpus" / "simaticml" / "fb" / "Czarnak_StateMachine.xml"
 )
 _TRANSITION_OPERAND = re.compile(r'<Access Scope="GlobalVariable" UId="21">\s*<Symbol>.*?</Symbol>', re.DOTALL)
 
@@ -38,7 +39,7 @@ def _findings(tmp_path: Path, access: str | None) -> list[tuple[str, str]]:
                    if d.severity in ("Error", "Warning") and not d.code.startswith("MISSING_")})
 
 
-@pytest.mark.skipif(not GRAPH_FB.exists(), reason="the shared corpus is not there")
+@READS_SHARED
 @pytest.mark.parametrize(("access", "expected"), [
     (None, []),
     (_local("Step2", "X"), []),  # a step's activity bit, a member of the FB's step structure

@@ -4,15 +4,15 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.realcode.mutants import LEGAL, OPERATORS, corpus_files, mutants, rates
+from tests.lib.shared_corpus import READS_SHARED
 
 FILES = corpus_files()
 SAMPLE = 2  # files per operator: the whole sample takes a few seconds
 
 
-@pytest.mark.skipif(not FILES, reason="../shared/corpus is not there")
+@READS_SHARED
 def test_every_operator_makes_mutants_and_each_sampled_mutant_is_refused():
     found = list(mutants(FILES, limit=SAMPLE))
     assert {m.operator for m in found} == set(OPERATORS)

@@ -21,6 +21,7 @@ from fakes.runtime.errors import PlcRuntimeError, UnsupportedInstructionError
 from tests.ci.corpus_repos import CORPUS
 from tests.runtime.plc_check_findings import plc_check
 from tools.plc_software import Sim
+from tests.lib.shared_corpus import READS_SHARED
 
 _SEQUENCE = '''
 DATA_BLOCK "D"
@@ -125,7 +126,7 @@ BACKWARD = CORPUS / "scl" / "BjAlvestad__vscode-simatic-scl" / "test" / "example
     "iteration-and-jump-instructions.scl"
 
 
-@pytest.mark.skipif(not DESERIALIZE.is_file(), reason="../shared/corpus is not there")
+@READS_SHARED
 @pytest.mark.parametrize("source", [DESERIALIZE, BACKWARD], ids=lambda p: p.name)
 def test_corpus_gotos_are_not_reported(source: Path, tmp_path: Path) -> None:
     copy = tmp_path / source.name

@@ -4,7 +4,6 @@ instance DBs, UDTs, arrays), retentive snapshot/restore and reinitialising DBs."
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +16,7 @@ from fakes.runtime.memory import Memory
 from fakes.runtime.values import PlcArray
 
 from tools.plc_software import Sim, software_from_scl, software_of_export
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 _PROGRAM = """
 TYPE "Limits"
@@ -195,10 +195,10 @@ def test_memory_areas_and_word_access() -> None:
     assert mem.get("I", 4, "REAL") == -2.5 and mem.get("I", 4, "DWORD") == 0xC0200000
 
 
-_TECH_DB = Path("/work/shared/corpus/simaticml/db/Fwaldt_CONT_C_Clim_DB.xml")
+_TECH_DB = (SHARED / "corpus/simaticml/db/Fwaldt_CONT_C_Clim_DB.xml")
 
 
-@pytest.mark.skipif(not _TECH_DB.exists(), reason="corpus not available")
+@READS_SHARED
 def test_instance_dbs_of_unknown_library_fbs_hold_their_own_interface() -> None:
     image = build_image(software_of_export(_TECH_DB, "V20"), "PLC_1")
     mem = image.new_memory()

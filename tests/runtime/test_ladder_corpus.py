@@ -4,9 +4,7 @@ and nearly all translate without a "not supported" placeholder."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-import pytest
 
 from engineering_api.rules.compiler.program import Program
 from engineering_api.rules.compiler.project import _parsed_def
@@ -14,8 +12,9 @@ from fakes.program import ProgramObject
 from fakes.runtime.ladder import network_statements
 from fakes.runtime.ladder_text import statements_text
 from simatic_xml.scl.parser import parse_statements
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path("/work/shared/corpus/simaticml")
+CORPUS = (SHARED / "corpus/simaticml")
 _KIND = {"fb": "FB", "fc": "FC", "ob": "OB"}
 FULLY_TRANSLATED_FLOOR = 245
 """Of the corpus' 250 LAD/FBD networks (all 250 translate today; the floor leaves room for new samples)."""
@@ -36,7 +35,7 @@ def _networks():
                 yield path.name, block, program, net
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the SimaticML corpus is not available")
+@READS_SHARED
 def test_every_corpus_network_translates():
     total = clean = 0
     unsupported: Counter = Counter()

@@ -23,8 +23,9 @@ from engineering_api.runtime.tag_import import db_walk
 from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.objects import DB
 from simatic_xml.system_types import lookup
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path("/work/shared/corpus/simaticml")
+CORPUS = (SHARED / "corpus/simaticml")
 _ARRAY = re.compile(r"^Array\s*\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]\s+of\s+(.+)$", re.IGNORECASE)
 _SECTIONS = frozenset({"Input", "Output", "InOut", "Static", "None"})
 
@@ -69,6 +70,7 @@ def _interface(path: Path) -> tuple[Any, list[Any], bytes] | None:
     return obj, members, xml
 
 
+@READS_SHARED
 @pytest.mark.parametrize("path", _documents(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_the_import_and_the_released_list_agree_on_a_corpus_block(path: Path) -> None:
     found = _interface(path)

@@ -8,18 +8,17 @@ work.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 
 from engineering_api.runtime.tag_import import db_walk
 from simatic_xml import parse_bytes
 from simatic_xml.interface import Member, MemberAttribute
 from tools.work_count import WorkCount, counting
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 # A real export (TIA wrote it, "accessible from OPC UA"): its Static section is replaced by generated members.
-CORPUS_DB = Path("/work/shared/corpus/simaticml/db/Gildej31_DB_CALCUL.xml")
+CORPUS_DB = (SHARED / "corpus/simaticml/db/Gildej31_DB_CALCUL.xml")
 
 
 def _flat_db(size: int) -> Any:
@@ -40,7 +39,7 @@ def _work(size: int) -> tuple[int, Any]:
     return count.total + count.builtin_total, walk
 
 
-@pytest.mark.skipif(not CORPUS_DB.is_file(), reason="no corpus")
+@READS_SHARED
 def test_a_flat_db_costs_work_in_proportion_to_its_members() -> None:
     small, walk = _work(500)
     assert len(walk.tags) == 500 - len(range(0, 500, 7))  # every seventh member is not released

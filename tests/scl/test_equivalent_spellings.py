@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from engineering_api.rules.compiler import check_source
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():  # the shared corpus sits beside the work tree
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 _KEYWORDS = ("IF", "THEN", "ELSIF", "ELSE", "END_IF", "FOR", "TO", "BY", "DO", "END_FOR", "WHILE", "END_WHILE",
              "REPEAT", "UNTIL", "END_REPEAT", "CASE", "OF", "END_CASE", "AND", "OR", "XOR", "NOT", "MOD", "RETURN",

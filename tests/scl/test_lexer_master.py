@@ -10,15 +10,13 @@ from __future__ import annotations
 import random
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
 from simatic_xml.scl import lexer
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 _BLANKS = r"[ \t\r\f\v\ufeff\u00a0]"
 _AS_WRITTEN = {  # the alternatives as they were written before their first character became a class

@@ -8,7 +8,6 @@ where the two texts' statements parse the same, which this test holds over every
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,9 @@ from simatic_xml.scl.errors import SclError
 from simatic_xml.generate.from_scl import body_location
 from simatic_xml.scl.lexer import layout_tabs_as_blanks, lexes_alike, source_lines, tokenize
 from simatic_xml.scl.parser import parse, parse_statements
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def _sources_with_tabs() -> list[tuple[str, str]]:

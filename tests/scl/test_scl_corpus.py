@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from simatic_xml.scl import ClassicSclNotSupportedError, SclSyntaxError, parse, read_source
+from tests.lib.shared_corpus import SHARED, require_shared
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 SUFFIXES = {".scl", ".udt", ".db"}
 
-if not CORPUS.is_dir():
-    pytest.skip(f"SCL corpus not found at {CORPUS}", allow_module_level=True)
+require_shared()
 
 
 def _load_sources() -> dict:

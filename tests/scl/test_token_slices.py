@@ -9,7 +9,6 @@ strings and names with quotes, REGIONs at a cut's edges, cuts that start after B
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -19,10 +18,9 @@ from simatic_xml.scl.errors import SclError, SclSyntaxError
 from simatic_xml.scl.lexer import Token, source_lines, tokenize, tokenize_source
 from simatic_xml.scl.parser import parse_source
 from simatic_xml.scl.token_slices import network_tokens, offer_network, slice_tokens, source_scope
+from tests.lib.shared_corpus import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/scl")
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def _shape(tokens: list[Token]) -> list[tuple[object, ...]]:

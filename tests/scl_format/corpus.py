@@ -10,13 +10,13 @@ the formatter keeps them too: such a copy is compared with the original by its v
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from simatic_xml.scl.lexer import KEYWORDS, Token, tokenize
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("CORPUS", "by_style", "mutate_code", "mutate_layout")
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 
 _TYPES = {"BOOL", "BYTE", "WORD", "DWORD", "INT", "DINT", "UINT", "UDINT", "USINT", "SINT", "REAL", "LREAL",
           "TIME", "STRING", "WSTRING", "CHAR", "ARRAY", "OF", "STRUCT"}

@@ -13,9 +13,9 @@ from simatic_xml.scl.lexer import tokenize
 from simatic_xml.scl_format import format_source
 
 from .corpus import CORPUS, by_style, mutate_layout
+from tests.lib.shared_corpus import require_shared
 
-if not (CORPUS / "SOURCES.tsv").is_file():
-    pytest.skip(f"SCL corpus not found at {CORPUS}", allow_module_level=True)
+require_shared()
 
 EXPORTS = by_style("TIA-export")
 HAND_WRITTEN = by_style("TIA-style(hand-written/generated)")

@@ -12,8 +12,8 @@ import pytest
 
 from tests.full_disk import FullDiskConnection
 from tools.bounds import HANG_GUARD_S
+from tests.lib.shared_corpus import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"
 
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tools.openapi_document import openapi_document
+from tests.lib.shared_corpus import SHARED
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 @pytest.fixture(name="schema", scope="module")

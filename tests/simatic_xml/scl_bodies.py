@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from tests.lib.shared_corpus import SHARED
 
 __all__ = ("BODIES", "SOURCES")
 
-SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+SOURCES = SHARED / "corpus" / "scl"
 
 _BLOCK_END = r"END_(?:DATA_BLOCK|FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|TYPE)\b"
 

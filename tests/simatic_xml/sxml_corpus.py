@@ -13,9 +13,10 @@ from pathlib import Path
 from simatic_xml import Document, read_file
 from simatic_xml.model import NetworkSource, SwObject
 from simatic_xml.xmlnode import XmlNode
+from tests.lib.shared_corpus import SHARED
 
 CORPUS = Path(os.environ.get("SIMATICML_CORPUS")
-              or Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml")
+              or SHARED / "corpus" / "simaticml")
 """``../shared/corpus/simaticml`` beside the checkout, or ``$SIMATICML_CORPUS`` (a worktree sits deeper)."""
 
 

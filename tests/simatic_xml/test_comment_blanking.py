@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,12 +29,11 @@ from simatic_xml.scl.lexer import Token, tokenize
 from simatic_xml.scl.limits import count_statements
 from simatic_xml.scl_blanking import blank_block_comments, block_comment_end
 from tests.simatic_xml.sxml_corpus import corpus_paths
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 __all__ = ()
 
-SCL_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not SCL_CORPUS.is_dir():
-    SCL_CORPUS = Path("/work/shared/corpus/scl")
+SCL_CORPUS = SHARED / "corpus" / "scl"
 
 INSERTS = ("(* #undeclared_x *)", "(* (* #undeclared_x *) #undeclared_x *)", "/* #undeclared_x */",
            "// #undeclared_x\n")
@@ -141,6 +139,7 @@ def _spec_verdict(spec: dict[str, Any]) -> list[str]:
     return []
 
 
+@READS_SHARED
 @pytest.mark.parametrize("doc", _scl_blocks())
 def test_comments_and_strings_in_real_scl_networks_change_no_verdict(doc: Any) -> None:
     block = doc.object

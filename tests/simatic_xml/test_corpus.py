@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from simatic_xml import check_file, parse_bytes, to_bytes
 from simatic_xml.writer import BOM
+from tests.lib.shared_corpus import SHARED, require_shared
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = SHARED / "corpus" / "simaticml"
 FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
 
-if not FILES:
-    pytest.skip(f"SimaticML corpus not found at {CORPUS}", allow_module_level=True)
+require_shared()
 
 # Files that do not pass yet, with the reason (none at the moment).
 XFAIL: dict[str, str] = {}

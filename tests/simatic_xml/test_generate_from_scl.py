@@ -13,6 +13,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.generate import SpecError, generate_xml, parse_spec
 from simatic_xml.generate.from_scl import expr_text, source_to_specs
 from simatic_xml.scl import SclSyntaxError, parse, parse_expression, read_source
+from tests.lib.shared_corpus import SHARED
 
 SOURCE = '''FUNCTION_BLOCK "FB_X"
 { S7_Optimized_Access := 'FALSE' }
@@ -171,7 +172,7 @@ def test_expr_text():
 
 
 # ----- corpus smoke --------------------------------------------------------------------------------
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+CORPUS = SHARED / "corpus" / "scl"
 
 
 def _corpus_files() -> list[Path]:

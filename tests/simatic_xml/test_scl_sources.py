@@ -11,6 +11,7 @@ from simatic_xml import SclSyntaxError, context_from_tokens, text_to_tokens, tok
 from simatic_xml.check import first_difference
 from simatic_xml.scl_text import needs_quotes, strip_uids
 from tests.simatic_xml.scl_bodies import BODIES, SOURCES
+from tests.lib.shared_corpus import READS_SHARED
 
 
 def test_sources_found():
@@ -19,6 +20,7 @@ def test_sources_found():
     assert len(BODIES) > 200
 
 
+@READS_SHARED
 @pytest.mark.parametrize("body", BODIES)
 def test_statement_section(body):
     try:

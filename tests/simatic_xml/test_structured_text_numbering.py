@@ -6,7 +6,6 @@ network generated from a sample of the corpus's sources (``../shared/corpus/scl`
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,9 @@ from simatic_xml.generate.from_source import generate_source
 from simatic_xml.model import Block
 from simatic_xml.renumber import number_new_structured_text, renumber_walked
 from simatic_xml.xmlnode import XmlNode
+from tests.lib.shared_corpus import SHARED
 
-SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
-if not SOURCES.is_dir():
-    SOURCES = Path("/work/shared/corpus/scl")
+SOURCES = SHARED / "corpus" / "scl"
 SAMPLE = 40
 """Sources read (in name order): enough for calls, constants, comments and regions, in a second or two."""
 

@@ -9,9 +9,10 @@ import pytest
 from simatic_xml import VersionError, parse_bytes, read_file, retarget, to_bytes
 from simatic_xml.versions import namespace_for, normalize_version
 from tests.simatic_xml.typed import attributes
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent at {CORPUS}")
+CORPUS = SHARED / "corpus" / "simaticml"
+needs_corpus = READS_SHARED
 NS = "http://www.siemens.com/automation/Openness/SW/"
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
-import pytest
 
 from simatic_xml import parse_bytes, to_bytes
 from simatic_xml.model import (
@@ -27,9 +25,10 @@ from simatic_xml.xmlnode import XmlNode
 
 from tests.simatic_xml.sxml_corpus import corpus_paths, load
 from tests.simatic_xml.typed import block, body
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent at {CORPUS}")
+CORPUS = SHARED / "corpus" / "simaticml"
+needs_corpus = READS_SHARED
 
 
 def _small_fb() -> Document:

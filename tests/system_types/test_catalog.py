@@ -18,8 +18,9 @@ from simatic_xml.system_types import (
     lookup,
     lookup_instruction,
 )
+from tests.lib.shared_corpus import READS_SHARED, SHARED
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 SECTIONS = {"Input", "Output", "InOut", "Static", None}
 ELEMENTARY = {"Bool", "Byte", "Word", "DWord", "LWord", "SInt", "Int", "DInt", "LInt", "USInt", "UInt", "UDInt",
               "ULInt", "Real", "LReal", "Time", "LTime", "Date", "Time_Of_Day", "LDT", "Char", "WChar"}
@@ -136,7 +137,7 @@ def _corpus_versions() -> dict[str, set[tuple[str, str]]]:
     return found
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+@READS_SHARED
 def test_versions_the_corpus_exports_are_the_catalogs() -> None:
     found = _corpus_versions()
     assert len(found) >= 80  # the corpus uses most catalog families: this test must see them
@@ -149,7 +150,7 @@ def test_versions_the_corpus_exports_are_the_catalogs() -> None:
         assert _type(name).name == name or _type(name).name.upper() == name.upper()
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+@READS_SHARED
 def test_instruction_versions_of_lad_fbd_calls_are_the_catalogs() -> None:
     """``<Part Name="TON" Version="1.0">``: an FB instruction's version is one of its instance type's, an FC's is
     the catalog's."""
@@ -168,7 +169,7 @@ def test_instruction_versions_of_lad_fbd_calls_are_the_catalogs() -> None:
     assert seen >= 20
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+@READS_SHARED
 def test_member_lists_match_the_corpus_exports() -> None:
     """Where TIA exported a system type's expanded members, a complete catalog entry lists exactly those, in
     TIA's order and with TIA's types (an export may leave out members without start values: a subset then)."""
