@@ -56,6 +56,14 @@ class Receiver:
                 self.end_headers()
                 self.wfile.write(answer.encode())
 
+            def do_GET(self) -> None:  # a pull's source: a small JSON document
+                answer = b'{"order": {"setpoint": 4.5}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
             def log_message(self, *args: Any) -> None:
                 pass
 

@@ -236,17 +236,19 @@ def test_a_publish_from_a_process_holding_many_files(broker: Broker) -> None:
 
 
 def test_a_client_certificate_refused_after_a_tls13_handshake_fails_with_the_reason(broker: Broker) -> None:
-    """Over TLS 1.3 the broker refuses an untrusted client certificate with an alert after the client's handshake has
-    ended: the publish reads it and fails for good with the alert, not as a broker that did not answer (retried for
-    ever). Without any certificate this Mosquitto closes the connection without an alert: retried, saying so."""
+    """Over TLS 1.3 the broker refuses an untrusted client certificate, or none, after the client's handshake has
+    ended: with an alert, which the publish reports, or by closing (the CONNECT paho sent is unread there, so the
+    close resets the connection and the alert is mostly lost). Either fails for good saying so, where it was retried
+    as a broker that did not answer CONNECT."""
     other = certificate("other device", certificate("another CA", None))
     url = f"mqtts://127.0.0.1:{broker.tls13}/{TOPIC}"
-    refused = publish(url, b"{}", username=None, password=None, certificate=pem(other[0]), private_key=pem(other[1]),
-                      ca_certificate=pem(broker.ca[0]), client_id="engineering-api-refused", timeout=HANG_GUARD_S)
-    assert not refused.acknowledged and not refused.retry, refused
-    assert refused.error == "TLS: the broker refused the TLS connection: TLSV1_ALERT_UNKNOWN_CA", refused
-    closed = publish(url, b"{}", username=None, password=None, certificate=None, private_key=None,
-                     ca_certificate=pem(broker.ca[0]), client_id="engineering-api-anonymous", timeout=HANG_GUARD_S)
-    assert not closed.acknowledged and closed.retry, closed
-    assert closed.error is not None and "closed the TLS connection" in closed.error, closed
-    assert "client certificate" in closed.error and broker.received == [], closed
+    for client_id, device, alert in (("engineering-api-refused", other, "TLSV1_ALERT_UNKNOWN_CA"),
+                                     ("engineering-api-anonymous", None, "TLSV13_ALERT_CERTIFICATE_REQUIRED")):
+        refused = publish(url, b"{}", username=None, password=None, certificate=pem(device[0]) if device else None,
+                          private_key=pem(device[1]) if device else None, ca_certificate=pem(broker.ca[0]),
+                          client_id=client_id, timeout=HANG_GUARD_S)
+        assert not refused.acknowledged and not refused.retry, refused
+        assert refused.error in (f"TLS: the broker refused the TLS connection: {alert}",
+                                 "TLS: the broker closed the connection after the handshake without answering "
+                                 "CONNECT: it refuses this client's certificate (or its lack of one)"), refused
+    assert broker.received == []

@@ -9,9 +9,15 @@ import datetime as dt
 import ssl
 from typing import TYPE_CHECKING, Any
 
+import httpx
+import msgspec
+import pytest
 import time_machine
 
 from engineering_api.config import Settings
+from engineering_api.runtime.outbound_tls import untrusted_reason
+from engineering_api.runtime.pulls import SourceView
+from engineering_api.runtime.pulls_runner import _get as fetch
 from tests.api.plant_ca import certificate, pem
 from tests.api.runtime_pushes import PUSHES, Receiver, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tests.conftest import data, served
@@ -19,8 +25,6 @@ from tools.bounds import until
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
 
 def _outcome(client: Any, headers: dict[str, str], push_id: str) -> dict[str, Any]:
@@ -65,3 +69,13 @@ def test_a_push_to_an_erp_signed_by_the_plant_ca(tmp_path: Path, receiver: Recei
             resend_shift(client, headers, trusted["pushId"])
             assert _outcome(client, headers, trusted["pushId"])["status"] == "delivered"
             assert len(receiver.requests) == 2
+
+            # a pull from the same server trusts the same way (the fetch itself: its mapping is the pulls' tests')
+            monkeypatch.delenv("SSL_CERT_FILE")
+            source: dict[str, Any] = {"url": receiver.url, "headers": {}, "authType": "none", "username": None,
+                                      "headerName": None, "secretSet": False, "timeoutSeconds": 10.0}
+            with pytest.raises(httpx.ConnectError) as refused_pull:
+                fetch(msgspec.convert(source, SourceView), {}, 1)
+            assert untrusted_reason(refused_pull.value) is not None
+            named_source = msgspec.convert({**source, "caCertificate": pem(ca[0])}, SourceView)
+            assert fetch(named_source, {}, 1)[:2] == (200, b'{"order": {"setpoint": 4.5}}')
