@@ -260,8 +260,8 @@ def main(argv: list[str]) -> int:
 
 
 
-PLCSIM_ENUMS = ("EArea", "ECommunicationInterface", "ECPUType", "EDataType", "EOperatingMode", "EOperatingState",
-                "EPrimitiveDataType", "ERuntimeErrorCode", "ETagListDetails")
+PLCSIM_ENUMS = ("EArea", "ECommunicationInterface", "ECommunicationMode", "ECPUType", "EDataType", "EOperatingMode",
+                "EOperatingState", "EPrimitiveDataType", "ERuntimeErrorCode", "ETagListDetails")
 """The PLCSIM Advanced enumerations the stand-in declares (``standin/plcsim/Enums.cs``, written from the reference)."""
 
 

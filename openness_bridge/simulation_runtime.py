@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 __all__ = ("SimulationRuntimeOperations",)
 
 
+# No PLCSIM Advanced API has a runtime-wide Softbus/TCP-IP switch: each instance picks its CommunicationInterface
+# (Softbus until given IP suites). The real 50.42.10.0 API's SimulationRuntimeManager.NetworkMode is an
+# ECommunicationMode (Non_Promiscuous/Promiscuous), a different setting, so the bridge never reads it as this mode.
+_RUNTIME_NETWORK_MODE = "Softbus"
+
+
 def _version(raw: int) -> str:
     # SimulationRuntimeManager.Version is (major << 16) | minor: a public record shows API 7.0 reading 458752.
     return f"{raw >> 16}.{raw & 0xFFFF}" if raw else "0.0"
@@ -46,26 +52,21 @@ class SimulationRuntimeOperations:
         self._list_instances = list_instances
 
     # ----- runtime manager ----------------------------------------------------------------------
-    def _sim_network_mode(self, api: PlcsimApi) -> str:
-        # Newer APIs have a runtime-wide NetworkMode (ENetworkMode); API 1.0 has none: instances are Softbus or TCPIP.
-        mode = getattr(api.manager, "NetworkMode", None)
-        return str(mode) if mode is not None else "Softbus"
-
     def runtime_status(self) -> SimRuntimeStatus:
         api = self._plcsim.api
         if api is None:
             return SimRuntimeStatus(running=False, api_version="", api_available=False, port=None,
-                                    network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
+                                    network_mode=_RUNTIME_NETWORK_MODE, instance_count=0, max_instances=MAX_INSTANCES,
                                     engine="PLCSIM Advanced is not installed")
         try:
             return self._plcsim.call("SimulationRuntimeManager", lambda a: SimRuntimeStatus(
                 running=bool(a.manager.IsRuntimeManagerAvailable), api_version=_version(int(a.manager.Version)),
                 api_available=bool(a.manager.IsInitialized), port=int(a.manager.Port) or None,
-                network_mode=self._sim_network_mode(a), instance_count=len(a.manager.RegisteredInstanceInfo),
+                network_mode=_RUNTIME_NETWORK_MODE, instance_count=len(a.manager.RegisteredInstanceInfo),
                 max_instances=MAX_INSTANCES, engine=f"S7-PLCSIM Advanced (API {a.version}, {a.path})"))
         except EngineeringError:  # "never raises": a manager that went away reads as not running
             return SimRuntimeStatus(running=False, api_version="", api_available=True, port=None,
-                                    network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
+                                    network_mode=_RUNTIME_NETWORK_MODE, instance_count=0, max_instances=MAX_INSTANCES,
                                     engine=f"S7-PLCSIM Advanced (API {api.version}, {api.path})")
 
     def start_runtime(self) -> SimRuntimeStatus:
@@ -80,7 +81,7 @@ class SimulationRuntimeOperations:
         return self._plcsim.call("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
 
     def _sim_runtime_config(self, api: PlcsimApi) -> SimRuntimeConfig:
-        return SimRuntimeConfig(network_mode=self._sim_network_mode(api), port=int(api.manager.Port) or None,
+        return SimRuntimeConfig(network_mode=_RUNTIME_NETWORK_MODE, port=int(api.manager.Port) or None,
                                 max_instances=MAX_INSTANCES, api_version=_version(int(api.manager.Version)),
                                 network_modes=list(NETWORK_MODES))
 
@@ -89,26 +90,20 @@ class SimulationRuntimeOperations:
 
     def update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
         def run(api: PlcsimApi) -> SimRuntimeConfig:
-            if network_mode is not None and network_mode != self._sim_network_mode(api):
+            if network_mode is not None and network_mode != _RUNTIME_NETWORK_MODE:
                 if network_mode not in NETWORK_MODES:
                     raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: '
                                           f'{", ".join(NETWORK_MODES)}.', code="SIM_INVALID_ARGUMENT")
-                if getattr(api.manager, "NetworkMode", None) is None:
-                    raise NotSupportedError(
-                        f"This PLCSIM Advanced API ({api.version}) has no runtime-wide network mode. Give an "
-                        "instance IP suites (PUT its network) to make it talk TCP/IP, or none for Softbus.",
-                        code="NO_OPENNESS_EQUIVALENT")
-                powered = [str(i.Name) for i in self._plcsim.all_instances(api) if str(i.OperatingState) != "Off"]
-                if powered:
-                    raise ConflictError(f"Power off every instance before changing the network mode "
-                                        f"({', '.join(powered)} are on).", code="SIM_INSTANCES_RUNNING")
+                raise NotSupportedError(
+                    f"The PLCSIM Advanced API ({api.version}) has no runtime-wide network mode (its NetworkMode "
+                    "only switches promiscuous mode). Give an instance IP suites (PUT its network) to make it "
+                    "talk TCP/IP, or none for Softbus; the adapters are chosen in the PLCSIM Advanced control panel.",
+                    code="NO_OPENNESS_EQUIVALENT")
             if port is not None:
                 self._sim_open_port(api, port)
-            if network_mode is not None and network_mode != self._sim_network_mode(api):
-                api.manager.NetworkMode = api.enum("ENetworkMode", network_mode)  # API 4+ (shape inferred)
             return self._sim_runtime_config(api)
 
-        return self._plcsim.call("SimulationRuntimeManager.NetworkMode", run)
+        return self._plcsim.call("SimulationRuntimeManager.Port", run)
 
     def _sim_open_port(self, api: PlcsimApi, port: int | None) -> None:
         if port is not None and not 1024 <= port <= 65535:

@@ -159,13 +159,26 @@ def test_runtime_manager_port_and_availability(bridge: Any, wire: Any) -> None:
     assert bridge.simulation.set_port(None).port is None and wire.ManagerPort == 0
     with pytest.raises(ValidationError):
         bridge.simulation.set_port(80)
-    raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", bridge.simulation.update_runtime_config,
-                network_mode="TCPIPSingleAdapter", port=None)  # API 1.0 has no runtime-wide network mode
+    assert bridge.simulation.update_runtime_config(network_mode="Softbus", port=None).network_mode == "Softbus"
     wire.ManagerAvailable = False
     assert bridge.simulation.runtime_status().running is False  # never raises
     raises_code(ConflictError, "SIM_RUNTIME_STOPPED", bridge.simulation.create_instance, "A")
     with pytest.raises(ConflictError):
         bridge.simulation.start_runtime()
+
+
+def test_the_promiscuous_switch_is_not_read_or_written_as_the_network_mode(bridge: Any, plcsim: Any) -> None:
+    # The real API (50.42.10.0) names its promiscuous-mode switch NetworkMode; no API has a Softbus/TCP-IP one.
+    manager = plcsim.SimulationRuntimeManager
+    manager.NetworkMode = plcsim.ECommunicationMode.Promiscuous
+    try:
+        assert bridge.simulation.runtime_status().network_mode == "Softbus"
+        assert bridge.simulation.runtime_config().network_mode == "Softbus"
+        raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", bridge.simulation.update_runtime_config,
+                    network_mode="TCPIPSingleAdapter", port=None)
+        assert str(manager.NetworkMode) == "Promiscuous"
+    finally:
+        manager.NetworkMode = plcsim.ECommunicationMode.Non_Promiscuous
 
 
 def test_profiles_are_json_files_in_the_state_dir(bridge: Any) -> None:

@@ -53,6 +53,8 @@ class SimulationPort(ABC):
         Raises:
             ValidationError: unknown network mode, or a port outside 1024..65535 (``SIM_INVALID_ARGUMENT``).
             ConflictError: the network mode changes while an instance is powered on (``SIM_INSTANCES_RUNNING``).
+            NotSupportedError: the network mode cannot change on this backend (``NO_OPENNESS_EQUIVALENT``; PLCSIM
+                Advanced's API has no runtime-wide network mode).
         """
 
     @abstractmethod

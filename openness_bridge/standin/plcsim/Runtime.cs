@@ -97,6 +97,8 @@ namespace Siemens.Simatic.Simulation.Runtime
         /// <summary>Runtime manager version as (major &lt;&lt; 16) | minor (API 7.0 reads 458752 [P4]); the stand-in is 1.0.</summary>
         public static uint Version { get { return 0x00010000; } }
         public static ushort Port { get { return Softbus.ManagerPort; } }
+        /// <summary>Promiscuous mode of the runtime's network (real API 50.42.10.0 [P5]): not a Softbus/TCP-IP switch.</summary>
+        public static ECommunicationMode NetworkMode { get; set; }
 
         public static SInstanceInfo[] RegisteredInstanceInfo
         {
