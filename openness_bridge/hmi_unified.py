@@ -58,8 +58,9 @@ if TYPE_CHECKING:
 
 __all__ = ("BridgeHmiUnified",)
 
+# Where the real V17-V19 metadata puts screen item classes: HmiScreenWindow is in UI.Screens, beside HmiScreen.
 _ITEM_NAMESPACES = ("Siemens.Engineering.HmiUnified.UI.Widgets", "Siemens.Engineering.HmiUnified.UI.Shapes",
-                    "Siemens.Engineering.HmiUnified.UI.Controls")
+                    "Siemens.Engineering.HmiUnified.UI.Controls", "Siemens.Engineering.HmiUnified.UI.Screens")
 _ENUMS = "Siemens.Engineering.HmiUnified.UI.Enum"
 _TAG_DYNAMIZATION = "Siemens.Engineering.HmiUnified.UI.Dynamization"  # not .Tag (V21 IntelliSense catalogue)
 
@@ -74,9 +75,13 @@ def _grouped(objects: Any, groups: Any, composition: str, path: str = "") -> Ite
 
 
 def _events(owner: Any) -> list[UnifiedEvent]:
+    # Some item classes have no events at all (HmiLabel has no EventHandlers in the real V17-V19 metadata).
+    handlers = getattr(owner, "EventHandlers", None)
+    if handlers is None:
+        return []
     return [UnifiedEvent(event=str(h.EventType), script_code=str(h.Script.ScriptCode or ""),
                          global_definition_area_script_code=str(h.Script.GlobalDefinitionAreaScriptCode or ""))
-            for h in owner.EventHandlers]
+            for h in handlers]
 
 
 def _box(item: Any, side: str) -> int:
@@ -180,7 +185,13 @@ class BridgeHmiUnified(HmiUnifiedPort):
                                 code="NO_OPENNESS_EQUIVALENT", details={"type": name})
 
     def _add_events(self, owner: Any, type_name: str, events: list[UnifiedEvent]) -> None:
-        enum = getattr(importlib.import_module(_ENUMS), f"{type_name}EventType")
+        if not events:
+            return  # nothing to look up: a class without events (HmiLabel: no HmiLabelEventType in V17-V19) is fine
+        enum = getattr(importlib.import_module(_ENUMS), f"{type_name}EventType", None)
+        if enum is None or getattr(owner, "EventHandlers", None) is None:
+            raise NotSupportedError(f"{type_name} has no events in this TIA Portal's Openness (no "
+                                    f"{type_name}EventType); remove its events or script it in TIA Portal.",
+                                    code="NO_OPENNESS_EQUIVALENT", details={"type": type_name})
         for event in events:
             value = getattr(enum, event.event, None)
             if value is None:

@@ -144,6 +144,8 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
         internal static HmiScreenItemBase Wrap(Project project, UScreen screen, UItem item)
         {
             if (item.Type == "HmiButton") return new Widgets.HmiButton(project, screen, item);
+            if (item.Type == "HmiLabel") return new Widgets.HmiLabel(project, screen, item);
+            if (item.Type == "HmiScreenWindow") return new Screens.HmiScreenWindow(project, screen, item);
             return new Widgets.HmiIOField(project, screen, item);
         }
     }
@@ -157,8 +159,8 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
         public T Create<T>(string name) where T : HmiScreenItemBase
         {
             OwnerProject.Live();
-            if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField))
-                throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton and HmiIOField only.", null);
+            if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField) && typeof(T) != typeof(Widgets.HmiLabel) && typeof(T) != typeof(Screens.HmiScreenWindow))
+                throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton, HmiIOField, HmiLabel and HmiScreenWindow only.", null);
             var item = Created(_screen.Items, new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 }, i => i.Name, "screen item");
             return (T)HmiScreenItemBase.Wrap(OwnerProject, _screen, item);
         }
@@ -188,10 +190,26 @@ namespace Siemens.Engineering.HmiUnified.UI.Widgets
         internal HmiIOField(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
         public Events.HmiIOFieldEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiIOFieldEventHandlerComposition(new UEvents(OwnerProject, State.Events)); } }
     }
+
+    /// <summary>A text widget without events: real V17-V19 have no HmiLabelEventType and no HmiLabel.EventHandlers.</summary>
+    public sealed class HmiLabel : HmiWidgetBase
+    {
+        internal HmiLabel(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
+    }
 }
 
 namespace Siemens.Engineering.HmiUnified.UI.Screens
 {
+    /// <summary>A screen item in the Screens namespace, not Widgets (real V17-V19 metadata); its box is HmiWindowBase's.</summary>
+    public sealed class HmiScreenWindow : Base.HmiScreenItemBase
+    {
+        internal HmiScreenWindow(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
+        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Changed(() => State.Left = value); } }
+        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Changed(() => State.Top = value); } }
+        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Changed(() => State.Width = value); } }
+        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Changed(() => State.Height = value); } }
+    }
+
     public sealed class HmiScreen : UnifiedObject
     {
         internal readonly UScreen Screen;
