@@ -106,7 +106,8 @@ class ApiReference:
         if (version, type_name, member) in self._gaps:
             return "unconfirmed"
         if version in COMPLETE_VERSIONS:
-            return "absent" if self.type_rows(version, type_name) else "unconfirmed"
+            # Complete metadata lists every type: a member of a type the version lacks is absent too (fail closed).
+            return "absent"
         base = BEST_EVIDENCE_BASE.get(version)
         if base is not None:
             return "unconfirmed" if self.member_status(base, type_name, member, arity) == "present" else "absent"

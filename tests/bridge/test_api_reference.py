@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from openness_bridge.api_reference import ApiReference, reference
+from engineering_api.backend.errors import NotSupportedError
+from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference, require_member
 from openness_bridge.standin import PLAYED as PLAYED_DEFINES
 from tests.bridge.bridge_names import bridge_uses
 from tests.bridge.csharp_decls import Declared, standin_declarations
@@ -96,7 +97,7 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
             continue
         rows = ref.member_rows(version, d.type, d.member)
         if not rows:
-            if ref.member_status(version, d.type, d.member) == "absent":
+            if types and ref.member_status(version, d.type, d.member) == "absent":  # a missing type: reported once
                 found.append(f"{where}.{d.member}: not in {version}'s API ({types[0].source})")
             continue
         if d.kind == "enum_value":
@@ -149,7 +150,7 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
             continue
         # A member or enum name the stand-in declares on some types: the reference must not show it absent from all.
         owner_types = owners.get(use.name, set())
-        statuses = {ref.member_status(version, t, use.name) for t in owner_types}
+        statuses = {_member_of_held_type(ref, version, t, use.name) for t in owner_types}
         if owner_types and statuses == {"absent"}:
             found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
         elif use.assigned and owner_types and not _settable(ref, version, owner_types, use.name):
@@ -157,12 +158,20 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
     return found
 
 
+def _member_of_held_type(ref: ApiReference, version: str, type_name: str, member: str) -> str:
+    """The member's status where ``version`` has the type; ``unconfirmed`` where it lacks the type (the name check
+    matches members to stand-in types by name alone, and the gate refuses a member of a missing type itself)."""
+    if version in COMPLETE_VERSIONS and not ref.type_rows(version, type_name):
+        return "unconfirmed"
+    return ref.member_status(version, type_name, member)
+
+
 def _settable(ref: ApiReference, version: str, owner_types: set[str], member: str) -> bool:
     """Whether some owner's ``member`` may be assigned in ``version``: a property with a setter there, or one the
     evidence does not show (unconfirmed)."""
     for type_name in owner_types:
         rows = ref.member_rows(version, type_name, member)
-        if not rows and ref.member_status(version, type_name, member) != "absent":
+        if not rows and _member_of_held_type(ref, version, type_name, member) != "absent":
             return True
         if any(r.kind == "property" and r.access != "get" for r in rows):
             return True
@@ -233,6 +242,19 @@ def test_the_real_assemblies_settle_each_finding() -> None:
     assert {r.member for r in ref.rows if (r.version, r.type, r.kind) == ("V19", "TiaPortal", "event")} == {
         "Authentication", "Confirmation", "Disposed", "Notification"}
     assert ref.member_rows("PLCSIM", "ECPUType", "CPU1511")[0].value == "1511"
+
+
+def test_a_member_of_a_type_a_complete_version_lacks_is_absent() -> None:
+    """The gate fails closed for a type missing from a version with complete metadata: ``HmiScriptModule`` exists
+    from V19, so deleting a script module's ``Delete`` is refused on V17 and V18, naming the missing type."""
+    ref = reference()
+    assert ref.type_status("V18", "HmiScriptModule") == "absent"
+    assert ref.member_status("V18", "HmiScriptModule", "Delete") == "absent"
+    assert ref.member_status("V17", "HmiScriptModule", "Name") == "absent"
+    with pytest.raises(NotSupportedError) as refused:
+        require_member("V18", "HmiScriptModule", "Delete", "Deleting a script module")
+    assert refused.value.code == "NOT_IN_THIS_TIA_VERSION" and "V18's metadata has no HmiScriptModule" in str(
+        refused.value)
 
 
 def test_every_assembly_read_is_recorded() -> None:
