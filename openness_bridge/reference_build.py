@@ -22,10 +22,10 @@ show``). Requires ``dnfile`` (the ``test`` extra).
   :mod:`openness_bridge.api_reference` gates a V20/V21 member that neither this evidence nor the V19 metadata has
   (the gate fails closed).
 
-Only the types the C# stand-ins declare or the bridge names (by simple name, so a type in the wrong namespace
-still finds its real one), their bases and every exception type are kept of ``Siemens.Engineering``, every public
-type of the smaller assemblies (``Siemens.Engineering.Hmi``, PLCSIM Advanced). A member row's ``source`` is empty:
-it is its type row's.
+Only the types the C# stand-ins declare, the bridge names or builds from a table (:func:`built_type_names`; by
+simple name, so a type in the wrong namespace still finds its real one), their bases and every exception type are
+kept of ``Siemens.Engineering``, every public type of the smaller assemblies (``Siemens.Engineering.Hmi``, PLCSIM
+Advanced). A member row's ``source`` is empty: it is its type row's.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from pathlib import Path
 
 from openness_bridge.assembly_metadata import AssemblyInfo, TypeInfo, read_assembly
 
-__all__ = ("ASSEMBLIES", "COLUMNS", "PLCSIM_ENUMS", "PublicAssembly", "build_rows", "main", "plcsim_enums_source",
-           "standin_type_names")
+__all__ = ("ASSEMBLIES", "COLUMNS", "PLCSIM_ENUMS", "PublicAssembly", "build_rows", "built_type_names", "main",
+           "plcsim_enums_source", "standin_type_names")
 
 PACKAGE = Path(__file__).resolve().parent
 STANDIN = PACKAGE / "standin"
@@ -116,6 +116,15 @@ def bridge_type_names() -> set[str]:
                                                                                                  node.value):
                 names.add(node.value)
     return names
+
+
+def built_type_names() -> set[str]:
+    """Type names the bridge builds at run time from a table, which neither scan above sees: each WinCC Unified
+    screen item class an exchange document may name (found by name in the item namespaces) and its
+    ``<Type>EventType`` enum (:mod:`openness_bridge.hmi_unified`)."""
+    from engineering_api.rules.hmi_unified import SCREEN_ITEM_TYPES
+
+    return set(SCREEN_ITEM_TYPES) | {f"{name}EventType" for name in SCREEN_ITEM_TYPES}
 
 
 def _kept(types: list[TypeInfo], wanted: set[str]) -> list[TypeInfo]:
@@ -222,7 +231,7 @@ BEST_EVIDENCE = {
 
 def build_rows(root: Path, evidence: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """Every row of the reference, sorted, and the assemblies read."""
-    wanted = standin_type_names() | bridge_type_names()
+    wanted = standin_type_names() | bridge_type_names() | built_type_names()
     rows, listed = _metadata_rows(root, wanted)
     rows |= _v21_rows(_git_dir(root, "Czarnak/totally-integrated-claude"), wanted)
     for version, reason in BEST_EVIDENCE.items():

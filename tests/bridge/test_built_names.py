@@ -1,0 +1,98 @@
+"""The .NET names the bridge builds at run time, checked against the real metadata per version, as
+``test_api_reference`` checks the names it spells.
+
+Built names the literal check cannot see: a WinCC Unified screen item class found by the name an exchange document
+gives (``engineering_api.rules.hmi_unified.SCREEN_ITEM_TYPES``, searched in ``hmi_unified._ITEM_NAMESPACES``), its
+``<Type>EventType`` enum (looked up only for an item with events), and PLCSIM Advanced enumerations and members
+passed by string to ``PlcsimApi.enum``/``enum_names``. ``reference_build.built_type_names`` keeps these types in the
+reference, so what a version lacks reads as absent there.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from engineering_api.rules.hmi_unified import SCREEN_ITEM_TYPES
+from openness_bridge.api_reference import reference
+from openness_bridge.hmi_unified import _ENUMS, _ITEM_NAMESPACES
+from openness_bridge.reference_build import built_type_names
+
+_PACKAGE = Path(__file__).resolve().parents[2] / "openness_bridge"
+
+
+def test_the_reference_keeps_every_built_type_name() -> None:
+    """A name is in the reference for some version, or for none only where no version has it (no row then)."""
+    ref = reference()
+    kept = {r.type for r in ref.rows if r.kind == "type"}
+    assert {"HmiScreenWindow", "HmiLabel", "HmiButtonEventType"} <= kept & built_type_names()
+
+
+@pytest.mark.parametrize("version", ["V17", "V18", "V19", "V21"])
+def test_every_screen_item_class_a_version_has_is_in_a_searched_namespace(version: str) -> None:
+    ref = reference()
+    unsearched = {name: sorted({r.namespace for r in ref.type_rows(version, name)})
+                  for name in SCREEN_ITEM_TYPES if ref.type_rows(version, name)}
+    unsearched = {name: spaces for name, spaces in unsearched.items() if not set(spaces) & set(_ITEM_NAMESPACES)}
+    assert unsearched == {}, f"{version}: item classes the bridge would refuse with 501"
+
+
+def test_the_event_enums_the_real_versions_lack() -> None:
+    """``<Type>EventType`` is looked up only for an item with events: these classes have none in the real metadata
+    (asking for their events answers 501), every other one has its enum in ``UI.Enum``."""
+    ref = reference()
+    for version in ("V17", "V18", "V19"):
+        present = [name for name in sorted(SCREEN_ITEM_TYPES) if ref.type_rows(version, name)]
+        without = [name for name in present
+                   if not any(r.namespace == _ENUMS for r in ref.type_rows(version, f"{name}EventType"))]
+        assert without == ["HmiLabel"], version
+        assert ref.type_status(version, "HmiLabelEventType") == "absent"
+
+
+def _string_values(function: ast.AST, node: ast.expr) -> set[str] | None:
+    """The strings ``node`` may be: a constant, or a local name assigned constants (``a if c else b``) in
+    ``function``; None when the value is computed (checked against the installed enum at run time)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if not isinstance(node, ast.Name):
+        return None
+    values: set[str] = set()
+    for assign in ast.walk(function):
+        if isinstance(assign, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in assign.targets):
+            branches = [assign.value.body, assign.value.orelse] if isinstance(assign.value, ast.IfExp) else [
+                assign.value]
+            if not all(isinstance(b, ast.Constant) and isinstance(b.value, str) for b in branches):
+                return None
+            values |= {b.value for b in branches if isinstance(b, ast.Constant) and isinstance(b.value, str)}
+    return values or None
+
+
+def _plcsim_enum_uses() -> list[tuple[str, int, str, set[str] | None]]:
+    found = []
+    for path in sorted(_PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for call in ast.walk(function):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                        and call.func.attr in {"enum", "enum_names"} and call.args
+                        and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+                    values = _string_values(function, call.args[1]) if len(call.args) > 1 else None
+                    found.append((f"{path.name}:{call.lineno}", call.lineno, call.args[0].value, values))
+    return found
+
+
+def test_every_plcsim_enum_named_by_string_is_in_the_real_api() -> None:
+    ref = reference()
+    uses = _plcsim_enum_uses()
+    assert {u[2] for u in uses} >= {"ECPUType", "EOperatingMode", "ECommunicationInterface", "ETagListDetails"}
+    wrong = []
+    for where, _, enum, values in uses:
+        if ref.type_status("PLCSIM", enum) != "present":
+            wrong.append(f"{where}: {enum}")
+        wrong += [f"{where}: {enum}.{v}" for v in sorted(values or ())
+                  if ref.member_status("PLCSIM", enum, v) != "present"]
+    assert wrong == [], "names PLCSIM Advanced 50.42.10.0 does not have:\n" + "\n".join(wrong)
