@@ -22,6 +22,7 @@ from engineering_api.lib.collector import hold_collections as hold
 from engineering_api.rules import source_generation
 from simatic_xml.generate.from_source import generate_source
 from tools.bounds import HANG_GUARD_S
+from tests.collector_watch import NORMAL, watched_collections
 from tests.lib.shared_corpus import SHARED
 
 CORPUS = SHARED / "corpus" / "scl"
@@ -33,7 +34,6 @@ threshold."""
 FB = ('FUNCTION_BLOCK "Motor"\nVAR_INPUT\n run : Bool;\nEND_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
 USES_FB = ('DATA_BLOCK "MotorDb"\n"Motor"\nBEGIN\nEND_DATA_BLOCK\n'
            'FUNCTION "F" : Void\nVAR_TEMP\n t : Int;\nEND_VAR\nBEGIN\n#t := 1;\nEND_FUNCTION\n')
-NORMAL = (700, 10, 10)
 
 
 @pytest.fixture
@@ -50,24 +50,10 @@ def backend(tmp_path: Path) -> Iterator[EngineeringBackend]:
 
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
-    """The generations collected while the test runs, at Python's default threshold (a collection every 700
-    allocations), the collector on; its state as it was after the test, whatever the test left."""
-    seen: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            seen.append(info["generation"])
-
-    was_enabled, threshold = gc.isenabled(), gc.get_threshold()
-    gc.enable()
-    gc.set_threshold(*NORMAL)
-    gc.callbacks.append(note)
-    try:
+    """The generations collected while the test runs, at Python's default thresholds; the collector's state as it
+    was after the test, whatever the test left."""
+    with watched_collections() as seen:
         yield seen
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*threshold)
-        gc.enable() if was_enabled else gc.disable()
 
 
 def held() -> bool:

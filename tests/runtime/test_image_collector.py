@@ -6,7 +6,6 @@ held, none). The hold ends with the build, whatever it raised."""
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -15,39 +14,15 @@ from fakes.runtime.errors import ImageError
 from fakes.runtime.image import build_image
 from tools.plant_project import plant_sources
 from tools.plc_software import software_from_scl
-
-NORMAL = (700, 10, 10)
-"""Python's default thresholds: a collection every 700 allocations, so any unheld stretch of the build collects."""
-
-
-def _in_build(frame: object) -> bool:
-    while frame is not None:
-        if frame.f_code is build_image.__code__:  # type: ignore[attr-defined]
-            return True
-        frame = frame.f_back  # type: ignore[attr-defined]
-    return False
+from tests.collector_watch import NORMAL, watched_collections
 
 
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
-    """The generations collected inside ``build_image`` (an allocation of a frame below it set the collection
-    off) at Python's default thresholds; the collector's state is put back after the test."""
-    seen: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "start" and _in_build(sys._getframe(1)):
-            seen.append(info["generation"])
-
-    was_enabled, threshold = gc.isenabled(), gc.get_threshold()
-    gc.enable()
-    gc.set_threshold(*NORMAL)
-    gc.callbacks.append(note)
-    try:
+    """The generations collected inside ``build_image`` at Python's default thresholds; the collector's state is put
+    back after the test."""
+    with watched_collections(inside=build_image) as seen:
         yield seen
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*threshold)
-        gc.enable() if was_enabled else gc.disable()
 
 
 def test_building_a_plants_image_collects_nothing_and_the_collector_runs_again_after(collections: list[int]) -> None:
