@@ -58,9 +58,9 @@ class ProgramImage:
     tags: dict[str, TagRef]
     warnings: list[str]
     retentive_markers: int = 0
+    """The bit memory bytes from %MB0 that are retentive (the PLC's "Retain" setting; ``PlcSoftware``)."""
     max_cycle_ms: float = DEFAULT_MAX_CYCLE_MS
     """The CPU's maximum cycle time the download sets (:attr:`fakes.program.PlcSoftware.max_cycle_time_ms`)."""
-    """The bit memory bytes from %MB0 that are retentive (the PLC's "Retain" setting; ``PlcSoftware``)."""
 
     def __post_init__(self) -> None:
         self._templates = {key: make_value(slot) for key, slot in self.db_slots.items()}
