@@ -32,6 +32,8 @@ from .codegen_coverage import CoverageHooks
 from .codegen_convert import py_literal, wrap_src
 from .codegen_expr import Typer
 from .codegen_jumps import generate_jumps, goto_src
+from .codegen_local_errors import handles_errors, local_error_assign
+from .codegen_local_errors import namespace as local_error_namespace
 from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .stdlib_instances import uses_instance_names
@@ -80,6 +82,8 @@ class BlockGen(CallGen, CoverageHooks):
         self.uses_eno = self.reports_eno
         self.uses_real32 = False
         self.timers_called: set[str] = set()
+        self.local_errors = handles_errors(bd)
+        """The block calls GET_ERR_ID or GET_ERROR: access errors are handled in it (:mod:`.codegen_local_errors`)."""
         self._tmp = 0
         self._declare()
         self.cache = MemberCache(self._caching())
@@ -216,6 +220,11 @@ class BlockGen(CallGen, CoverageHooks):
             self.s_assign(value)
             src = self.convert(self.load(value.target), self.target_type(value.target), False,
                                self.target_type(s.target), value.target)
+        elif self.local_errors and (caught := local_error_assign(self, s.target, value)) is not None:
+            self.flush_pre()
+            for line in caught:
+                self.emit(line)
+            return
         else:
             src = self.assign_value(s.target, value)
         lines = self.store(s.target, src)
@@ -501,6 +510,9 @@ class BlockGen(CallGen, CoverageHooks):
         prologue += [f"{lv.code} = {lv.init}" for lv in self.locals.values() if lv.kind == "py" and lv.init]
         if self.uses_eno:
             prologue.append("_eno = True")
+        if self.local_errors:  # the block's error information: the first error's ID and REACTION
+            self.ctx.ns.update(local_error_namespace())
+            prologue.append("_le = [0, 0]")
         out = [(head, None)] + [("    " + p, None) for p in prologue]
         out += [("    " + text, pos) for text, pos in self.cache.finish(self.lines, cached=not self._aliased())]
         out.append(("    " + self.return_stmt(), None))

@@ -19,6 +19,7 @@ from simatic_xml.scl import ast as A
 
 from .codegen_cache import MemberCache
 from .codegen_context import ident
+from .codegen_local_errors import guarded_read, guarded_store
 from .codegen_convert import LITERAL_TYPES, ConvertGen, is_const, py_literal, wrap_src
 from .layout import Slot, system_members
 from .memory import FORMATS
@@ -81,9 +82,12 @@ class ExprGen(ConvertGen):
     typer: Typer
     locals: dict[str, Any]
     block_name: str
+    bd: Any
+    """The block being generated (:class:`engineering_api.rules.compiler.program.BlockDef`)."""
     cache: MemberCache
     loops: list[tuple[str, Any]]
     uses_eno: bool
+    local_errors: bool
     pre: list[str]
     target_of_call: tuple[A.Call, Any] | None = None
     """While an assignment's value that is a call is generated: the call and the target's type (an instruction
@@ -331,6 +335,8 @@ class ExprGen(ConvertGen):
             base = self.load(e.base)
             if self.type_of(e.base) in ("STRING", "WSTRING"):
                 return f"_stridx({base}, {self.value(e.indices[0])})"
+            if self.local_errors and (guarded := guarded_read(self, e, base)) is not None:
+                return guarded
             return base + self.subscripts(e)
         if t is A.Slice:
             bits = _SLICE_BITS[e.size.upper()]
@@ -456,6 +462,8 @@ class ExprGen(ConvertGen):
             base = self.load(e.base)
             if self.type_of(e.base) in ("STRING", "WSTRING"):
                 return self.store(e.base, f"_strset({base}, {self.value(e.indices[0])}, {src})")
+            if self.local_errors and (guarded_lines := guarded_store(self, e, base, src)) is not None:
+                return guarded_lines
             return [base + self.subscripts(e) + f" = {src}"]
         if t is A.Slice:
             bits = _SLICE_BITS[e.size.upper()]

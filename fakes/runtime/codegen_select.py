@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from simatic_xml.scl import ast as A
 
 from . import stdlib
+from .codegen_local_errors import LOCAL_ERROR_CALLS, local_error_lines, local_error_value
 
 __all__ = ("BLOCK_MOVES", "SELECTIONS", "block_move_lines", "selection_lines", "selection_value")
 
@@ -35,7 +36,7 @@ BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFI
 """The block moves a call runs (:func:`block_move_lines`), each a helper of :mod:`.stdlib` of its name."""
 
 _STEPS = {"INC": "+", "DEC": "-"}
-SELECTIONS = frozenset({"DEMUX", "RUNTIME", *_STEPS})
+SELECTIONS = frozenset({"DEMUX", "RUNTIME", *_STEPS, *LOCAL_ERROR_CALLS})
 """The instructions of this module: calls that write their operands in place."""
 
 _OUT = re.compile(r"out(\d+)$")
@@ -52,8 +53,10 @@ class _Generator(Protocol):
 
     pre: list[str]
     ctx: Any
+    bd: Any
 
     def load(self, e: Any) -> str: ...
+    def slot_of(self, e: Any) -> Any: ...
     def unsupported_src(self, what: str) -> str: ...
 
 
@@ -65,12 +68,16 @@ def selection_lines(gen: _Generator, name: str, args: Any) -> list[str] | None:
     if name == "RUNTIME":
         measured = _runtime(gen, args)
         return None if measured is None else measured[0]
+    if name in LOCAL_ERROR_CALLS:
+        return local_error_lines(gen, name, args)
     return _demux_lines(gen, args)
 
 
 def selection_value(gen: _Generator, name: str, args: Any) -> tuple[str, str] | None:
     """The source and type of the value of a call of ``name`` inside an expression, its lines added to ``gen.pre``;
     None when the instruction has no value (DEMUX, INC, DEC) or an actual it needs is missing."""
+    if name in LOCAL_ERROR_CALLS:
+        return local_error_value(gen, name)
     measured = _runtime(gen, args) if name == "RUNTIME" else None
     if measured is None:
         return None

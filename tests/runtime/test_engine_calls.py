@@ -154,21 +154,21 @@ END_ORGANIZATION_BLOCK
 
 def test_an_unimplemented_instruction_raises_when_executed_and_is_listed() -> None:
     sim = Sim('''
-DATA_BLOCK "D" VAR b : Bool; ret : Int; END_VAR BEGIN END_DATA_BLOCK
+DATA_BLOCK "D" VAR b : Bool; ret : Int; mode : UInt; END_VAR BEGIN END_DATA_BLOCK
 ORGANIZATION_BLOCK "Main"
 BEGIN
   IF "D".b THEN
-    "D".ret := GET_ERR_ID();
+    "D".ret := GEN_DIAG(LADDR := 0, MODE := "D".mode, DiagEvent := "D".b);
   END_IF;
 END_ORGANIZATION_BLOCK
 ''')
-    assert any("GET_ERR_ID" in w for w in sim.image.warnings)
+    assert any("GEN_DIAG" in w for w in sim.image.warnings)
     sim.scan()
     sim['"D".b'] = True
     with pytest.raises(UnsupportedInstructionError) as info:
         sim.scan()
     assert (info.value.instruction, info.value.block, info.value.network, info.value.line) == (
-        "GET_ERR_ID", "Main", 1, 2)
+        "GEN_DIAG", "Main", 1, 2)
 
 
 # ----------------------------------------------------------------------------------------- LAD/FBD

@@ -61,7 +61,8 @@ FAMILIES: tuple[Family, ...] = (
                   "IDENT_TO_HW_ID LOG2GEO GEO2LOG LOG2MOD IO2MOD RD_ADDR GET_NAME GETSTATIONINFO DEVICESTATES "
                   "MODULESTATES RD_LGN")),
     Family("diagnostics and alarms",
-           "the simulated PLC keeps no diagnostic buffer, error information or alarm state to read or acknowledge",
+           "the simulated PLC keeps no diagnostic buffer or alarm state to read or acknowledge (a block's own local "
+           "error information is kept: GET_ERR_ID and GET_ERROR run)",
            _names("GEN_DIAG GET_DIAG GET_ERR_ID GET_ERROR GET_ERROR_ID RD_SINFO RT_INFO ALARM_SQ ALARM_S GET_ALARM "
                   "GET_ALARMSTATE GET_ALARM_STATE ACK_ALARMS GEN_USRMSG PROGRAM_ALARM")),
     Family("interrupts and program execution",
