@@ -14,9 +14,10 @@ offset); its DST is read only in the "double hour" of a change to daylight savin
 daylight saving time, never has; its RET_VAL codes are taken to be WR_SYS_T's (thin: the condition code table at
 hand, of the 2011 edition, predates WR_LOC_T). On an S7-1500 OUT and IN may also be an LDT (nanoseconds since 1970:
 any instant of the clock) and a DT; an LDT or a DT the store holds is always a valid instant, so writing one
-returns 0. OUT as a DT is not modelled (the call stays "not supported":
-a clock before 1990, as the simulator's starts at 1970, is no DT, and no Siemens page says what RD_SYS_T writes
-then).
+returns 0. OUT may be a DT as well (STEP 7 help "RD_SYS_T: Read time-of-day", S7-1500: OUT is a DT, DTL or LDT):
+the clock's instant cut to DT's milliseconds. A clock outside DT's range (before DT#1990-01-01, as a simulator's
+instance started at virtual time 0 is, or after DT#2089-12-31-23:59:59.999) has no DT, and no Siemens page says what
+the CPU writes then: the call stops the CPU naming the clock and the range (refused, not guessed).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engineering_api.rules.plc_values import dtl_ns, dtl_of_ns, wrap
+from engineering_api.rules.plc_values import DT_FIRST_NS, DT_LAST_MS, dtl_ns, dtl_of_ns, wrap
+
+from .errors import PlcRuntimeError
 
 from .stdlib_core import register
 from .stdlib_dtl import instant_ns
@@ -48,10 +51,28 @@ def _reader(local: bool) -> Callable[[tuple[str | None, ...], str | None], Calla
             out[0] = now(rt)
             return 0
 
-        readers: dict[str, Callable[..., Any]] = {"DTL": read, "LDT": read_long}
+        def read_dt(rt: Any, out: list[int]) -> int:  # a DT's one-element box: its milliseconds since 1990
+            ns = now(rt)
+            ms = (ns - DT_FIRST_NS) // 1_000_000
+            if ns < DT_FIRST_NS or ms > DT_LAST_MS:
+                raise PlcRuntimeError(
+                    f"The clock ({_text(ns)}) is outside the range of DATE_AND_TIME (DT#1990-01-01 .. "
+                    "DT#2089-12-31-23:59:59.999): what the CPU writes into a DT then is not documented, so the "
+                    "simulated PLC does not run it.", code="instruction-not-supported")
+            out[0] = ms
+            return 0
+
+        readers: dict[str, Callable[..., Any]] = {"DTL": read, "LDT": read_long, "DATE_AND_TIME": read_dt}
         return readers.get(args[0] or "")
 
     return build
+
+
+def _text(ns: int) -> str:
+    """An instant as a DTL constant's text (``1970-01-01-00:00:00.010``)."""
+    dtl = dtl_of_ns(ns)
+    return (f"{dtl['YEAR']:04d}-{dtl['MONTH']:02d}-{dtl['DAY']:02d}-{dtl['HOUR']:02d}:{dtl['MINUTE']:02d}:"
+            f"{dtl['SECOND']:02d}.{dtl['NANOSECOND'] // 1_000_000:03d}")
 
 
 register("RD_SYS_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(local=False))

@@ -14,6 +14,7 @@ import pytest
 from engineering_api.rules.plc_values import date_time_value, dtl_ns, wrap
 from fakes.program import PlcSoftware
 from fakes.runtime.cpu import RuntimeContext, SimulatedCpu
+from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.image import build_image
 from fakes.runtime.memory import Memory
 from fakes.runtime.stdlib import FUNCTIONS
@@ -140,3 +141,38 @@ def test_a_cpu_reads_its_own_clock_and_time_zone() -> None:
     assert FUNCTIONS["WR_SYS_T"].specialise(("DTL",), "INT")(rt, date_time_value("2030-06-01-12:00:00", "DTL")) == 0
     assert cpu.clock_base_ns + cpu.now_ns == _ns("2030-06-01-12:00:00")
     assert datetime.datetime.fromtimestamp(cpu.clock_base_ns / 1e9, datetime.UTC).year == 2030
+
+
+_DT_PROGRAM = '''
+DATA_BLOCK "D"
+VAR
+  now : Date_And_Time; local : Date_And_Time; ret : Int; ok : Bool; write : Bool; wanted : LDT;
+END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  IF "D".write THEN "D".ret := WR_SYS_T(IN := "D".wanted); "D".write := FALSE; END_IF;
+  "D".ret := RD_SYS_T(OUT => "D".now, ENO => "D".ok);
+  "D".ret := RD_LOC_T(OUT => "D".local);
+END_ORGANIZATION_BLOCK'''
+
+
+def test_a_dt_receives_the_clock_cut_to_its_milliseconds_within_its_range_and_is_refused_outside() -> None:
+    """STEP 7 help "RD_SYS_T: Read time-of-day" (S7-1500): OUT may be a DT. A DT holds DT#1990-01-01 ..
+    DT#2089-12-31-23:59:59.999 in whole milliseconds ("Programming with STEP 7", A5E02789666-01, 27.3.3.2); a clock
+    outside it has no DT and no page says what the CPU writes then, so the call stops the CPU naming both."""
+    sim = Sim(_DT_PROGRAM)
+    sim.rt.local_offset_ns = 60 * 60_000_000_000  # UTC+01:00
+    for text, local in (("2026-11-29-06:00:00.123456789", "2026-11-29-07:00:00.123"),
+                        ("2089-12-31-22:59:59.999999999", "2089-12-31-23:59:59.999")):  # local time: DT's last ms
+        sim['"D".wanted'] = date_time_value(text, "LDT")
+        sim['"D".write'] = True
+        sim.scan()
+        assert (sim['"D".now'], sim['"D".ok'], sim['"D".ret']) == (
+            date_time_value(text[:23], "DATE_AND_TIME"), True, 0)
+        assert sim['"D".local'] == date_time_value(local, "DATE_AND_TIME")
+    with pytest.raises(PlcRuntimeError, match=r"clock \(2090-01-01-00:00:00\.009\) is outside the range of DATE"):
+        sim.scan()  # RD_SYS_T's clock is one cycle on; RD_LOC_T's, an hour ahead, is past 2089
+    early = Sim(_DT_PROGRAM)  # a simulator's clock starts at 1970
+    with pytest.raises(PlcRuntimeError, match=r"clock \(1970-01-01-00:00:00\.010\) is outside the range of DATE"):
+        early.scan()

@@ -34,8 +34,8 @@ def _names(text: str) -> frozenset[str]:
 
 FAMILIES: tuple[Family, ...] = (
     Family("clock and calendar",
-           "the simulated PLC's clock is its system time (RD_SYS_T, RD_LOC_T, WR_SYS_T, WR_LOC_T on a DTL or an "
-           "LDT) with a fixed time zone: no daylight saving time rules, time zone setting, S7-300/400 clock "
+           "the simulated PLC's clock is its system time (RD_SYS_T, RD_LOC_T, WR_SYS_T, WR_LOC_T on a DTL, an LDT or a "
+           "DT) with a fixed time zone: no daylight saving time rules, time zone setting, S7-300/400 clock "
            "functions or run-time meters yet",
            _names("RD_SYS_T WR_SYS_T RD_LOC_T WR_LOC_T SET_TIMEZONE RUNTIME READ_CLK RD_TIME SET_CLKS TIME_TCK "
                   "DT_TOD DT_DAY RTM")),
