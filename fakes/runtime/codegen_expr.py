@@ -88,6 +88,9 @@ class ExprGen(ConvertGen):
     loops: list[tuple[str, Any]]
     uses_eno: bool
     local_errors: bool
+    writing_path: bool = False
+    """While the element path a store writes into is generated (``#pts[#i].x := 5``): in a block with local error
+    handling an index out of range on that path is a write error, not a read error (:mod:`.codegen_local_errors`)."""
     pre: list[str]
     target_of_call: tuple[A.Call, Any] | None = None
     """While an assignment's value that is a call is generated: the call and the target's type (an instruction
@@ -457,9 +460,9 @@ class ExprGen(ConvertGen):
             return [self.unsupported_src(f"write to {e.name}")]
         if t is A.Member:
             direct = self.db_member(e, True)
-            return [f"{direct if direct is not None else self.load(e.base) + f'[{self.member_key(e)!r}]'} = {src}"]
+            return [f"{direct if direct is not None else self.path_load(e.base) + f'[{self.member_key(e)!r}]'} = {src}"]
         if t is A.Index:
-            base = self.load(e.base)
+            base = self.path_load(e.base)
             if self.type_of(e.base) in ("STRING", "WSTRING"):
                 return self.store(e.base, f"_strset({base}, {self.value(e.indices[0])}, {src})")
             if self.local_errors and (guarded_lines := guarded_store(self, e, base, src)) is not None:
@@ -478,6 +481,16 @@ class ExprGen(ConvertGen):
                 return [self.unsupported_src(f"address %{e.text}")]
             return self.area_store(*ref, src)
         return [self.unsupported_src(f"write to {type(e).__name__}")]
+
+    def path_load(self, e: Any) -> str:
+        """:meth:`load` of the operand a store writes a member or an element of."""
+        if not self.local_errors:
+            return self.load(e)
+        self.writing_path = True
+        try:
+            return self.load(e)
+        finally:
+            self.writing_path = False
 
     def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str:
         """Source of ``value`` (or of the generated ``typed`` = (source, type, raw)) converted for ``target``."""

@@ -14,7 +14,8 @@ error locally" (p. 287):
   outside the valid range"; 0 is "No error".
 
 Simulated here: an array element read or written with an index outside the array's bounds in such a block (the
-access errors this runtime detects in a generated block's code). The error information lives in the block's own
+access errors this runtime detects in a generated block's code); a member or element written through such an element
+(``#pts[#i].x := 5``) is a write error too, the write landing in a scratch copy. The error information lives in the block's own
 local data (``_le``: the ID and the REACTION of the first error since the last GET_ERR_ID/GET_ERROR), so it starts
 empty at every call of the block; a block it calls handles its own errors (or stops the CPU as any block without
 local error handling). Of the ErrorStruct, ERROR_ID, REACTION, FLAGS (16#00: the error was not in a block call) and
@@ -49,8 +50,8 @@ _BLOCK_TYPES = {"OB": 1, "FC": 2, "FB": 3}
 """ErrorStruct CODE_ADDRESS.BLOCK_TYPE: the type of the block the error occurred in."""
 
 
-class _Access(Protocol):
-    """What the guarded element accesses use of the expression generator (:class:`.codegen_expr.ExprGen`)."""
+class _Emitter(Protocol):
+    """What this module uses of the expression generator (:class:`.codegen_expr.ExprGen`)."""
 
     ctx: Any
     pre: list[str]
@@ -62,7 +63,13 @@ class _Access(Protocol):
     def slot_of(self, e: Any) -> Any: ...
 
 
-class _Generator(_Access, Protocol):
+class _Access(_Emitter, Protocol):
+    """The guarded element accesses: also whether the path a store writes through is being generated."""
+
+    writing_path: bool
+
+
+class _Generator(_Emitter, Protocol):
     """What the instructions use of the block generator (:class:`.codegen.BlockGen`): the block too."""
 
     bd: Any
@@ -90,6 +97,13 @@ def _write_error(le: list[int]) -> None:
         le[0], le[1] = WRITE_ERROR, 0
 
 
+def _write_path_error(le: list[int], substitute: Any) -> Any:
+    """An element out of range on the path a store writes through (``#pts[#i].x := 5``): a write error, and a
+    scratch element the ignored write lands in."""
+    _write_error(le)
+    return substitute
+
+
 def _take(le: list[int]) -> int:
     """The ID of the error information present (0: none), which is cleared: the next error is caught."""
     found = le[0]
@@ -99,7 +113,7 @@ def _take(le: list[int]) -> int:
 
 def namespace() -> dict[str, Any]:
     """The helpers the generated code of a block with local error handling calls."""
-    return {"_le_read": _read_error, "_le_write": _write_error, "_le_take": _take}
+    return {"_le_read": _read_error, "_le_write": _write_error, "_le_write_path": _write_path_error, "_le_take": _take}
 
 
 def _guard(gen: _Access, e: A.Index) -> tuple[str, str] | None:
@@ -110,8 +124,12 @@ def _guard(gen: _Access, e: A.Index) -> tuple[str, str] | None:
     if len(dims) < len(e.indices) or any(high < low for low, high in dims):
         return None
     conditions, path = [], []
-    for (low, high), node in zip(dims, e.indices):
-        src = gen.value(node)
+    writing, gen.writing_path = gen.writing_path, False  # an index is read, whatever the path is for
+    try:
+        sources = [gen.value(node) for node in e.indices]
+    finally:
+        gen.writing_path = writing
+    for (low, high), src in zip(dims, sources):
         plain = src.strip("()")
         if plain.lstrip("-").isdigit() and low <= int(plain) <= high:
             path.append(f".items[{int(plain) - low}]")
@@ -136,7 +154,8 @@ def guarded_read(gen: _Access, e: A.Index, base: str) -> str | None:
         substitute = f"_clone({gen.ctx.bind('_T', make_value(element), unique=True)})"
     else:
         substitute = repr(default_value(element.type if element is not None else None))
-    return f"({base}{path} if {condition} else _le_read(_le, {substitute}))"
+    helper = "_le_write_path" if gen.writing_path else "_le_read"  # a path a store writes through: a write error
+    return f"({base}{path} if {condition} else {helper}(_le, {substitute}))"
 
 
 def guarded_store(gen: _Access, e: A.Index, base: str, src: str) -> list[str] | None:

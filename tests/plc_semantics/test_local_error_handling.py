@@ -30,6 +30,7 @@ VAR
   idx : Int := 4; plain_idx : Int := 1;
   got : Int := 7; scaled : Real := 7.0; cell : Int := 7; px : Int := 7; plain_got : Int;
   id_read : Word := 16#FFFF; id_none : Word := 16#1234; id_last : Word := 16#FFFF; in_expr : Word := 16#FFFF;
+  id_member : Word;
   err : ErrorStruct; err_read : ErrorStruct;
 END_VAR
 BEGIN END_DATA_BLOCK
@@ -50,6 +51,8 @@ BEGIN
   "D".cell := "D".grid[1, "D".idx];
   "D".px := "D".pts["D".idx].x;
   "D".id_last := GET_ERR_ID();
+  "D".pts["D".arr["D".idx]].x := 3;
+  "D".id_member := GET_ERR_ID();
   "D".in_expr := GET_ERR_ID() OR 16#0000;
   "Plain"();
 END_FUNCTION
@@ -74,10 +77,14 @@ _CASES = [
             '"D".err_read.ERROR_ID': _READ, '"D".err_read.REACTION': 1,
             '"D".cell': 0, '"D".px': 0,  # a second dimension's index, a structured element's member
             '"D".id_last': _READ,
+            # an element index read out of range (0), then pts[0] written through: the first error is the read
+            '"D".id_member': _READ,
             '"D".in_expr': 0}},  # inside an expression with no error present: "No error"
         {"write": {'"D".idx': 0}, "cycles": 1, "assert": {'"D".got': 1, '"D".arr': [10, 20, 30]}},  # below low bound
+        {"write": {'"D".idx': 1}, "cycles": 1, "assert": {  # arr[1] is 5 when pts[arr[1]].x is written through
+            '"D".got': 11, '"D".arr': [5, 20, 30], '"D".id_member': _WRITE, '"D".pts[1].x': 0, '"D".pts[2].x': 0}},
         {"write": {'"D".idx': 3}, "cycles": 1, "assert": {  # the high bound itself: no error
-            '"D".got': 31, '"D".arr': [10, 20, 5], '"D".cell': 0, '"D".scaled': 121.5,
+            '"D".got': 31, '"D".arr': [5, 20, 5], '"D".cell': 0, '"D".scaled': 121.5,
             '"D".id_read': _READ, '"D".err.ERROR_ID': _WRITE}},  # no error present: neither operand changed
     ]},
     {"name": "a called block without local error handling", "steps": [
