@@ -26,6 +26,10 @@ CONVERT = ("STEP 7 help 'Explicit conversion' (CONVERT, S7-1500): REAL_TO_INT ro
            "INT_TO_WORD keeps the bits")
 ROUND = "STEP 7 help ROUND/TRUNC/CEIL/FLOOR (S7-1200 System Manual A5E02486680-05, 7.6 Conversion operations)"
 BITS = "STEP 7 help SHL/SHR/ROL/ROR/SWAP (S7-1200 System Manual A5E02486680-05, 7.7 Shift and rotate)"
+ROTATE = ("S7-1200 System Manual A5E02486680-AK (09/2016), 8.10, p. 333, Tables 8-185 .. 8-187: ROR/ROL rotate IN by N "
+          "bit positions, the bits rotated out of one side entering on the other; N beyond the width still rotates")
+DECO = ("S7-1200 System Manual A5E02486680-AK (09/2016), 8.9, p. 328, Table 8-174: DECO sets the one bit of OUT that IN "
+        "selects (IN's low 5 bits for a DWord)")
 LOGIC = "STEP 7 help word logic AND/OR/XOR/NOT (S7-1200 System Manual A5E02486680-05, 7.8 Word logic operations)"
 SLICE = "STEP 7 help 'Addressing slices of tags' (x.%X0, x.%B1, x.%W0: bit/byte/word of a bit string, S7-1500)"
 STRINGS = ("STEP 7 help LEN/CONCAT/LEFT/RIGHT/MID/FIND/INSERT/DELETE/REPLACE (S7-1200 System Manual "
@@ -191,10 +195,10 @@ BITSTRING = [
     (f'SHR(IN := {_v("w_1234")}, N := 4)', "Word", 0x0123, BITS),
     (f'SHL(IN := {_v("w_1234")}, N := 16)', "Word", 0, BITS),
     (f'SHR(IN := {_v("w_8001")}, N := 15)', "Word", 1, BITS),
-    (f'ROL(IN := {_v("w_8001")}, N := 1)', "Word", 0x0003, BITS),
-    (f'ROR(IN := {_v("w_8001")}, N := 1)', "Word", 0xC000, BITS),
-    (f'ROL(IN := {_v("dw_8")}, N := 33)', "DWord", 1, BITS + "; N beyond the width rotates by N mod 32"),
-    (f'ROR(IN := {_v("b_81")}, N := 4)', "Byte", 0x18, BITS),
+    (f'ROL(IN := {_v("w_8001")}, N := 1)', "Word", 0x0003, ROTATE),
+    (f'ROR(IN := {_v("w_8001")}, N := 1)', "Word", 0xC000, ROTATE),
+    (f'ROL(IN := {_v("dw_8")}, N := 33)', "DWord", 1, ROTATE + "; N beyond the width rotates by N mod 32"),
+    (f'ROR(IN := {_v("b_81")}, N := 4)', "Byte", 0x18, ROTATE),
     (f'SHL(IN := {_v("dw_1")}, N := 31)', "DWord", 0x80000000, BITS),
     (f'SHR(IN := {_v("dw_8")}, N := 31)', "DWord", 1, BITS),
     (f'SHR(IN := {_v("i_min")}, N := 15)', "Int", -1, BITS + "; a signed IN is filled with its sign"),
@@ -220,7 +224,7 @@ BITSTRING = [
     (f'{_v("x_t")} XOR {_v("x_t")}', "Bool", False, BOOL),
     (f'{_v("x_f")} OR {_v("x_f")}', "Bool", False, BOOL),
     (f'NOT {_v("x_t")}', "Bool", False, BOOL),
-    (f'DECO(IN := {_v("i_7")})', "DWord", 0x80, "STEP 7 help DECO: sets bit IN"),
+    (f'DECO(IN := {_v("i_7")})', "DWord", 0x80, DECO),
     (f'ENCO(IN := {_v("w_1234")})', "Int", 2, "STEP 7 help ENCO: the lowest set bit's number"),
     (f'{_v("lw_1")}', "LWord", 1, BITS),
 ]
