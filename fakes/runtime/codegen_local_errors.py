@@ -15,15 +15,15 @@ error locally" (p. 287):
 
 Simulated here: an array element read or written with an index outside the array's bounds in such a block (the
 access errors this runtime detects in a generated block's code); a member or element written through such an element
-(``#pts[#i].x := 5``) is a write error too, the write landing in a scratch copy. The error information lives in the block's own
-local data (``_le``: the ID and the REACTION of the first error since the last GET_ERR_ID/GET_ERROR), so it starts
-empty at every call of the block; a block it calls handles its own errors (or stops the CPU as any block without
-local error handling). Of the ErrorStruct, ERROR_ID, REACTION, FLAGS (16#00: the error was not in a block call) and
-CODE_ADDRESS.BLOCK_TYPE/CB_NUMBER (the block's type, 1 OB / 2 FC / 3 FB, and number) are written; the machine-code
-and memory addresses (CODE_ADDRESS.OFFSET, MODE, OPERAND_NUMBER, POINTER_NUMBER_LOCATION, SLOT_NUMBER_SCOPE,
-DATA_ADDRESS) have no counterpart in the simulated CPU, which runs no machine code and keeps its data by name:
-they are written 0 (docs/simulated-plc.md). A string's character index out of range still stops the CPU in every
-block (no Siemens page gives its error ID).
+(``#pts[#i].x := 5``) is a write error too, the write landing in a scratch copy. The error information lives in the
+block's own local data (``_le``: the ID and the REACTION of the first error since the last GET_ERR_ID/GET_ERROR), so
+it starts empty at every call of the block; a block it calls handles its own errors (or stops the CPU as any block
+without local error handling). Of the ErrorStruct, ERROR_ID, REACTION, FLAGS (16#00: the error was not in a block
+call) and CODE_ADDRESS.BLOCK_TYPE/CB_NUMBER (the block's type, 1 OB / 2 FC / 3 FB, and number) are written; the
+machine-code and memory addresses (CODE_ADDRESS.OFFSET, MODE, OPERAND_NUMBER, POINTER_NUMBER_LOCATION,
+SLOT_NUMBER_SCOPE, DATA_ADDRESS) have no counterpart in the simulated CPU, which runs no machine code and keeps its
+data by name: they are written 0 (docs/simulated-plc.md). A string's character index out of range still stops the
+CPU in every block (no Siemens page gives its error ID).
 """
 
 from __future__ import annotations
@@ -73,6 +73,9 @@ class _Generator(_Emitter, Protocol):
     """What the instructions use of the block generator (:class:`.codegen.BlockGen`): the block too."""
 
     bd: Any
+    local_errors: bool
+
+    def unsupported_src(self, what: str) -> str: ...
 
 
 def handles_errors(bd: Any) -> bool:
@@ -182,6 +185,8 @@ def local_error_value(gen: _Generator, name: str) -> tuple[str, str] | None:
     tables' "No error" row); GET_ERROR has no value."""
     if name != "GET_ERR_ID":
         return None
+    if not gen.local_errors:
+        return _outside_scl(gen, name), "WORD"
     found = gen.tmp("_id")
     gen.pre.append(f"{found} = _le_take(_le)")
     return found, "WORD"
@@ -190,6 +195,8 @@ def local_error_value(gen: _Generator, name: str) -> tuple[str, str] | None:
 def local_error_lines(gen: _Generator, name: str, args: Any) -> list[str] | None:
     """A call statement: ``GET_ERR_ID();`` takes (clears) the error information; ``GET_ERROR(#e)`` writes it into
     the ErrorStruct ``#e`` when there is some. None when GET_ERROR's operand is missing."""
+    if not gen.local_errors:
+        return [_outside_scl(gen, name)]
     if name == "GET_ERR_ID":
         return ["_le_take(_le)"]
     actuals = [*args.positional, *(arg.value for arg in args.order)]
@@ -209,6 +216,12 @@ def local_error_lines(gen: _Generator, name: str, args: Any) -> list[str] | None
         for member, src in fields.items():
             body += gen.store(_member(_member(operand, struct), member), src)
     return [f"{reaction} = _le[1]", f"{found} = _le_take(_le)", f"if {found}:", *("    " + line for line in body)]
+
+
+def _outside_scl(gen: _Generator, name: str) -> str:
+    """The call of a block whose SCL does not switch it to local error handling: one a LAD/FBD network's box makes
+    (:func:`handles_errors` reads the SCL only), which stops the CPU as not supported rather than run half."""
+    return gen.unsupported_src(f"{name} outside an SCL network")
 
 
 def _member(base: Any, name: str) -> A.Member:

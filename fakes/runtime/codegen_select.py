@@ -54,6 +54,7 @@ class _Generator(Protocol):
     pre: list[str]
     ctx: Any
     bd: Any
+    local_errors: bool
 
     def load(self, e: Any) -> str: ...
     def slot_of(self, e: Any) -> Any: ...

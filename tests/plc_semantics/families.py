@@ -28,8 +28,8 @@ ROUND = "STEP 7 help ROUND/TRUNC/CEIL/FLOOR (S7-1200 System Manual A5E02486680-0
 BITS = "STEP 7 help SHL/SHR/ROL/ROR/SWAP (S7-1200 System Manual A5E02486680-05, 7.7 Shift and rotate)"
 ROTATE = ("S7-1200 System Manual A5E02486680-AK (09/2016), 8.10, p. 333, Tables 8-185 .. 8-187: ROR/ROL rotate IN by N "
           "bit positions, the bits rotated out of one side entering on the other; N beyond the width still rotates")
-DECO = ("S7-1200 System Manual A5E02486680-AK (09/2016), 8.9, p. 328, Table 8-174: DECO sets the one bit of OUT that IN "
-        "selects (IN's low 5 bits for a DWord)")
+DECO = ("S7-1200 System Manual A5E02486680-AK (09/2016), 8.9, p. 328, Table 8-174: DECO sets the one bit of OUT "
+        "that IN selects (IN's low 5 bits for a DWord)")
 LOGIC = "STEP 7 help word logic AND/OR/XOR/NOT (S7-1200 System Manual A5E02486680-05, 7.8 Word logic operations)"
 SLICE = "STEP 7 help 'Addressing slices of tags' (x.%X0, x.%B1, x.%W0: bit/byte/word of a bit string, S7-1500)"
 STRINGS = ("STEP 7 help LEN/CONCAT/LEFT/RIGHT/MID/FIND/INSERT/DELETE/REPLACE (S7-1200 System Manual "
