@@ -20,8 +20,10 @@ Decisions (S7-1500 behaviour where the TIA help states it, documented choices wh
   character ('\\0' for an empty string); numbers <-> String: see :mod:`.stdlib_strings`.
 * Instants (DTL, DT, LDT) into one another and into DATE, TOD and LTOD: :mod:`.stdlib_dtl` (an instant the
   receiving type cannot hold is an error: ENO FALSE, its first value). ``T_CONV`` converts as ``CONVERT``.
-* ``WORD_TO_BLOCK_DB`` and conversions of numbers or strings into instants are not implemented (absent from
-  FUNCTIONS).
+* An LDT from and into LINT, ULINT and LWORD: its nanoseconds since 1970 (:mod:`.stdlib_dtl`). ``WORD_TO_BLOCK_DB``
+  and the other conversions of numbers or strings into instants are not implemented (absent from FUNCTIONS): the
+  help's implicit-conversion tables list none into DT, and into LDT none from a narrower number (its explicit ones
+  were not at hand).
 """
 
 from __future__ import annotations

@@ -95,9 +95,31 @@ def valid(checked: Checked) -> Callable[..., bool]:
     return lambda *values: checked(*values[:-1]) is not None
 
 
+_NS_COUNTS = frozenset({"LINT", "ULINT", "LWORD"})
+"""The 64-bit integers and bit string an LDT converts into and from as its bit pattern, its nanoseconds since
+1970-01-01 (STEP 7 help, "Implicit conversion of LDT", "... of LINT", "... of ULINT", "... of LWORD" (S7-1500, S7-1200
+G2): "The bit pattern of the source value is transferred unchanged right-justified to the destination data type.
+(nanoseconds since 1/1/1970)"). No other number, and no string, converts into an LDT or a DT there (every other
+row into LDT and every row into DT from a number or a string reads "No implicit conversion"; the explicit-conversion
+tables were not at hand): those conversions stay not simulated, reported before a run."""
+
+
+def _ns_count(src: str, dst: str) -> Checked | None:
+    """LINT, ULINT or LWORD into LDT and back: the count of nanoseconds since 1970; a count that is no LDT (below 0,
+    beyond LDT#2262-04-11-23:47:16.854775807) is the instants' error (ENO FALSE, the first value)."""
+    if src == "LDT" and dst in _NS_COUNTS:
+        return lambda ns: ns if 0 <= ns <= LDT_LAST_NS else None
+    if src in _NS_COUNTS and dst == "LDT":
+        return lambda count: count if 0 <= count <= LDT_LAST_NS else None
+    return None
+
+
 def instant_conversion(src: str | None, dst: str | None) -> Checked | None:
-    """An instant of ``src`` converted into ``dst`` (an instant, DATE, TOD or LTOD); None for other pairs, and for
-    DTL into DATE and TOD, which :mod:`.stdlib_convert` converts member by member."""
+    """An instant of ``src`` converted into ``dst`` (an instant, DATE, TOD or LTOD), and an LDT from and into its
+    nanoseconds (:data:`_NS_COUNTS`); None for other pairs, and for DTL into DATE and TOD, which
+    :mod:`.stdlib_convert` converts member by member."""
+    if src is not None and dst is not None and (counted := _ns_count(src, dst)) is not None:
+        return counted
     if src not in INSTANTS or dst is None or src == dst or (src == "DTL" and dst in ("DATE", "TIME_OF_DAY")):
         return None
     if dst not in INSTANTS and dst not in _TIME_OF_DAY_NS and dst != "DATE":

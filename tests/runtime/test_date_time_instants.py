@@ -189,3 +189,43 @@ BEGIN
 END_FUNCTION
 ''')
     assert code == 0 and "NOT_SIMULATED" not in codes, codes
+
+
+def test_an_ldt_converts_from_and_into_its_nanoseconds_and_no_other_number_or_string_converts_into_an_instant(
+        tmp_path: Path) -> None:
+    """STEP 7 help, "Implicit conversion of LDT / LINT / ULINT / LWORD" (S7-1500, S7-1200 G2): the bit pattern moves
+    unchanged, the nanoseconds since 1970-01-01; a count no LDT holds (below 0, beyond 2^63-1 ns) is the instants'
+    error (ENO FALSE, the first value). The same help's tables list no conversion into DT from a number or a string,
+    and into LDT from no narrower number: those stay not simulated, reported by plc check before a run."""
+    sim = Sim('''DATA_BLOCK "D"
+VAR
+  count : LInt := 1709251199123456789; negative : LInt := -1; above : ULInt := 9223372036854775808;
+  last : LWord := 16#7FFF_FFFF_FFFF_FFFF; long : LDT := LDT#2024-02-29-23:59:59.123456789;
+  a : LDT; b : LDT := LDT#2000-01-01-00:00:00; c : LDT := LDT#2000-01-01-00:00:00; d : LDT;
+  back : LInt; back_u : ULInt; back_w : LWord; ok1 : Bool; ok2 : Bool; ok3 : Bool;
+END_VAR
+BEGIN END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+  "D".a := LINT_TO_LDT("D".count);
+  "D".b := LINT_TO_LDT(IN := "D".negative, ENO => "D".ok1);
+  "D".c := ULINT_TO_LDT(IN := "D".above, ENO => "D".ok2);
+  "D".d := LWORD_TO_LDT(IN := "D".last, ENO => "D".ok3);
+  "D".back := LDT_TO_LINT("D".long);
+  "D".back_u := LDT_TO_ULINT("D".long);
+  "D".back_w := LDT_TO_LWORD("D".long);
+END_ORGANIZATION_BLOCK''')
+    sim.scan()
+    assert sim['"D".a'] == date_time_value("2024-02-29-23:59:59.123456789", "LDT") == 1709251199123456789
+    assert (sim['"D".b'], sim['"D".ok1'], sim['"D".c'], sim['"D".ok2']) == (0, False, 0, False)
+    assert (sim['"D".d'], sim['"D".ok3']) == (date_time_value("2262-04-11-23:47:16.854775807", "LDT"), True)
+    assert sim['"D".back'] == sim['"D".back_u'] == sim['"D".back_w'] == 1709251199123456789
+    code, codes = plc_check_codes(tmp_path / "Numbers.scl", _DB + '''FUNCTION "Numbers" : Void
+VAR_TEMP n : DInt; s : String; END_VAR
+BEGIN
+  "D".as_dt := DINT_TO_DT(#n);
+  "D".as_dt := STRING_TO_DT(#s);
+  "D".as_ldt := DINT_TO_LDT(#n);
+END_FUNCTION
+''')
+    assert codes.count("NOT_SIMULATED") == 3, codes
