@@ -176,11 +176,22 @@ def local_error_assign(gen: _Generator, target: Any, value: Any) -> list[str] | 
     other assignment."""
     if not (type(value) is A.Call and type(value.callee) is A.Name and value.callee.name.upper() == "GET_ERR_ID"):
         return None
+    named = {(arg.name or "").upper(): arg for arg in value.args}
+    if "EN" in named or not gen.local_errors:  # the general path: EN is not run, outside SCL refused
+        return None
     found = gen.tmp("_id")
-    return [f"{found} = _le_take(_le)", f"if {found}:", *("    " + line for line in gen.store(target, found))]
+    eno = named.get("ENO")
+    return [f"{found} = _le_take(_le)", *_eno(gen, eno.value if eno is not None else None, found), f"if {found}:",
+            *("    " + line for line in gen.store(target, found))]
 
 
-def local_error_value(gen: _Generator, name: str) -> tuple[str, str] | None:
+def _eno(gen: _Generator, eno: Any, found: str) -> list[str]:
+    """ENO of either instruction: TRUE only when error information is present (the help: "the output ... is only
+    set if error information is present"; the LAD/FBD rendering names ENO)."""
+    return gen.store(eno, f"{found} != 0") if eno is not None else []
+
+
+def local_error_value(gen: _Generator, name: str, args: Any) -> tuple[str, str] | None:
     """GET_ERR_ID() inside an expression: the ID of the error information present, 0 when there is none (the
     tables' "No error" row); GET_ERROR has no value."""
     if name != "GET_ERR_ID":
@@ -188,7 +199,7 @@ def local_error_value(gen: _Generator, name: str) -> tuple[str, str] | None:
     if not gen.local_errors:
         return _outside_scl(gen, name), "WORD"
     found = gen.tmp("_id")
-    gen.pre.append(f"{found} = _le_take(_le)")
+    gen.pre += [f"{found} = _le_take(_le)", *_eno(gen, args.eno, found)]
     return found, "WORD"
 
 
@@ -198,7 +209,8 @@ def local_error_lines(gen: _Generator, name: str, args: Any) -> list[str] | None
     if not gen.local_errors:
         return [_outside_scl(gen, name)]
     if name == "GET_ERR_ID":
-        return ["_le_take(_le)"]
+        found = gen.tmp("_id")
+        return [f"{found} = _le_take(_le)", *_eno(gen, args.eno, found)]
     actuals = [*args.positional, *(arg.value for arg in args.order)]
     if len(actuals) != 1:
         return None
@@ -215,7 +227,8 @@ def local_error_lines(gen: _Generator, name: str, args: Any) -> list[str] | None
     for struct, fields in (("CODE_ADDRESS", code_address), ("DATA_ADDRESS", data_address)):
         for member, src in fields.items():
             body += gen.store(_member(_member(operand, struct), member), src)
-    return [f"{reaction} = _le[1]", f"{found} = _le_take(_le)", f"if {found}:", *("    " + line for line in body)]
+    return [f"{reaction} = _le[1]", f"{found} = _le_take(_le)", *_eno(gen, args.eno, found), f"if {found}:",
+            *("    " + line for line in body)]
 
 
 def _outside_scl(gen: _Generator, name: str) -> str:

@@ -78,7 +78,7 @@ def selection_value(gen: _Generator, name: str, args: Any) -> tuple[str, str] | 
     """The source and type of the value of a call of ``name`` inside an expression, its lines added to ``gen.pre``;
     None when the instruction has no value (DEMUX, INC, DEC) or an actual it needs is missing."""
     if name in LOCAL_ERROR_CALLS:
-        return local_error_value(gen, name)
+        return local_error_value(gen, name, args)
     measured = _runtime(gen, args) if name == "RUNTIME" else None
     if measured is None:
         return None

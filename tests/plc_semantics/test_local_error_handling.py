@@ -8,7 +8,8 @@ Source: STEP 7 help, SCL instructions for S7-1200/S7-1500, "GET_ERR_ID: Get erro
 example multiplies ``#Field[#index]`` out of range, i.e. 0.0, by 40.5), a write error is ignored (REACTION 0);
 the instruction outputs the first error since its last execution, and its operand is changed only when error
 information is present; IDs 16#2522 (9506) "Read error: Operand outside the valid range", 16#2523 (9507) "Write
-error: ..."; ErrorStruct FLAGS 16#00 (no error during a block call), CODE_ADDRESS.BLOCK_TYPE 2 for an FC.
+error: ..."; ErrorStruct FLAGS 16#00 (no error during a block call), CODE_ADDRESS.BLOCK_TYPE 2 for an FC; "the output
+of the instruction is only set if error information is present" (ENO TRUE then, FALSE otherwise).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ VAR
   idx : Int := 4; plain_idx : Int := 1;
   got : Int := 7; scaled : Real := 7.0; cell : Int := 7; px : Int := 7; plain_got : Int;
   id_read : Word := 16#FFFF; id_none : Word := 16#1234; id_last : Word := 16#FFFF; in_expr : Word := 16#FFFF;
-  id_member : Word;
+  id_member : Word; eno_read : Bool; eno_none : Bool := TRUE; eno_get : Bool;
   err : ErrorStruct; err_read : ErrorStruct;
 END_VAR
 BEGIN END_DATA_BLOCK
@@ -42,10 +43,10 @@ FUNCTION "Guarded" : Void
 BEGIN
   "D".got := "D".arr["D".idx] + 1;
   "D".arr["D".idx] := 99;
-  "D".id_read := GET_ERR_ID();
-  "D".id_none := GET_ERR_ID();
+  "D".id_read := GET_ERR_ID(ENO => "D".eno_read);
+  "D".id_none := GET_ERR_ID(ENO => "D".eno_none);
   "D".arr["D".idx] := 5;
-  GET_ERROR("D".err);
+  GET_ERROR(ERROR => "D".err, ENO => "D".eno_get);
   "D".scaled := "D".reals["D".idx] * REAL#40.5;
   GET_ERROR("D".err_read);
   "D".cell := "D".grid[1, "D".idx];
@@ -71,6 +72,7 @@ _CASES = [
             '"D".arr': [10, 20, 30],  # both writes ignored
             '"D".id_read': _READ,  # the first error (the read), not the write after it
             '"D".id_none': 0x1234,  # no error present: the operand is not changed
+            '"D".eno_read': True, '"D".eno_none': False, '"D".eno_get': True,  # ENO: error information present
             '"D".err.ERROR_ID': _WRITE, '"D".err.REACTION': 0, '"D".err.FLAGS': 0,
             '"D".err.CODE_ADDRESS.BLOCK_TYPE': 2,
             '"D".scaled': 0.0,  # the help's example: 0.0 * 40.5
@@ -85,7 +87,8 @@ _CASES = [
             '"D".got': 11, '"D".arr': [5, 20, 30], '"D".id_member': _WRITE, '"D".pts[1].x': 0, '"D".pts[2].x': 0}},
         {"write": {'"D".idx': 3}, "cycles": 1, "assert": {  # the high bound itself: no error
             '"D".got': 31, '"D".arr': [5, 20, 5], '"D".cell': 0, '"D".scaled': 121.5,
-            '"D".id_read': _READ, '"D".err.ERROR_ID': _WRITE}},  # no error present: neither operand changed
+            '"D".id_read': _READ, '"D".err.ERROR_ID': _WRITE,  # no error present: neither operand changed
+            '"D".eno_read': False, '"D".eno_get': False}},
     ]},
     {"name": "a called block without local error handling", "steps": [
         {"write": {'"D".plain_idx': 9}, "cycles": 1, "assert": {'"D".plain_got': 10}},
