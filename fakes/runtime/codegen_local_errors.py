@@ -187,7 +187,7 @@ def local_error_assign(gen: _Generator, target: Any, value: Any) -> list[str] | 
 
 def _eno(gen: _Generator, eno: Any, found: str) -> list[str]:
     """ENO of either instruction: TRUE only when error information is present (the help: "the output ... is only
-    set if error information is present"; the LAD/FBD rendering names ENO)."""
+    set if error information is present", taken to mean ENO; thin: the page names no output besides the value)."""
     return gen.store(eno, f"{found} != 0") if eno is not None else []
 
 
