@@ -164,11 +164,13 @@ def guarded_read(gen: _Access, e: A.Index, base: str) -> str | None:
 def guarded_store(gen: _Access, e: A.Index, base: str, src: str) -> list[str] | None:
     """The lines that write ``src`` into array element ``e`` only when every index is in range (the write is
     ignored otherwise); None when no index needs the check."""
+    value = gen.tmp("_v")  # the value first, as an assignment evaluates it before its target: a read error in it
+    # comes before the write error of an index out of range
     guard = _guard(gen, e)
     if guard is None:
         return None
     condition, path = guard
-    return [f"if {condition}:", f"    {base}{path} = {src}", "else:", "    _le_write(_le)"]
+    return [f"{value} = {src}", f"if {condition}:", f"    {base}{path} = {value}", "else:", "    _le_write(_le)"]
 
 
 def local_error_assign(gen: _Generator, target: Any, value: Any) -> list[str] | None:

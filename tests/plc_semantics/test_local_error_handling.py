@@ -31,7 +31,7 @@ VAR
   idx : Int := 4; plain_idx : Int := 1;
   got : Int := 7; scaled : Real := 7.0; cell : Int := 7; px : Int := 7; plain_got : Int;
   id_read : Word := 16#FFFF; id_none : Word := 16#1234; id_last : Word := 16#FFFF; in_expr : Word := 16#FFFF;
-  id_member : Word; eno_read : Bool; eno_none : Bool := TRUE; eno_get : Bool;
+  id_member : Word; id_order : Word; eno_read : Bool; eno_none : Bool := TRUE; eno_get : Bool;
   err : ErrorStruct; err_read : ErrorStruct;
 END_VAR
 BEGIN END_DATA_BLOCK
@@ -54,6 +54,8 @@ BEGIN
   "D".id_last := GET_ERR_ID();
   "D".pts["D".arr["D".idx]].x := 3;
   "D".id_member := GET_ERR_ID();
+  "D".arr["D".idx + 10] := "D".arr["D".idx + 20];
+  "D".id_order := GET_ERR_ID();
   "D".in_expr := GET_ERR_ID() OR 16#0000;
   "Plain"();
 END_FUNCTION
@@ -81,6 +83,7 @@ _CASES = [
             '"D".id_last': _READ,
             # an element index read out of range (0), then pts[0] written through: the first error is the read
             '"D".id_member': _READ,
+            '"D".id_order': _READ,  # both indices out of range: the value is read before its target is written
             '"D".in_expr': 0}},  # inside an expression with no error present: "No error"
         {"write": {'"D".idx': 0}, "cycles": 1, "assert": {'"D".got': 1, '"D".arr': [10, 20, 30]}},  # below low bound
         {"write": {'"D".idx': 1}, "cycles": 1, "assert": {  # arr[1] is 5 when pts[arr[1]].x is written through
