@@ -41,7 +41,7 @@ from tests.lib.outcomes import data, skip_or_fail
 from tests.lib.shared_corpus import missing_shared_reason
 
 # the collection guard (items sharing a node id stop the run); the PLCSim Simulation app the simulation tests share
-pytest_plugins = ("tests.collection_guard", "tests.simulation_app")
+pytest_plugins = ("tests.collection_guard", "tests.lib.collector_policy", "tests.simulation_app")
 
 TEST_HOST = "testserver.local"
 """The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
