@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import write_results  # noqa: E402 - this script's folder, first on sys.path
 
-from engineering_api.asgi import YOUNG_COLLECTION_EVERY  # noqa: E402 - needs the sys.path insert above
+from engineering_api.lib.collector import YOUNG_COLLECTION_EVERY  # noqa: E402 - needs the sys.path insert above
 from fakes.runtime.image import build_image  # noqa: E402
 from tools.plant_project import PlantSource, plant_sources  # noqa: E402
 from tools.plc_software import Rt, software_from_scl  # noqa: E402

@@ -10,13 +10,14 @@ import time
 from typing import TYPE_CHECKING
 
 from engineering_api.lib import collector
+from engineering_api.lib.collector import YOUNG_COLLECTION_EVERY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from litestar import Litestar
 
-__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "YOUNG_COLLECTION_EVERY", "StartEnded", "create",
+__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "StartEnded", "create",
            "held_start", "hold_collections")
 
 SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
@@ -91,25 +92,15 @@ def hold_collections() -> StartEnded:
     return StartEnded(collector.hold_collections())
 
 
-YOUNG_COLLECTION_EVERY = 10_000
-"""Allocations of tracked objects between two collections of the youngest generation while a served app runs
-(Python's default: 700). Each 10th young collection also collects the middle generation and each 100th may walk the
-whole heap that is not frozen (the open project's model): with 700, generating the pipeline's 95 corpus sources
-made 916 young, 83 middle and 7 full collections, ~23% of the generation's CPU. The pipeline's import in process
-(``bench/profile_pipeline.py --no-profile``): 1.04-1.06 s of CPU with 700, 0.88-0.94 s with 10,000, max RSS
-unchanged (200 MB); measured 2026-11-27 16:50, load 2-4, runs alternated. Garbage in reference cycles waits for at
-most that many allocations before it is freed."""
-
-
 class StartEnded:
     """The end of one start's hold (:func:`hold_collections`): the collector back on, after the lifespan's start-up
     (Litestar enters the lifespan managers before the ``on_startup`` hooks), which froze the start's objects
     (``app.lifespan``): no collection traverses them again, as no request makes them garbage. The hold is one of the
     process's counted holds (:mod:`engineering_api.lib.collector`: another start, a source's generation): the last
     to end restores the thresholds the first found, a serving app's young generation collected every
-    :data:`YOUNG_COLLECTION_EVERY` allocations at most once this start has ended. Each hold ends once: a second
-    call (an app started again runs its ``on_startup`` hooks again) changes nothing, and cannot end another
-    hold."""
+    :data:`~engineering_api.lib.collector.YOUNG_COLLECTION_EVERY` allocations at most once this start has ended.
+    Each hold ends once: a second call (an app started again runs its ``on_startup`` hooks again) changes nothing,
+    and cannot end another hold."""
 
     def __init__(self, end: collector.HoldEnd) -> None:
         self._end = end

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import LOG_LEVELS, Settings
 from engineering_api.db_cli import cmd_db, keys_message
-from engineering_api.lib import instance_registry
+from engineering_api.lib import collector, instance_registry
 from engineering_api.lib.log_escape import escape_controls
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
@@ -737,6 +737,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; a usage error (unknown option, missing argument) returns 2 as argparse exits."""
+    collector.space_young_collections()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help

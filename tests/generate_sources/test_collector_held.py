@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from engineering_api.asgi import YOUNG_COLLECTION_EVERY, hold_collections
+from engineering_api.asgi import hold_collections
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.backend.port import EngineeringBackend
-from engineering_api.lib.collector import collections_held
+from engineering_api.lib.collector import YOUNG_COLLECTION_EVERY, collections_held, space_young_collections
 from engineering_api.lib.collector import hold_collections as hold
 from engineering_api.rules import source_generation
 from simatic_xml.generate.from_source import generate_source
@@ -222,3 +222,18 @@ def test_a_collector_that_is_off_stays_off(collections: list[int]) -> None:
         assert held()
     assert not gc.isenabled()
     assert gc.get_threshold() == NORMAL
+
+
+def test_a_command_spaces_the_young_collections_and_a_hold_keeps_that_spacing(collections: list[int]) -> None:
+    from engineering_api.cli import main
+
+    assert main(["no-such-command"]) == 2  # any command: the spacing is set before its arguments are read
+    assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *NORMAL[1:])
+    gc.set_threshold(*NORMAL)
+    with collections_held():
+        space_young_collections()
+        assert held()
+    assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *NORMAL[1:])
+    gc.set_threshold(YOUNG_COLLECTION_EVERY * 3, *NORMAL[1:])
+    space_young_collections()
+    assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY * 3, *NORMAL[1:])  # a larger spacing is kept

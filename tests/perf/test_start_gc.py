@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from engineering_api.asgi import YOUNG_COLLECTION_EVERY
+from engineering_api.lib.collector import YOUNG_COLLECTION_EVERY
 from tools.bounds import HANG_GUARD_S
 
 __all__ = ()
