@@ -80,15 +80,15 @@ from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
 from engineering_api.runtime.formats import RUNTIME_PREFIX, XmlResponseMiddleware
 from engineering_api.runtime.service import start_runtime_monitor, stop_runtime_monitor
-from engineering_api.runtime.opcua_servers import stop_opcua_servers
-from engineering_api.runtime.pulls_runner import start_pulls, stop_pulls
-from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
+from engineering_api.runtime.opcua.servers import stop_opcua_servers
+from engineering_api.runtime.pulls.runner import start_pulls, stop_pulls
+from engineering_api.runtime.pushes.outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
-from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
-from engineering_api.runtime.pulls_calls import PULL_OPERATIONS
-from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
+from engineering_api.runtime.opcua.calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pulls.calls import PULL_OPERATIONS
+from engineering_api.runtime.pushes.calls import PUSH_OPERATIONS
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services

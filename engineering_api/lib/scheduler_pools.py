@@ -8,9 +8,9 @@ pull, a minutely push, the job sweep) and the app's own threaded calls waited be
 pool of its own (the alias names it in ``add_job(executor=...)``):
 
 - :data:`PULLS`: ERP pulls; a source can hold at most ``PER_SOURCE`` of them at once
-  (:mod:`engineering_api.runtime.pulls_runner`), so one hanging ERP leaves the pool to the others; each run is
+  (:mod:`engineering_api.runtime.pulls.runner`), so one hanging ERP leaves the pool to the others; each run is
   bounded by its source's timeout (per attempt, three attempts) and ends its wait at the server's stop
-  (:mod:`engineering_api.runtime.pulls_stop`);
+  (:mod:`engineering_api.runtime.pulls.stop`);
 - :data:`PUSHES`: scheduled pushes' firings (they queue outbox rows; the outbox sends on threads of its own);
 - :data:`HOUSEKEEPING`: the job sweep, snapshot cleanup and the farm's session sweep.
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from engineering_api.runtime.call_routes import build_runtime_routes
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.event_routes import EVENT_ROUTES
-from engineering_api.runtime.pulls_routes import PULL_ROUTES
+from engineering_api.runtime.pulls.routes import PULL_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 

@@ -589,5 +589,5 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
 )
 """The runtime API's calls that are operations (registered by :func:`engineering_api.app.registry`; their MCP
 tools are :mod:`engineering_api.mcp.runtime_tools`). Users, settings, connections and OPC UA servers are REST-only
-operations of their own modules (:mod:`.user_calls`, :mod:`.connection_calls`, :mod:`.opcua_calls`); sessions, pushes
+operations of their own modules (:mod:`.user_calls`, :mod:`.connection_calls`, :mod:`.opcua.calls`); sessions, pushes
 and subscriptions (streams) are routes written by hand (README, "Runtime API")."""

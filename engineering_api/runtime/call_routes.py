@@ -16,9 +16,9 @@ from engineering_api.jobs.call_routes import KEYED_ANSWERS, build_call_route, de
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
-from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
-from engineering_api.runtime.pulls_calls import PULL_OPERATIONS
-from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
+from engineering_api.runtime.opcua.calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pulls.calls import PULL_OPERATIONS
+from engineering_api.runtime.pushes.calls import PUSH_OPERATIONS
 from engineering_api.runtime.service import principal_of, runtime_of
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 

@@ -167,7 +167,7 @@ class ConnectionStore:
             NotFoundError: no such connection.
             ValidationError: as :meth:`replace_mappings`; nothing changes then.
         """
-        from engineering_api.runtime.opcua_source import check_mapping as check_opcua
+        from engineering_api.runtime.opcua.source import check_mapping as check_opcua
         from engineering_api.runtime.s7_source import check_mapping as check_s7
 
         kind = self.get(connection_id).kind
@@ -222,7 +222,7 @@ class ConnectionSource:
 
     def _link(self, kind: str) -> PlcLink:
         if self._links is None:
-            from engineering_api.runtime.opcua_source import OpcUaLink
+            from engineering_api.runtime.opcua.source import OpcUaLink
             from engineering_api.runtime.s7_source import S7Link
 
             self._links = {"opcua": OpcUaLink(self._store.data_dir / "runtime-opcua-client"), "s7": S7Link()}

@@ -9,7 +9,7 @@ become a flood of fetches at the issuer), failed attempts included.
 One fetch at a time, on a thread of its own, shared by every token that needs it: a request waits on it with a
 bounded wait (on the event loop with :meth:`JwksCache.wait`, holding no worker thread; a synchronous caller with
 :meth:`JwksCache.key`), so an issuer that is slow or away delays only the requests that carry its tokens. The
-answer itself is read through :func:`~engineering_api.runtime.bounded_fetch.fetch_json`: at most
+answer itself is read through :func:`~engineering_api.runtime.outbound.bounded_fetch.fetch_json`: at most
 :data:`MAX_JWKS_BYTES`, within ``oauthJwksTimeoutSeconds`` (:data:`FETCH_SECONDS`) for the whole answer.
 """
 
@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from engineering_api.runtime.bounded_fetch import FetchFailed, fetch_json
+from engineering_api.runtime.outbound.bounded_fetch import FetchFailed, fetch_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable

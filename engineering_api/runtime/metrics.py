@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from engineering_api.runtime.pushes_outbox import outbox_of
+from engineering_api.runtime.pushes.outbox import outbox_of
 from engineering_api.runtime.service import existing_runtime
 
 if TYPE_CHECKING:

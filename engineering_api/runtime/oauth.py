@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.runtime.bounded_fetch import FetchFailed, fetch_json
+from engineering_api.runtime.outbound.bounded_fetch import FetchFailed, fetch_json
 from engineering_api.runtime.jwks import FETCH_SECONDS, JwksCache, KeysUnavailable
 from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole
 

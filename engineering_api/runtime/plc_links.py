@@ -1,7 +1,7 @@
 """What a PLC link works with: a connection as shown, a tag mapping, the open connection and the link's contract.
 
 The bottom of the runtime's connection modules: :mod:`~engineering_api.runtime.connections` keeps the stored
-connections and routes items to a :class:`PlcLink`, and the links (:mod:`~engineering_api.runtime.opcua_source`,
+connections and routes items to a :class:`PlcLink`, and the links (:mod:`~engineering_api.runtime.opcua.source`,
 :mod:`~engineering_api.runtime.s7_source`) implement it; both import this module, neither imports the other.
 """
 

@@ -35,7 +35,7 @@ from engineering_api.rules.released_tags import (
     member_segment,
 )
 from engineering_api.runtime.plc_links import TagMapping
-from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
+from engineering_api.runtime.opcua.names import node_identifier, variant_type_name
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -260,7 +260,7 @@ def _layout(backend: EngineeringBackend, device: str, db: Any) -> str:
 def _checked(found: _Walk, kind: str) -> ImportedTags:
     """Leave out (with the reason) what a connection of ``kind`` would refuse (a timer address, a bad node id)."""
     from engineering_api.backend.errors import ValidationError
-    from engineering_api.runtime.opcua_source import check_mapping as check_opcua
+    from engineering_api.runtime.opcua.source import check_mapping as check_opcua
     from engineering_api.runtime.s7_source import check_mapping as check_s7
 
     check = check_opcua if kind == "opcua" else check_s7

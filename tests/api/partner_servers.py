@@ -13,7 +13,7 @@ from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.permission_rules import User, UserRole
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from engineering_api.runtime.opcua_server import free_port
+from engineering_api.runtime.opcua.server import free_port
 from tests.api.runtime_users import RT
 from tools.bounds import HANG_GUARD_S
 

@@ -135,7 +135,7 @@ def test_an_exceptions_message_in_a_traceback_cannot_forge_a_log_line(tmp_path: 
             except ValueError as inner:
                 raise RuntimeError(f"delivery failed\r\n{FORGED}") from inner
         except RuntimeError:
-            logging.getLogger("engineering_api.runtime.pushes_outbox").exception("push outbox: delivery round failed")
+            logging.getLogger("engineering_api.runtime.pushes.outbox").exception("push outbox: delivery round failed")
     log = server_log.getvalue()
     assert "Traceback (most recent call last):" in log and "delivery failed\\r\\n" + FORGED in log, log
     assert "answer: x\\n" + FORGED in log and _forged_lines(log) == []

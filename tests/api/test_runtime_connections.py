@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from engineering_api.runtime.opcua_server import free_port
+from engineering_api.runtime.opcua.server import free_port
 from tests.api.runtime_users import RT, login, make_user
 from tests.conftest import assert_error, data
 from tests.api.partner_servers import CONN, OpcUaTestServer, S7TestServer

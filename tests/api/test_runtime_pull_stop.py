@@ -1,4 +1,4 @@
-"""The pulls' side of the server's stop (:mod:`engineering_api.runtime.pulls_stop`), between threads: a run waiting
+"""The pulls' side of the server's stop (:mod:`engineering_api.runtime.pulls.stop`), between threads: a run waiting
 on its source or in its backoff ends its wait at the stop, an attempt's answer or error reaches its run as if made
 on the run's own thread, and the stop waits for the runs to record their outcome. The served process's stop is
 tested in ``tests/realclient/test_schedule_isolation_serve.py``."""
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.runtime.pulls_stop import RunStop, StopInterrupted
+from engineering_api.runtime.pulls.stop import RunStop, StopInterrupted
 from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def test_an_attempt_answers_or_fails_as_on_the_runs_own_thread() -> None:
 
 def test_an_app_started_again_on_its_services_runs_its_pulls_again(tmp_path: Path) -> None:
     from engineering_api.config import Settings
-    from engineering_api.runtime.pulls_runner import pulls_of, start_pulls, stop_pulls
+    from engineering_api.runtime.pulls.runner import pulls_of, start_pulls, stop_pulls
     from engineering_api.app import create_services
 
     services = create_services(Settings.from_env(data_dir=tmp_path))

@@ -18,8 +18,8 @@ import time_machine
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from engineering_api.runtime import pushes_outbox
-from engineering_api.runtime.pushes_outbox import outbox_of
+from engineering_api.runtime.pushes import outbox as pushes_outbox
+from engineering_api.runtime.pushes.outbox import outbox_of
 from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tools.bounds import until

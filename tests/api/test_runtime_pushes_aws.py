@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from engineering_api.config import Settings
-from engineering_api.runtime.aws_sigv4 import sign
+from engineering_api.runtime.outbound.aws_sigv4 import sign
 from tests.api.runtime_pushes import PUSHES, Receiver, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import until
 from tests.conftest import assert_error, data, served

@@ -21,7 +21,7 @@ import pytest
 import time_machine
 
 from engineering_api.config import Settings
-from engineering_api.runtime.pushes_mqtt import publish, run_loop
+from engineering_api.runtime.pushes.mqtt import publish, run_loop
 from tests.api.plant_ca import certificate, pem
 from tests.api.runtime_pushes import PUSHES, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tools.bounds import HANG_GUARD_S, until

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.runtime.pushes import PushSchedule
-from engineering_api.runtime.pushes_schedule import last_boundary, period_ending, periods_between, trigger_for
+from engineering_api.runtime.pushes.definitions import PushSchedule
+from engineering_api.runtime.pushes.schedule import last_boundary, period_ending, periods_between, trigger_for
 from tests.lib.outcomes import raises_code
 
 UTC = dt.UTC

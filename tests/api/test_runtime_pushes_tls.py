@@ -15,9 +15,9 @@ import pytest
 import time_machine
 
 from engineering_api.config import Settings
-from engineering_api.runtime.outbound_tls import untrusted_reason
-from engineering_api.runtime.pulls import SourceView
-from engineering_api.runtime.pulls_runner import _get as fetch
+from engineering_api.runtime.outbound.tls import untrusted_reason
+from engineering_api.runtime.pulls.definitions import SourceView
+from engineering_api.runtime.pulls.runner import _get as fetch
 from tests.api.plant_ca import certificate, pem
 from tests.api.runtime_pushes import PUSHES, Receiver, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tests.conftest import data, served

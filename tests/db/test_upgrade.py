@@ -8,7 +8,7 @@ that release kept per node.
 That DDL is the script of revision 0001, which runs it; since migrations are frozen, a digest of the DDL as it was
 captured from the release keeps the script equal to what the release made, without a second copy of it. The capture
 is ``tests/db/fixtures/release_9693d78.*.sql`` at commit 0399537: for SQLite the ``_SCHEMA`` strings of lib/db.py,
-runtime/users.py, runtime/alarms.py, runtime/pushes_outbox.py, history/store.py, domain/assistant/_history.py and
+runtime/users.py, runtime/alarms.py, runtime/pushes/outbox.py, history/store.py, domain/assistant/_history.py and
 domain/compat.py (``git show 9693d78:engineering_api/<path>``, in that order, joined by ``;``); for PostgreSQL each
 of those statements through that release's lib/postgres.py ``to_postgres``. Both, recomputed so from the release's
 own modules, give the digests below.

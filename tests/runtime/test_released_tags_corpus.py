@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from engineering_api.rules.released_tags import instance_parameters, leaf_access, member_segment, released_tags
-from engineering_api.runtime.opcua_names import variant_type_name
+from engineering_api.runtime.opcua.names import variant_type_name
 from engineering_api.runtime.tag_import import db_walk
 from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.objects import DB

@@ -67,7 +67,7 @@ HAND_WRITTEN_CALLS: dict[str, int] = {
     "engineering_api.domain.assistant.routes": 1,
     "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
     "engineering_api.domain.system": 1,  # settings: the raw body and the Host
-    "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
+    "engineering_api.runtime.pulls.routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
 (:func:`~engineering_api.jobs.call_routes.build_call_route`). It may only shrink: a new call names its

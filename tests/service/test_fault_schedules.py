@@ -213,7 +213,7 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
 
     import time_machine
 
-    from engineering_api.runtime.pushes_outbox import outbox_of
+    from engineering_api.runtime.pushes.outbox import outbox_of
     from tests.api.runtime_pushes import PUSHES, Receiver, list_deliveries, log_shift, push_body, resend_shift
 
     rng = random.Random(seed)
@@ -315,7 +315,7 @@ def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -
 
     import time_machine
 
-    from engineering_api.runtime.pushes_outbox import outbox_of
+    from engineering_api.runtime.pushes.outbox import outbox_of
     from tests.api.runtime_pushes import PUSHES, list_deliveries, log_shift, push_body, resend_shift
 
     rng = random.Random(1000 + seed)

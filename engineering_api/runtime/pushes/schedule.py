@@ -4,7 +4,7 @@ As for pipeline schedules (:mod:`engineering_api.domain.pipelines.schedules`), A
 and next run time in a persistent SQLAlchemy job store (table ``push_schedules`` of the service database,
 :mod:`engineering_api.lib.job_stores`), so a boundary passed while the server was down fires once at start-up
 (``coalesce``, no misfire limit). A firing does not send anything itself: it writes one outbox row per period that ended
-since the push's last one (:meth:`~engineering_api.runtime.pushes_outbox.Outbox.enqueue_due`), and the outbox delivers.
+since the push's last one (:meth:`~engineering_api.runtime.pushes.outbox.Outbox.enqueue_due`), and the outbox delivers.
 
 A period runs from one boundary of the schedule to the next: with shifts ``06:00/14:00/22:00`` the push at 14:00
 covers 06:00-14:00 in the configured time zone; with a cron schedule, the time since the previous fire time.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from apscheduler.schedulers.base import BaseScheduler
 
-    from engineering_api.runtime.pushes import PushSchedule
+    from engineering_api.runtime.pushes.definitions import PushSchedule
     from engineering_api.services import Services
 
 __all__ = ("JOBSTORE", "Period", "attach", "detach", "last_boundary", "next_run", "periods_between", "reschedule",

@@ -1,8 +1,8 @@
 """Scheduled pushes to an ERP (an "end of shift" report): push definitions and where they are kept.
 
-A push has a schedule (cron, or shift boundaries in an IANA time zone; :mod:`.pushes_schedule`), a payload template
-(JSON or XML filled with tag values and history aggregates over the period; :mod:`.pushes_template`) and an HTTP(S)
-target with headers and auth. Deliveries go through the outbox (:mod:`.pushes_outbox`). Definitions are kept in the
+A push has a schedule (cron, or shift boundaries in an IANA time zone; :mod:`.schedule`), a payload template
+(JSON or XML filled with tag values and history aggregates over the period; :mod:`.template`) and an HTTP(S)
+target with headers and auth. Deliveries go through the outbox (:mod:`.outbox`). Definitions are kept in the
 service database (``kv`` rows under ``runtime.pushes.``); the target's bearer token or basic password is stored
 encrypted (Fernet, :mod:`engineering_api.lib.secret_box`, its own key file), never returned (``secretSet``) and
 never logged.
@@ -23,8 +23,8 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.oauth import check_issuer_url
-from engineering_api.runtime.outbound_tls import trust_context
-from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
+from engineering_api.runtime.outbound.tls import trust_context
+from engineering_api.runtime.pushes.mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -59,7 +59,7 @@ class PushSchedule(CamelStruct):
 
 _Pem = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^-----BEGIN [A-Z0-9 ]+-----")]
 CaCertificate = Annotated[str, msgspec.Meta(max_length=100_000, pattern=r"^-----BEGIN CERTIFICATE-----")]
-"""An endpoint's own CA certificate(s), PEM (:mod:`.outbound_tls`)."""
+"""An endpoint's own CA certificate(s), PEM (:mod:`engineering_api.runtime.outbound.tls`)."""
 
 
 class PushAuth(CamelStruct):
@@ -112,7 +112,7 @@ class PushInput(CamelStruct):
     format: Literal["json", "xml"]
     template: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
     """The payload with placeholders: ``${delta("Line_DB".Count)}``, ``${avg(...)}``, ``${value(...)}``,
-    ``${periodStart}`` ... (see :mod:`engineering_api.runtime.pushes_template`)."""
+    ``${periodStart}`` ... (see :mod:`engineering_api.runtime.pushes.template`)."""
     target: PushTarget
     enabled: bool = True
 

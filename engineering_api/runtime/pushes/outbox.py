@@ -30,18 +30,18 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
-from engineering_api.runtime.aws_sigv4 import sign
-from engineering_api.runtime.bounded_fetch import read_bounded
-from engineering_api.runtime.outbound_tls import trust_context, untrusted_reason
-from engineering_api.runtime.pushes import PushStore
-from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
-from engineering_api.runtime.pushes_schedule import (
+from engineering_api.runtime.outbound.aws_sigv4 import sign
+from engineering_api.runtime.outbound.bounded_fetch import read_bounded
+from engineering_api.runtime.outbound.tls import trust_context, untrusted_reason
+from engineering_api.runtime.pushes.definitions import PushStore
+from engineering_api.runtime.pushes.mqtt import is_mqtt, publish
+from engineering_api.runtime.pushes.schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
 )
-from engineering_api.runtime.pushes_template import RenderError, render
+from engineering_api.runtime.pushes.template import RenderError, render
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.pushes import StoredPush
+    from engineering_api.runtime.pushes.definitions import StoredPush
     from engineering_api.services import Services
 
 __all__ = ("BACKOFF_SECONDS", "MAX_BACKOFF_SECONDS", "Delivery", "DryRun", "Outbox", "outbox_of", "start_pushes",

@@ -1,7 +1,7 @@
 """Inbound pulls: data an ERP, a weather service or any HTTP(S) source has, written to runtime tags.
 
 A pull has a source (an http(s) URL fetched with GET, with headers and the same auth kinds as a push), an optional
-interval, a mapping (tag -> field path in the JSON or XML document, :mod:`.pulls_mapping`), and may accept the
+interval, a mapping (tag -> field path in the JSON or XML document, :mod:`.mapping`), and may accept the
 document from the ERP itself: ``POST /api/runtime/pulls/{pullId}/webhook`` with a runtime user's (or an OAuth
 client's) bearer token holding the ``write`` role. Definitions are kept in the service database (``kv`` rows under
 ``runtime.pulls.``); the source's token or password is stored encrypted with its own key file, never returned
@@ -19,8 +19,8 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.outbound_targets import refused_target
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
-from engineering_api.runtime.pulls_mapping import check_path
-from engineering_api.runtime.pushes import (
+from engineering_api.runtime.pulls.mapping import check_path
+from engineering_api.runtime.pushes.definitions import (
     RESERVED_HEADERS,
     CaCertificate,
     DefinitionName,

@@ -23,10 +23,10 @@ from engineering_api.jobs.operations import CallRoute, RouteSpec
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
-from engineering_api.runtime.pushes import PushDefinition, PushInput
-from engineering_api.runtime.pushes_outbox import Delivery, DryRun, outbox_of
-from engineering_api.runtime.pushes_schedule import next_run, reschedule, trigger_for
-from engineering_api.runtime.pushes_template import RenderError, check_template
+from engineering_api.runtime.pushes.definitions import PushDefinition, PushInput
+from engineering_api.runtime.pushes.outbox import Delivery, DryRun, outbox_of
+from engineering_api.runtime.pushes.schedule import next_run, reschedule, trigger_for
+from engineering_api.runtime.pushes.template import RenderError, check_template
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError
 from engineering_api.runtime.users import RuntimeRole

@@ -1,6 +1,6 @@
 """Routes of inbound pulls: ``/api/runtime/pulls`` (CRUD, run-now, the run log) with an engineering admin key, and
 the ERP's webhook with a runtime bearer token holding ``write``. Each serves a call of
-:data:`~engineering_api.runtime.pulls_calls.PULL_OPERATIONS`; all but the webhook (a raw document the route reads
+:data:`~engineering_api.runtime.pulls.calls.PULL_OPERATIONS`; all but the webhook (a raw document the route reads
 itself) are built from their declarations.
 """
 
@@ -13,8 +13,8 @@ from litestar.params import FromPath
 
 from engineering_api.lib.responses import ok
 from engineering_api.runtime.call_routes import declared, run_call
-from engineering_api.runtime.pulls_calls import PullWebhook, RuntimePullRunResponse
-from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES
+from engineering_api.runtime.pulls.calls import PullWebhook, RuntimePullRunResponse
+from engineering_api.runtime.pulls.mapping import MAX_DOCUMENT_BYTES
 
 __all__ = ("PULL_ROUTES", "PullController")
 

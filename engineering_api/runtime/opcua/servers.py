@@ -1,4 +1,4 @@
-"""The OPC UA servers of the simulated PLCs: which run, and what starts and stops them (calls: :mod:`.opcua_calls`).
+"""The OPC UA servers of the simulated PLCs: which run, and what starts and stops them (calls: :mod:`.calls`).
 
 ``GET /api/runtime/opcua-servers`` lists them; ``PUT /api/runtime/opcua-servers/{instance}`` starts one for a
 powered-on PLCSim instance (``{"port": 4840}``, or no port: a free one), or restarts it on another port;
@@ -19,7 +19,7 @@ from engineering_api.runtime.simulated import SimulatedSource
 from engineering_api.runtime.sources import RuntimeNotRunningError
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.opcua_server import SimulatedOpcUaServer
+    from engineering_api.runtime.opcua.server import SimulatedOpcUaServer
     from engineering_api.services import Services
 
 __all__ = ("OpcUaServerInfo", "OpcUaServerStart", "OpcUaServers", "opcua_servers_of", "stop_opcua_servers")
@@ -84,7 +84,7 @@ class OpcUaServers:
                 raise ConflictError(f'The simulated PLC "{name}" is not powered on; power it on and download a '
                                     "program before serving it over OPC UA.", code="INSTANCE_OFF") from exc
             # asyncua is imported with the first server, not with the app: it is a fifth of the app's start-up
-            from engineering_api.runtime.opcua_server import SimulatedOpcUaServer, free_port
+            from engineering_api.runtime.opcua.server import SimulatedOpcUaServer, free_port
 
             server = SimulatedOpcUaServer(name, source, port or free_port())
             server.start()
@@ -121,7 +121,7 @@ class OpcUaServers:
 
 
 def _info(server: SimulatedOpcUaServer) -> OpcUaServerInfo:
-    from engineering_api.runtime.opcua_names import S7_NAMESPACE, S7_NAMESPACE_INDEX
+    from engineering_api.runtime.opcua.names import S7_NAMESPACE, S7_NAMESPACE_INDEX
 
     return OpcUaServerInfo(instance=server.instance, endpoint_url=server.endpoint_url, port=server.port,
                            namespace_uri=S7_NAMESPACE, namespace_index=S7_NAMESPACE_INDEX,

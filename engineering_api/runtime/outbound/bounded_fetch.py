@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib import bounded_json
-from engineering_api.runtime.outbound_tls import trust_context
+from engineering_api.runtime.outbound.tls import trust_context
 
 if TYPE_CHECKING:
     import httpx

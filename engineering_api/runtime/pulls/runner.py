@@ -1,7 +1,7 @@
 """Running a pull: fetch (with retries) or take the posted document, map every field, then write all tags at once.
 
 A run writes all of its tags or none: every field is extracted and checked against its tag's type first
-(:mod:`.pulls_mapping`), and one failure fails the run, naming each field that failed, with nothing written. The
+(:mod:`.mapping`), and one failure fails the run, naming each field that failed, with nothing written. The
 values then go to the PLC in one bulk write (one cycle); should the PLC still refuse an item (a download changed the
 tag since), the run is ``Partial`` and names it. Each run is logged (the newest :data:`RUNS_KEPT` per pull) and its
 outcome kept on the definition (``lastRunAt``, ``lastStatus``, ``lastError``).
@@ -9,7 +9,7 @@ outcome kept on the definition (``lastRunAt``, ``lastStatus``, ``lastError``).
 Fetching retries what may pass (no answer, 429, 5xx) up to :data:`ATTEMPTS` times with a short backoff; a 4xx is
 final. Nothing the source answers is logged or stored but its status code: a body may hold anything. A run waiting
 on its source when the server stops is recorded ``Interrupted``, nothing written, and holds up neither the stop nor
-the process's exit (:mod:`.pulls_stop`).
+the process's exit (:mod:`.stop`).
 """
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.scheduler_pools import PULLS
 from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused_now
-from engineering_api.runtime.pulls import ALLOW_HINT, PullDefinition, PullStore
-from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
+from engineering_api.runtime.pulls.definitions import ALLOW_HINT, PullDefinition, PullStore
+from engineering_api.runtime.pulls.mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
-from engineering_api.runtime.pulls_stop import RunStop, StopInterrupted
-from engineering_api.runtime.bounded_fetch import read_bounded
-from engineering_api.runtime.outbound_tls import trust_context, untrusted_reason
+from engineering_api.runtime.pulls.stop import RunStop, StopInterrupted
+from engineering_api.runtime.outbound.bounded_fetch import read_bounded
+from engineering_api.runtime.outbound.tls import trust_context, untrusted_reason
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.pulls import SourceView
+    from engineering_api.runtime.pulls.definitions import SourceView
     from engineering_api.runtime.service import RuntimeService
     from engineering_api.services import Services
 
@@ -192,7 +192,7 @@ class PullRunner:
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                # on a thread of its own, which the server's stop does not wait for (pulls_stop)
+                # on a thread of its own, which the server's stop does not wait for (pulls.stop)
                 status, body, content_type = self.stopping.unless_stopped(
                     functools.partial(_get, source, headers, attempt))
                 if status == 200:

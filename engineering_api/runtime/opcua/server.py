@@ -6,7 +6,7 @@ What it serves is a :class:`~engineering_api.runtime.sources.TagSource` of one i
 AccessLevel says so, and a write to another one answers ``BadNotWritable``). Every read of a Value attribute reads
 the CPU between two scans through the source (the process image and DBs, never a copy), every write writes it, so
 a client sees exactly what the runtime API sees. Node ids and data types as an S7-1500 names them
-(:mod:`engineering_api.runtime.opcua_names`), below ``Objects/<instance>`` (``ns=3;s=PLC``): ``DataBlocksGlobal``
+(:mod:`engineering_api.runtime.opcua.names`), below ``Objects/<instance>`` (``ns=3;s=PLC``): ``DataBlocksGlobal``
 and ``Tags``.
 
 The server listens on 127.0.0.1 only, without security (SecurityPolicy None, anonymous): it is a development
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from asyncua import Server, ua
 
 from engineering_api.backend.errors import ConflictError, EngineeringError
-from engineering_api.runtime.opcua_names import (
+from engineering_api.runtime.opcua.names import (
     S7_NAMESPACE,
     S7_NAMESPACE_INDEX,
     node_path,

@@ -1,9 +1,9 @@
 """The runtime API's pull calls: inbound data from an ERP or any HTTP source, written to runtime tags.
 
-Each is an operation of the one registry like :data:`~engineering_api.runtime.pushes_calls.PUSH_OPERATIONS`: the
+Each is an operation of the one registry like :data:`~engineering_api.runtime.pushes.calls.PUSH_OPERATIONS`: the
 definitions, run-now and the run log need the runtime's admin role (an engineering admin key holds it), the webhook
 the runtime role ``write`` (the ERP's runtime user or OAuth client). REST only, with why. The routes
-(:mod:`engineering_api.runtime.pulls_routes`) take their options from these declarations.
+(:mod:`engineering_api.runtime.pulls.routes`) take their options from these declarations.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from engineering_api.jobs.operations import CallRoute, RouteSpec
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
-from engineering_api.runtime.pulls import PullDefinition, PullInput
-from engineering_api.runtime.pulls_runner import PullRun, pulls_of
+from engineering_api.runtime.pulls.definitions import PullDefinition, PullInput
+from engineering_api.runtime.pulls.runner import PullRun, pulls_of
 from engineering_api.runtime.users import RuntimeRole
 
 if TYPE_CHECKING:

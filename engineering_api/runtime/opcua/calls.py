@@ -19,7 +19,7 @@ from engineering_api.jobs.operations import CallRoute, RouteSpec
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
-from engineering_api.runtime.opcua_servers import OpcUaServerInfo, OpcUaServerStart, opcua_servers_of
+from engineering_api.runtime.opcua.servers import OpcUaServerInfo, OpcUaServerStart, opcua_servers_of
 from engineering_api.runtime.users import RuntimeRole
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engineering_api.runtime.outbound_tls import trust_context
+from engineering_api.runtime.outbound.tls import trust_context
 
 __all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish", "run_loop")
 
@@ -80,7 +80,7 @@ class _SocketErrors(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.errors: list[BaseException] = []
-        self.logger = logging.Logger("engineering_api.runtime.pushes_mqtt.paho", logging.ERROR)
+        self.logger = logging.Logger("engineering_api.runtime.pushes.mqtt.paho", logging.ERROR)
         self.logger.propagate = False
         self.logger.addHandler(self)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
-from engineering_api.runtime.opcua_names import variant_type_name, variant_value
+from engineering_api.runtime.opcua.names import variant_type_name, variant_value
 from engineering_api.runtime.sources import Quality, TagReading
 
 if TYPE_CHECKING:
