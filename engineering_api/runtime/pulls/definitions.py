@@ -20,7 +20,7 @@ from engineering_api.lib.outbound_targets import refused_target
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls.mapping import check_path
-from engineering_api.runtime.pushes.definitions import (
+from engineering_api.runtime.outbound.endpoints import (
     RESERVED_HEADERS,
     CaCertificate,
     DefinitionName,

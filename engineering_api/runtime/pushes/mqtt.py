@@ -24,21 +24,22 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from engineering_api.backend.errors import ValidationError
+from engineering_api.runtime.outbound.endpoints import check_ca_certificate
 from engineering_api.runtime.outbound.tls import trust_context
+from engineering_api.runtime.pushes.transport import Attempt, PushTransport
 
-__all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish", "run_loop")
+if TYPE_CHECKING:
+    from engineering_api.runtime.pushes.definitions import PushTarget, StoredPush
+
+__all__ = ("MQTT_SCHEMES", "Mqtt", "Published", "mqtt_topic", "publish", "run_loop")
 
 MQTT_SCHEMES = ("mqtt", "mqtts")
 _DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}  # IANA's registered MQTT ports
 _FINAL_CONNACK = frozenset({"Bad user name or password", "Not authorized", "Client identifier not valid",
                             "Unsupported protocol version"})
-
-
-def is_mqtt(url: str) -> bool:
-    """Whether ``url`` names an MQTT broker (``mqtt://`` or ``mqtts://``)."""
-    return urllib.parse.urlsplit(url).scheme.lower() in MQTT_SCHEMES
 
 
 def mqtt_topic(url: str) -> str:
@@ -54,6 +55,50 @@ class Published:
     retry: bool = False
     error: str | None = None
 
+
+
+class Mqtt(PushTransport):
+    """MQTT 3.1.1 publish with QoS 1 to ``mqtt://`` or ``mqtts://`` (TLS); delivered on the broker's PUBACK."""
+
+    name: ClassVar[str] = "mqtt"
+    schemes: ClassVar[tuple[str, ...]] = MQTT_SCHEMES
+
+    def check(self, target: PushTarget) -> None:
+        """A topic without wildcards, auth the broker can take, no headers."""
+        parts = urllib.parse.urlsplit(target.url)
+        topic = mqtt_topic(target.url)
+        if not topic or "+" in topic or "#" in topic or "\x00" in topic or len(topic.encode()) > 65535:
+            raise ValidationError(f"An MQTT target names its topic as the URL's path, without wildcards (+ #): "
+                                  f"mqtt://broker:1883/plant/line1/shift, not {target.url!r}.",
+                                  code="PUSH_TARGET_INVALID")
+        if parts.query or parts.fragment:
+            raise ValidationError("An MQTT target has no query or fragment.", code="PUSH_TARGET_INVALID")
+        auth = target.auth.type
+        if auth in ("bearer", "header"):
+            raise ValidationError("MQTT takes basic (the broker's user name and password), certificate (TLS client "
+                                  "certificate) or none.", code="PUSH_TARGET_INVALID")
+        secure = parts.scheme.lower() == "mqtts"
+        if auth == "certificate" and not secure:
+            raise ValidationError("A client certificate needs mqtts:// (TLS).", code="PUSH_TARGET_INVALID")
+        if auth == "certificate" and not target.auth.certificate:
+            raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
+                                  code="PUSH_TARGET_INVALID")
+        check_ca_certificate(target.ca_certificate, target.url, "PUSH_TARGET_INVALID")
+        if target.headers:
+            raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the "
+                                  "payload.", code="PUSH_TARGET_INVALID")
+
+    def deliver(self, push: StoredPush, payload: str, period_end_ms: int) -> Attempt:
+        target = push.view.target
+        basic, certificate = target.auth_type == "basic", target.auth_type == "certificate"
+        outcome = publish(
+            target.url, payload.encode("utf-8"), username=target.username if basic else None,
+            password=push.secret if basic else None, certificate=target.client_certificate if certificate else None,
+            private_key=push.secret if certificate else None, ca_certificate=target.ca_certificate,
+            client_id=f"engineering-api-push-{push.push_id}", timeout=target.timeout_seconds,
+        )
+        return Attempt(outcome.acknowledged, outcome.retry, None if outcome.acknowledged else
+                       outcome.error or "not published", "PUBLISH", 200 if outcome.acknowledged else 502)
 
 def _tls_context(ca_certificate: str | None, certificate: str | None, private_key: str | None,
                  scratch: str) -> ssl.SSLContext:

@@ -15,13 +15,10 @@ redacted; outcomes are audited (``via: scheduler``).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import logging
 import threading
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -30,15 +27,14 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
-from engineering_api.runtime.outbound.aws_sigv4 import sign
-from engineering_api.runtime.outbound.bounded_fetch import read_bounded
-from engineering_api.runtime.outbound.tls import trust_context, untrusted_reason
 from engineering_api.runtime.pushes.definitions import PushStore
-from engineering_api.runtime.pushes.mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes.schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
 )
 from engineering_api.runtime.pushes.template import RenderError, render
+from engineering_api.runtime.pushes.transport import idempotency_key
+from engineering_api.runtime.pushes.transports import transport_for
+from engineering_api.runtime.pushes.webhook import push_auth_header, request_headers, signed
 
 if TYPE_CHECKING:
     from engineering_api.runtime.pushes.definitions import StoredPush
@@ -62,7 +58,6 @@ pending row falls due; the bound is for rows another node sharing the database q
 and for a wall clock that jumps."""
 _LEASE_MS = 300_000
 """A row being sent is not picked again for this long (a second node on the same database, a hung target)."""
-_RETRIED = {408, 425, 429}
 _YEAR_9000_MS = 221_845_392_000_000
 _NOTE = "runtime.pushes"
 
@@ -115,11 +110,6 @@ def _period_end_ms(text: str) -> int:
     return ms
 
 
-def idempotency_key(push_id: str, period_end_ms: int) -> str:
-    """The same for every attempt and re-send of one push's period."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"engineering-api:push:{push_id}:{period_end_ms}"))
-
-
 def _delivery(row: Any) -> Delivery:
     return Delivery(
         delivery_id=int(row["id"]), period_start=format_ms(int(row["period_start"])),
@@ -131,35 +121,9 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
-def _auth_header(push: StoredPush) -> tuple[str, str, str] | None:
-    """(header, value, value with the secret redacted) of the push's auth, or None."""
-    target = push.view.target
-    if target.auth_type == "bearer" and push.secret:
-        return "Authorization", f"Bearer {push.secret}", "Bearer ***"
-    if target.auth_type == "basic":
-        raw = f"{target.username or ''}:{push.secret or ''}".encode()
-        return "Authorization", "Basic " + base64.b64encode(raw).decode("ascii"), "Basic ***"
-    if target.auth_type == "header" and target.header_name and push.secret:
-        return target.header_name, push.secret, "***"
-    return None
-
-
-def _signed(push: StoredPush, headers: dict[str, str], body: bytes) -> dict[str, str]:
-    """``headers`` signed with AWS Signature Version 4 when the push's auth is ``awsSigV4``, else as they are."""
-    target = push.view.target
-    if target.auth_type != "awsSigV4" or not push.secret:
-        return headers
-    # the body's hash as a signed header: Amazon S3 refuses a request without it ("Common Request Headers", Amazon
-    # S3 API Reference), the other services take it as one more signed header
-    headers = {**headers, "X-Amz-Content-Sha256": hashlib.sha256(body).hexdigest()}
-    return sign(target.method, target.url, headers, body, access_key_id=target.access_key_id or "",
-                secret_access_key=push.secret, region=target.region or "", service=target.service or "",
-                now=dt.datetime.now(dt.UTC))
-
-
 def _redact(text: str, push: StoredPush) -> str:
     """``text`` without the push's secret, its Authorization value or its header values."""
-    auth = _auth_header(push)
+    auth = push_auth_header(push)
     for secret in (auth[1] if auth else None, push.secret, *push.view.target.headers.values()):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
@@ -263,29 +227,19 @@ class Outbox:
             end = _utc(_period_end_ms(period_end))
         period = period_ending(trigger, end)
         start_ms, end_ms = int(period.start.timestamp() * 1000), int(period.end.timestamp() * 1000)
-        headers = self._headers(push, end_ms)
-        auth = _auth_header(push)
+        headers = request_headers(push, end_ms)
+        auth = push_auth_header(push)
         if auth is not None:
             headers[auth[0]] = auth[2]
         # Rendered as a delivery queued now would render it: a period that ended more than ON_TIME_MS ago cannot use
         # a tag's live value, so the dry run fails with PUSH_VALUE_UNKNOWN exactly where that delivery would.
         payload = self._render(push, start_ms, end_ms, live=_now_ms() - end_ms <= ON_TIME_MS)
-        headers = _signed(push, headers, payload.encode("utf-8"))  # AWS: signed as sent, the signature not shown
+        headers = signed(push, headers, payload.encode("utf-8"))  # AWS: signed as sent, the signature not shown
         if push.view.target.auth_type == "awsSigV4" and "Authorization" in headers:
             headers["Authorization"] = headers["Authorization"].rsplit("Signature=", 1)[0] + "Signature=***"
         return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
                       idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
                       payload=payload, url=push.view.target.url, headers=headers)
-
-    @staticmethod
-    def _headers(push: StoredPush, end_ms: int) -> dict[str, str]:
-        headers = dict(push.view.target.headers)
-        headers["Content-Type"] = "application/xml" if push.view.format == "xml" else "application/json"
-        headers["Idempotency-Key"] = idempotency_key(push.push_id, end_ms)
-        auth = _auth_header(push)
-        if auth is not None:
-            headers[auth[0]] = auth[1]
-        return headers
 
     # ----- delivery --------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -361,63 +315,19 @@ class Outbox:
             except ValidationError as exc:
                 self._finish(row, "failed", None, f"payload not rendered: {exc.code}: {exc.message}", None, attempts)
                 return
-        if is_mqtt(push.view.target.url):
-            self._publish(push, row, payload, attempts)
-            return
-        code, error, wait = self._send(push, payload, int(row["period_end"]))
-        if code is not None and 200 <= code < 300:
-            self._finish(row, "delivered", code, None, payload, attempts)
-        elif code is None or code in _RETRIED or code >= 500:
-            self._retry(row, attempts, code, _redact(error or f"HTTP {code}", push), payload, wait)
+        attempt = transport_for(push.view.target.url).deliver(push, payload, int(row["period_end"]))
+        if attempt.delivered:
+            self._finish(row, "delivered", attempt.response_code, None, payload, attempts)
+        elif attempt.retry:
+            self._retry(row, attempts, attempt.response_code, _redact(attempt.error or "not delivered", push), payload,
+                        attempt.wait_seconds)
         else:
-            self._finish(row, "failed", code, _redact(error or f"HTTP {code}", push), payload, attempts)
-        self._audit(push, row, code)
-
-    def _publish(self, push: StoredPush, row: Any, payload: str, attempts: int) -> None:
-        """An MQTT target's attempt: delivered on the broker's PUBACK (no HTTP code to keep)."""
-        target = push.view.target
-        certificate = target.auth_type == "certificate"
-        outcome = publish(
-            target.url, payload.encode("utf-8"), username=target.username if target.auth_type == "basic" else None,
-            password=push.secret if target.auth_type == "basic" else None,
-            certificate=target.client_certificate if certificate else None,
-            private_key=push.secret if certificate else None, ca_certificate=target.ca_certificate,
-            client_id=f"engineering-api-push-{push.push_id}", timeout=target.timeout_seconds,
-        )
-        if outcome.acknowledged:
-            self._finish(row, "delivered", None, None, payload, attempts)
-        elif outcome.retry:
-            self._retry(row, attempts, None, _redact(outcome.error or "not published", push), payload)
-        else:
-            self._finish(row, "failed", None, _redact(outcome.error or "not published", push), payload, attempts)
+            self._finish(row, "failed", attempt.response_code, _redact(attempt.error or "not delivered", push), payload,
+                         attempts)
         self._services.audit.record(
-            method="PUBLISH", path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
-            status=200 if outcome.acknowledged else 502, key_id=None, role=None, client="scheduler", job_id=None,
-            via="scheduler",
+            method=attempt.audit_method, path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
+            status=attempt.audit_status, key_id=None, role=None, client="scheduler", job_id=None, via="scheduler",
         )
-
-    def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None, int]:
-        """(status or None without an answer, error text, seconds the target's Retry-After asks to wait)."""
-        import httpx
-
-        target = push.view.target
-        try:
-            # no proxies from the environment: an ERP on site is reached directly; redirects are not followed, so
-            # the secret never goes to a host it was not entered for
-            body = payload.encode("utf-8")
-            headers = _signed(push, self._headers(push, end_ms), body)
-            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False,
-                              verify=trust_context(target.ca_certificate)) as client, \
-                    client.stream(target.method, target.url, content=body, headers=headers) as response:
-                if 200 <= response.status_code < 300:  # the target took it: its body is not needed
-                    return response.status_code, None, 0
-                text = _bounded_text(response, time.monotonic() + target.timeout_seconds)
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header httpx cannot encode
-            return None, untrusted_reason(exc) or f"{type(exc).__name__}: {exc}", 0
-        retry_after = response.headers.get("retry-after", "").strip()
-        wait = int(retry_after) if retry_after.isascii() and retry_after.isdigit() else 0  # seconds; a date: ignored
-        # the whole answer: it is redacted before it is cut short, so no piece of a secret stays at the cut
-        return response.status_code, f"HTTP {response.status_code}: {text}", wait
 
     def _retry(self, row: Any, attempts: int, code: int | None, error: str, payload: str | None,
                wait: int = 0) -> None:
@@ -437,24 +347,6 @@ class Outbox:
         self._db.execute(outbox.update().where(outbox.c.id == row["id"]).values(
             status=status, attempts=attempts if attempts is not None else int(row["attempts"]), response_code=code,
             last_error=error, payload=payload, delivered_at=utc_now() if status == "delivered" else None))
-
-    def _audit(self, push: StoredPush, row: Any, code: int | None) -> None:
-        self._services.audit.record(
-            method=push.view.target.method, path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
-            status=code or 502, key_id=None, role=None, client="scheduler", job_id=None, via="scheduler",
-        )
-
-
-_ERROR_BODY_BYTES = 65_536
-"""How much of a refusal's body is read for the record (the stored error is cut shorter after redaction)."""
-
-
-def _bounded_text(response: Any, deadline: float) -> str:
-    """The start of a refusal's body, read until ``deadline`` (:func:`read_bounded`)."""
-    body, in_time = read_bounded(response, _ERROR_BODY_BYTES - 1, deadline)
-    cut = "" if in_time else " (the answer was cut: it took longer than the push's timeout)"
-    return body[:_ERROR_BODY_BYTES].decode(response.encoding or "utf-8", errors="replace") + cut
-
 
 def outbox_of(services: Services) -> Outbox:
     """The app's outbox, made on first use."""
