@@ -17,7 +17,7 @@ import time_machine
 from engineering_api.config import Settings
 from engineering_api.runtime.outbound.tls import untrusted_reason
 from engineering_api.runtime.pulls.definitions import SourceView
-from engineering_api.runtime.pulls.runner import _get as fetch
+from engineering_api.runtime.pulls.http_get import get as fetch
 from tests.api.plant_ca import certificate, pem
 from tests.api.runtime_pushes import PUSHES, Receiver, admin_key, list_deliveries, log_shift, push_body, resend_shift
 from tests.conftest import data, served

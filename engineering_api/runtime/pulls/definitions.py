@@ -16,19 +16,16 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.lib.outbound_targets import refused_target
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls.mapping import check_path
+from engineering_api.runtime.pulls.source_kinds import check_source
 from engineering_api.runtime.outbound.endpoints import (
-    RESERVED_HEADERS,
     CaCertificate,
     DefinitionName,
     EndpointHeaders,
     EndpointView,
     PushAuth,
-    check_ca_certificate,
-    check_url,
     kept_secret,
     shown_endpoint,
 )
@@ -36,7 +33,7 @@ from engineering_api.runtime.outbound.endpoints import (
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("ALLOW_HINT", "KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore",
+__all__ = ("KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore",
            "SourceView")
 
 KEY_FILE = "runtime-pull-secret.key"
@@ -99,10 +96,6 @@ class PullDefinition(CamelStruct):
     last_error: str | None = None
 
 
-ALLOW_HINT = ("A source on this machine, link-local or a cloud metadata service is fetched only when the server "
-              "allows its host: ENGINEERING_API_PULL_ALLOWED_TARGETS (addresses, networks or host names).")
-
-
 def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
     for item in given.mapping:
         check_path(item.path)
@@ -118,26 +111,7 @@ def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
             raise ValidationError("A pull needs a source, or acceptWebhook: true (the ERP posts the document).",
                                   code="PULL_SOURCE_INVALID")
         return
-    try:
-        check_url(given.source.url)
-    except ValidationError as exc:
-        raise ValidationError(exc.message.replace("target", "source"), code="PULL_SOURCE_INVALID") from None
-    refused = refused_target(given.source.url, loopback=True, allowed=allowed)
-    if refused is not None:
-        raise ValidationError(f"The source URL is refused: {refused}. {ALLOW_HINT}", code="PULL_SOURCE_INVALID")
-    check_ca_certificate(given.source.ca_certificate, given.source.url, "PULL_SOURCE_INVALID")
-    auth = given.source.auth
-    reserved = sorted(h for h in given.source.headers if h.lower() in RESERVED_HEADERS)
-    if reserved:
-        raise ValidationError(f"The pull sets {', '.join(reserved)} itself; leave it out of source.headers.",
-                              code="PULL_SOURCE_INVALID")
-    if auth.type in ("certificate", "awsSigV4"):
-        raise ValidationError(f"A pull fetches with none, bearer, basic or header auth, not {auth.type}.",
-                              code="PULL_SOURCE_INVALID")
-    if auth.type == "basic" and not auth.username:
-        raise ValidationError("Basic auth needs a username.", code="PULL_SOURCE_INVALID")
-    if auth.type == "header" and not auth.header_name:
-        raise ValidationError("Header auth needs a headerName.", code="PULL_SOURCE_INVALID")
+    check_source(given.source, allowed)
 
 
 def _view(raw: dict[str, object]) -> PullDefinition:

@@ -15,11 +15,9 @@ the process's exit (:mod:`.stop`).
 from __future__ import annotations
 
 import asyncio
-import base64
 import functools
 import logging
 import threading
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -30,18 +28,15 @@ from engineering_api.backend.errors import EngineeringError, NotFoundError, Vali
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.scheduler_pools import PULLS
-from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused_now
-from engineering_api.runtime.pulls.definitions import ALLOW_HINT, PullDefinition, PullStore
-from engineering_api.runtime.pulls.mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
-    extract, parse
+from engineering_api.runtime.pulls.definitions import PullDefinition, PullStore
+from engineering_api.runtime.pulls.mapping import WRITABLE_TYPES, MappingError, coerce, extract, parse
+from engineering_api.runtime.pulls.source_kind import RunFailed, SlowAnswer, Unreachable
+from engineering_api.runtime.pulls.source_kinds import source_kind_for
 from engineering_api.runtime.pulls.stop import RunStop, StopInterrupted
-from engineering_api.runtime.outbound.bounded_fetch import read_bounded
-from engineering_api.runtime.outbound.tls import trust_context, untrusted_reason
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.pulls.definitions import SourceView
     from engineering_api.runtime.service import RuntimeService
     from engineering_api.services import Services
 
@@ -85,21 +80,6 @@ class PullRun(CamelStruct):
     """The field paths (or tags) that failed, for a mapping failure."""
 
 
-class _SlowAnswer(Exception):
-    """A source's document did not arrive within the source's timeout (an attempt, retried)."""
-
-
-class _RunFailed(Exception):  # a run's failure, recorded as its outcome
-    def __init__(self, message: str, *, fields: list[str] | None = None, http_status: int | None = None,
-                 attempts: int = 0, interrupted: bool = False) -> None:
-        super().__init__(message)
-        self.fields = fields or []
-        self.http_status = http_status
-        self.attempts = attempts
-        self.interrupted = interrupted
-        """The server stopped while the run waited on its source (recorded ``Interrupted``)."""
-
-
 class PullRunner:
     """The app's pulls: their store, runs, run log and schedule."""
 
@@ -139,7 +119,7 @@ class PullRunner:
                 if document is None:
                     document, content_type, attempts, http_status = self._fetch(definition)
                 status, error, failed, written = self._apply(runtime, definition, document, content_type)
-            except _RunFailed as failure:
+            except RunFailed as failure:
                 status, error, failed = ("Interrupted" if failure.interrupted else "Failed"), str(failure), \
                     failure.fields
                 http_status = failure.http_status or http_status
@@ -168,66 +148,54 @@ class PullRunner:
         self.store.record_outcome(run.pull_id, run.finished_at, run.status, run.error)
 
     def _fetch(self, definition: PullDefinition) -> tuple[bytes, str, int, int | None]:
-        import httpx  # here, not at the top: the server's start does not load httpx (with its CLI's rich and pygments)
-
         source = definition.source
         if source is None:
-            raise _RunFailed("This pull has no source to fetch; the ERP posts its document to the webhook.")
-        headers = {"Accept": "application/json, application/xml;q=0.9", **source.headers}
+            raise RunFailed("This pull has no source to fetch; the ERP posts its document to the webhook.")
         secret = self.store.secret(definition.pull_id)
         if source.secret_set and secret is None:
-            raise _RunFailed("The source's secret can no longer be decrypted (its key file was replaced); enter it "
-                             "again")
-        if source.auth_type == "bearer" and secret:
-            headers["Authorization"] = f"Bearer {secret}"
-        elif source.auth_type == "basic":
-            raw = f"{source.username}:{secret or ''}".encode()
-            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-        elif source.auth_type == "header" and source.header_name and secret is not None:
-            headers[source.header_name] = secret
-        refused = resolves_to_refused_now(source.url, loopback=True, allowed=self.store.allowed_targets) \
-            or refused_target(source.url, loopback=True, allowed=self.store.allowed_targets)
-        if refused is not None:  # a name that now resolves there, or a definition saved before the rule
-            raise _RunFailed(f"The source URL is refused: {refused}. {ALLOW_HINT}")
+            raise RunFailed("The source's secret can no longer be decrypted (its key file was replaced); enter it "
+                            "again")
+        kind = source_kind_for(source.url)
+        headers = kind.prepare(source, secret, self.store.allowed_targets)
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 # on a thread of its own, which the server's stop does not wait for (pulls.stop)
                 status, body, content_type = self.stopping.unless_stopped(
-                    functools.partial(_get, source, headers, attempt))
+                    functools.partial(kind.fetch, source, headers, attempt))
                 if status == 200:
                     return body, content_type, attempt, status
                 last = f"the source answered HTTP {status}"
                 if status != 429 and status < 500:
-                    raise _RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
-                                     attempts=attempt)
-            except httpx.HTTPError as exc:
-                last = untrusted_reason(exc) or f"the source could not be reached ({type(exc).__name__})"
+                    raise RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
+                                    attempts=attempt)
+            except Unreachable as exc:
+                last = str(exc)
                 status = None
-            except _SlowAnswer:
+            except SlowAnswer:
                 last = f"the source's document took longer than the timeout ({source.timeout_seconds:g} s)"
             except StopInterrupted:
-                raise _RunFailed(f"The server stopped while the source was being fetched (attempt {attempt} of "
-                                 f"{ATTEMPTS}); nothing was written", attempts=attempt, interrupted=True) from None
+                raise RunFailed(f"The server stopped while the source was being fetched (attempt {attempt} of "
+                                f"{ATTEMPTS}); nothing was written", attempts=attempt, interrupted=True) from None
             if attempt < ATTEMPTS:
                 try:
                     self.stopping.pause(_BACKOFF_S * 2 ** (attempt - 1))
                 except StopInterrupted:
-                    raise _RunFailed(f"The server stopped before attempt {attempt + 1} of {ATTEMPTS} ({last}); "
-                                     "nothing was written", http_status=status, attempts=attempt,
-                                     interrupted=True) from None
-        raise _RunFailed(f"{last}, {ATTEMPTS} attempts", http_status=status, attempts=ATTEMPTS)
+                    raise RunFailed(f"The server stopped before attempt {attempt + 1} of {ATTEMPTS} ({last}); "
+                                    "nothing was written", http_status=status, attempts=attempt,
+                                    interrupted=True) from None
+        raise RunFailed(f"{last}, {ATTEMPTS} attempts", http_status=status, attempts=ATTEMPTS)
 
     def _apply(self, runtime: RuntimeService, definition: PullDefinition, document: bytes, content_type: str
                ) -> tuple[str, str | None, list[str], list[WrittenValue]]:
         try:
             parsed = parse(document, content_type)
         except MappingError as exc:
-            raise _RunFailed(str(exc), fields=[exc.field]) from None
+            raise RunFailed(str(exc), fields=[exc.field]) from None
         try:
             released = {canonical_name(t.name): t for t in runtime.source.browse()}
         except EngineeringError as exc:
-            raise _RunFailed(f"The PLC cannot be written now: {exc.message}") from None
+            raise RunFailed(f"The PLC cannot be written now: {exc.message}") from None
         values: list[WrittenValue] = []
         problems: list[MappingError] = []
         for item in definition.mapping:
@@ -242,12 +210,12 @@ class PullRunner:
             except MappingError as exc:
                 problems.append(exc)
         if problems:
-            raise _RunFailed("Nothing was written: " + "; ".join(str(p) for p in problems),
+            raise RunFailed("Nothing was written: " + "; ".join(str(p) for p in problems),
                              fields=[p.field for p in problems])
         try:
             results = runtime.source.write([TagWrite(name=v.tag, value=v.value) for v in values])
         except EngineeringError as exc:
-            raise _RunFailed(f"The PLC refused the write: {exc.message}") from None
+            raise RunFailed(f"The PLC refused the write: {exc.message}") from None
         refused = [r for r in results if r.error is not None]
         if not refused:
             return "Succeeded", None, [], values
@@ -316,33 +284,6 @@ class _SourceSlots:
             left = self._running.pop(origin) - 1
             if left:
                 self._running[origin] = left
-
-
-def _get(source: SourceView, headers: dict[str, str], attempt: int) -> tuple[int, bytes, str]:
-    """One attempt's GET of ``source``: its status, and for a 200 its document and content type.
-
-    Raises:
-        httpx.HTTPError: no answer within the source's timeout, or none at all.
-        _SlowAnswer: the document did not arrive within the timeout.
-        _RunFailed: the document is larger than :data:`MAX_DOCUMENT_BYTES`.
-    """
-    import httpx  # here, not at the top: the server's start does not load httpx (with its CLI's rich and pygments)
-
-    # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte a second
-    # would otherwise hold the run until MAX_DOCUMENT_BYTES)
-    deadline = time.monotonic() + source.timeout_seconds
-    with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False,
-                      verify=trust_context(source.ca_certificate)) as client, \
-            client.stream("GET", source.url, headers=headers) as answer:
-        if answer.status_code != 200:
-            return answer.status_code, b"", ""
-        body, in_time = read_bounded(answer, MAX_DOCUMENT_BYTES, deadline)
-        if len(body) > MAX_DOCUMENT_BYTES:
-            raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
-                             http_status=answer.status_code, attempts=attempt)
-        if not in_time:
-            raise _SlowAnswer
-        return answer.status_code, body, answer.headers.get("content-type", "")
 
 
 def _origin(url: str) -> str:
