@@ -19,7 +19,6 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls.mapping import check_path
-from engineering_api.runtime.pulls.source_kinds import check_source
 from engineering_api.runtime.outbound.endpoints import (
     CaCertificate,
     DefinitionName,
@@ -31,6 +30,8 @@ from engineering_api.runtime.outbound.endpoints import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.services import Services
 
 __all__ = ("KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore",
@@ -96,7 +97,7 @@ class PullDefinition(CamelStruct):
     last_error: str | None = None
 
 
-def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
+def _check(given: PullInput, check_source: Callable[[PullSource], None]) -> None:
     for item in given.mapping:
         check_path(item.path)
     tags = [m.tag for m in given.mapping]
@@ -111,7 +112,7 @@ def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
             raise ValidationError("A pull needs a source, or acceptWebhook: true (the ERP posts the document).",
                                   code="PULL_SOURCE_INVALID")
         return
-    check_source(given.source, allowed)
+    check_source(given.source)
 
 
 def _view(raw: dict[str, object]) -> PullDefinition:
@@ -122,10 +123,13 @@ def _view(raw: dict[str, object]) -> PullDefinition:
 class PullStore(SecretRecordStore[PullDefinition]):
     """Pull definitions and their last outcome in the service database; secrets encrypted with their own key."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, check_source: Callable[[PullSource, tuple[str, ...]], None]) -> None:
+        """``check_source``: the table of source kinds' check (:mod:`.source_kinds`, which imports this module's
+        types) that every saved source passes, with the hosts the server allows."""
         super().__init__(services, prefix="runtime.pulls.", key_file=KEY_FILE, noun="pull definition",
                          not_found_code="PULL_NOT_FOUND", view=_view)
         self.allowed_targets = services.settings.pull_allowed_targets
+        self._check_source = check_source
 
     def secret(self, pull_id: str) -> str | None:
         """The source's decrypted token or password, for fetching (Raises NotFoundError)."""
@@ -137,7 +141,7 @@ class PullStore(SecretRecordStore[PullDefinition]):
         The caller checks the mapping's tags first. Raises ValidationError (``PULL_MAPPING_INVALID``,
         ``PULL_SOURCE_INVALID``, ``PULL_NAME_TAKEN``), NotFoundError (``PULL_NOT_FOUND``).
         """
-        _check(given, self.allowed_targets)
+        _check(given, lambda source: self._check_source(source, self.allowed_targets))
         with self._lock:
             every = self._records.all()
             old = self._records.one(pull_id, every) if pull_id else None

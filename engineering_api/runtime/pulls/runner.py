@@ -31,7 +31,7 @@ from engineering_api.lib.scheduler_pools import PULLS
 from engineering_api.runtime.pulls.definitions import PullDefinition, PullStore
 from engineering_api.runtime.pulls.mapping import WRITABLE_TYPES, MappingError, coerce, extract, parse
 from engineering_api.runtime.pulls.source_kind import RunFailed, SlowAnswer, Unreachable
-from engineering_api.runtime.pulls.source_kinds import source_kind_for
+from engineering_api.runtime.pulls.source_kinds import check_source, source_kind_for
 from engineering_api.runtime.pulls.stop import RunStop, StopInterrupted
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
@@ -85,7 +85,7 @@ class PullRunner:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.store = PullStore(services)
+        self.store = PullStore(services, check_source)
         self._log = KeyValueStore(services.db, "runtime.pulls.runs.")
         self._lock = threading.Lock()
         self._slots = _SourceSlots()

@@ -28,9 +28,10 @@ from engineering_api.runtime.outbound.endpoints import (
     kept_secret,
     shown_endpoint,
 )
-from engineering_api.runtime.pushes.transports import check_target
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.services import Services
 
 __all__ = ("PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush")
@@ -123,9 +124,12 @@ def _view(raw: dict[str, object]) -> PushDefinition:
 class PushStore(SecretRecordStore[PushDefinition]):
     """Push definitions in the service database; secrets encrypted with their own key file."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, check_target: Callable[[PushTarget], None]) -> None:
+        """``check_target``: the table of transports' check (:mod:`.transports`, which imports this module's types)
+        that every saved target passes."""
         super().__init__(services, prefix="runtime.pushes.", key_file=KEY_FILE, noun="push definition",
                          not_found_code="PUSH_NOT_FOUND", view=_view)
+        self._check_target = check_target
 
     def open(self, push_id: str) -> StoredPush:
         """The definition with its secret, for rendering and sending (Raises NotFoundError ``PUSH_NOT_FOUND``)."""
@@ -138,7 +142,7 @@ class PushStore(SecretRecordStore[PushDefinition]):
         The caller checks schedule and template first. Raises ValidationError (``PUSH_TARGET_INVALID``,
         ``PUSH_NAME_TAKEN``), NotFoundError (``PUSH_NOT_FOUND``).
         """
-        check_target(given.target)
+        self._check_target(given.target)
         auth = given.target.auth
         with self._lock:
             every = self._records.all()

@@ -33,7 +33,7 @@ from engineering_api.runtime.pushes.schedule import (
 )
 from engineering_api.runtime.pushes.template import RenderError, render
 from engineering_api.runtime.pushes.transport import idempotency_key
-from engineering_api.runtime.pushes.transports import transport_for
+from engineering_api.runtime.pushes.transports import check_target, transport_for
 from engineering_api.runtime.pushes.webhook import push_auth_header, request_headers, signed
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class Outbox:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._db = services.db
-        self.store = PushStore(services)
+        self.store = PushStore(services, check_target)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
