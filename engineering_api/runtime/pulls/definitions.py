@@ -19,15 +19,8 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls.mapping import check_path
-from engineering_api.runtime.outbound.endpoints import (
-    CaCertificate,
-    DefinitionName,
-    EndpointHeaders,
-    EndpointView,
-    PushAuth,
-    kept_secret,
-    shown_endpoint,
-)
+from engineering_api.runtime.outbound.endpoints import (CaCertificate, DefinitionName, EndpointHeaders, EndpointView,
+                                                       PushAuth, kept_secret, shown_endpoint)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
