@@ -231,6 +231,11 @@ class ConnectionSource:
     def browse(self) -> list[RuntimeTag]:
         return [RuntimeTag(m.name, m.data_type, m.writable) for _cid, m in self._store.mappings()]
 
+    def close(self) -> None:
+        """Close the sessions the links keep (at the app's end)."""
+        for link in (self._links or {}).values():
+            link.close()
+
     def read(self, names: list[str]) -> list[TagReading]:
         return self._run([(name, None) for name in names], write=False)
 

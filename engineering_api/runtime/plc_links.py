@@ -66,13 +66,16 @@ class OpenConnection:
 
 
 class PlcLink(Protocol):
-    """One protocol's client: reads and writes mapped tags of one connection in one session."""
+    """One protocol's client: reads and writes mapped tags of one connection, each call in one session."""
 
     def read(self, connection: OpenConnection, tags: list[TagMapping]) -> list[TagReading]:
         """One reading per tag; per-item errors as the TagSource's. Raises ConnectionFailedError."""
 
     def write(self, connection: OpenConnection, items: list[tuple[TagMapping, Any]]) -> list[TagReading]:
         """Write each, answer the value read back. Raises ConnectionFailedError."""
+
+    def close(self) -> None:
+        """Close what the link keeps open between calls (at the app's end)."""
 
 
 def failed_reading(

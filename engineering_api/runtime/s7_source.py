@@ -73,6 +73,9 @@ class S7Link:
     def write(self, connection: OpenConnection, items: list[tuple[TagMapping, Any]]) -> list[TagReading]:
         return self._session(connection, [t for t, _v in items], [v for _t, v in items])
 
+    def close(self) -> None:
+        """Nothing is kept between calls."""
+
     def _session(
         self, connection: OpenConnection, tags: list[TagMapping], values: list[Any] | None,
     ) -> list[TagReading]:

@@ -322,7 +322,10 @@ def start_runtime_monitor(services: Services) -> None:
 
 
 def stop_runtime_monitor(services: Services) -> None:
-    """At the app's end: stop the background pump, if the runtime service was made."""
+    """At the app's end: stop the background pump and close the real PLCs' sessions, if the runtime service was
+    made."""
     runtime = services.notes.get(_NOTE)
     if runtime is not None:
         runtime.monitor.stop()
+        if isinstance(runtime.source, SwitchedSource):
+            runtime.source.connections.close()  # after the monitor, which polls through them

@@ -1,10 +1,11 @@
 """OPC UA as a runtime data source (``asyncua`` client): a real S7-1500's built-in server, or any other.
 
-A bulk call is one session: connect (anonymous, or the connection's user), one Read or Write service call with
-every item, disconnect. Each item's status code becomes its quality or its error (``BadNodeIdUnknown`` is a tag
-that does not exist, ``BadNotWritable``/``BadUserAccessDenied`` one that may not be written, ``Uncertain*`` a
-value with quality Uncertain). With security policy Basic256Sha256 this server presents a self-signed client
-certificate made once in its data directory (``runtime-opcua-client/``); the PLC must trust it.
+A bulk call is one Read or Write service call with every item, on the connection's session (anonymous, or the
+connection's user), which is kept open between calls (:mod:`.sessions`). Each item's status code becomes its quality
+or its error (``BadNodeIdUnknown`` is a tag that does not exist, ``BadNotWritable``/``BadUserAccessDenied`` one that
+may not be written, ``Uncertain*`` a value with quality Uncertain). With security policy Basic256Sha256 this server
+presents a self-signed client certificate made once in its data directory (``runtime-opcua-client/``); the PLC must
+trust it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
 from engineering_api.runtime.opcua.names import variant_type_name, variant_value
+from engineering_api.runtime.opcua.sessions import OpcUaSessions, reason
 from engineering_api.runtime.sources import Quality, TagReading
 
 if TYPE_CHECKING:
@@ -51,19 +53,25 @@ def check_mapping(mapping: TagMapping) -> None:
 
 
 class OpcUaLink:
-    """Reads and writes one connection's mapped nodes (one session per call)."""
+    """Reads and writes one connection's mapped nodes, on its kept session (:class:`OpcUaSessions`)."""
 
     def __init__(self, certificate_dir: Path | None = None) -> None:
         self._certificate_dir = certificate_dir
+        self.sessions = OpcUaSessions(self._connect)
 
     def read(self, connection: OpenConnection, tags: list[TagMapping]) -> list[TagReading]:
-        return asyncio.run(self._session(connection, tags, None))
+        return self.sessions.call(connection, lambda client: _exchange(client, tags, None))
 
     def write(self, connection: OpenConnection, items: list[tuple[TagMapping, Any]]) -> list[TagReading]:
-        return asyncio.run(self._session(connection, [t for t, _v in items], [v for _t, v in items]))
+        tags, values = [t for t, _v in items], [v for _t, v in items]
+        return self.sessions.call(connection, lambda client: _exchange(client, tags, values))
 
-    async def _session(self, connection: OpenConnection, tags: list[TagMapping],
-                       values: list[Any] | None) -> list[TagReading]:
+    def close(self) -> None:
+        """Close the kept sessions (at the app's end)."""
+        self.sessions.close()
+
+    async def _connect(self, connection: OpenConnection) -> Any:
+        """A client connected to the connection's server. Raises ConnectionFailedError."""
         from asyncua import ua
 
         view = connection.view
@@ -77,38 +85,8 @@ class OpcUaLink:
                 await self._secure(client, view.security_policy, view.security_mode)
             await asyncio.wait_for(client.connect(), view.timeout_seconds)
         except (OSError, TimeoutError, ua.UaError, asyncio.TimeoutError) as exc:
-            raise ConnectionFailedError(_reason(exc)) from exc
-        try:
-            ids = [ua.NodeId.from_string(t.node_id or "") for t in tags]
-            out: list[TagReading | None] = [None] * len(tags)
-            if values is not None:
-                writes, where = [], []
-                for i, (tag, value) in enumerate(zip(tags, values, strict=True)):
-                    type_name = variant_type_name(tag.data_type) or "String"
-                    try:
-                        variant = ua.Variant(variant_value(type_name, value), getattr(ua.VariantType, type_name))
-                    except (TypeError, ValueError) as exc:
-                        out[i] = failed_reading(tag, "TYPE_MISMATCH", f"{tag.name} ({tag.data_type}): {exc}", 422)
-                        continue
-                    writes.append(ua.DataValue(variant))
-                    where.append(i)
-                statuses = await client.uaclient.write_attributes([ids[i] for i in where], writes) if where else []
-                for i, status in zip(where, statuses, strict=True):
-                    if not status.is_good():
-                        out[i] = _bad(tags[i], status)
-            wanted = [i for i in range(len(tags)) if out[i] is None]
-            answers = await client.uaclient.read_attributes([ids[i] for i in wanted], ua.AttributeIds.Value) \
-                if wanted else []
-            for i, answer in zip(wanted, answers, strict=True):
-                out[i] = _reading(tags[i], answer)
-            return [r for r in out if r is not None]
-        except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
-            raise ConnectionFailedError(_reason(exc)) from exc
-        finally:
-            try:
-                await client.disconnect()
-            except Exception:  # the session may already be gone; nothing to report
-                pass
+            raise ConnectionFailedError(reason(exc)) from exc
+        return client
 
     async def _secure(self, client: Any, policy: str, mode: str) -> None:
         from asyncua import ua
@@ -125,6 +103,35 @@ class OpcUaLink:
         client.application_uri = uri
         await client.set_security(security_policies.SecurityPolicyBasic256Sha256, str(cert), str(key),
                                   mode=getattr(ua.MessageSecurityMode, mode))
+
+
+async def _exchange(client: Any, tags: list[TagMapping], values: list[Any] | None) -> list[TagReading]:
+    """One Write (``values`` given) then one Read of ``tags`` on a connected client: a reading per tag."""
+    from asyncua import ua
+
+    ids = [ua.NodeId.from_string(t.node_id or "") for t in tags]
+    out: list[TagReading | None] = [None] * len(tags)
+    if values is not None:
+        writes, where = [], []
+        for i, (tag, value) in enumerate(zip(tags, values, strict=True)):
+            type_name = variant_type_name(tag.data_type) or "String"
+            try:
+                variant = ua.Variant(variant_value(type_name, value), getattr(ua.VariantType, type_name))
+            except (TypeError, ValueError) as exc:
+                out[i] = failed_reading(tag, "TYPE_MISMATCH", f"{tag.name} ({tag.data_type}): {exc}", 422)
+                continue
+            writes.append(ua.DataValue(variant))
+            where.append(i)
+        statuses = await client.uaclient.write_attributes([ids[i] for i in where], writes) if where else []
+        for i, status in zip(where, statuses, strict=True):
+            if not status.is_good():
+                out[i] = _bad(tags[i], status)
+    wanted = [i for i in range(len(tags)) if out[i] is None]
+    answers = await client.uaclient.read_attributes([ids[i] for i in wanted], ua.AttributeIds.Value) \
+        if wanted else []
+    for i, answer in zip(wanted, answers, strict=True):
+        out[i] = _reading(tags[i], answer)
+    return [r for r in out if r is not None]
 
 
 def _client_class() -> type:
@@ -166,8 +173,3 @@ def _bad(tag: TagMapping, status: Any, when: str | None = None) -> TagReading:
         if name.startswith(prefix):
             return failed_reading(tag, code, f"{tag.name}: OPC UA {name}", http, when)
     return failed_reading(tag, "RUNTIME_FAULT", f"{tag.name}: OPC UA {name}", 500, when)
-
-
-def _reason(exc: BaseException) -> str:
-    # Never the password: asyncua's errors name the endpoint and the status, not the credentials.
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
