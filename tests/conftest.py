@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 from litestar import Litestar
@@ -113,7 +113,9 @@ def shared_app(settings: Settings) -> Iterator[Litestar]:
     entry = _SHARED_APPS.get(key)
     if entry is None:
         current = _CurrentServices(services)
-        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current, [False])  # type: ignore[arg-type]  # the services proxy forwards every attribute of Services
+        # a Services to every reader: the proxy forwards each attribute to the current test's Services
+        proxied = cast(Services, current)
+        entry = _SHARED_APPS[key] = (create_app(settings, services=proxied), current, [False])
     built, current, busy = entry
     if busy[0]:
         yield create_app(settings, services=services)

@@ -46,13 +46,13 @@ def page_server() -> Iterator[str]:
 
 
 def test_a_browser_dashboard_follows_values_and_alarms(
-    page_server: str, browser: Any, tmp_path: Path,
+    page_server: str, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = Settings.from_env(data_dir=tmp_path, cors_origins=(page_server,))
     with live_server(settings) as live, httpx.Client(base_url=live.base, headers=live.headers("admin"),
                                                      timeout=HANG_GUARD_S) as rest:
         running_plant(rest, live.headers("admin"), "Dashboard")
-        resumed = _record_resumes(live)
+        resumed = _record_resumes(live, monkeypatch)
         query = urlencode({"api": live.base, "user": "board", "password": PASSWORD, "tag": LEVEL})
         browser.get(f"{page_server}/dashboard.html?{query}")
 
@@ -77,7 +77,7 @@ def test_a_browser_dashboard_follows_values_and_alarms(
         assert resumed[:2] == ids[:2]
 
 
-def _record_resumes(live: Live) -> list[int]:
+def _record_resumes(live: Live, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The Last-Event-ID of every reconnect the server saw, in order."""
     from engineering_api.runtime.service import runtime_of
 
@@ -89,5 +89,5 @@ def _record_resumes(live: Live) -> list[int]:
         seen.append(last_event_id)
         original(sub, last_event_id)
 
-    hub.resume = resume  # type: ignore[method-assign]  # records the resumes the page asks for, then calls the original
+    monkeypatch.setattr(hub, "resume", resume)  # records the resumes the page asks for, then calls the original
     return seen

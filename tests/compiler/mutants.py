@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from lxml import etree
 
@@ -23,9 +24,9 @@ from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
-__all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "local_name", "run_mutants",
-           "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised", "tag_table_mutants",
-           "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
+__all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "flgnet_mutants", "local_name",
+           "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised",
+           "tag_table_mutants", "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
@@ -73,7 +74,18 @@ def verdict(mutant: Mutant, original: list[Diagnostic], got: list[Diagnostic]) -
     return None
 
 
-def run_mutants(mutants: dict[Path, list[Mutant]], **options: object) -> tuple[Counter[tuple[str, bool]], list[str]]:
+class CheckOptions(TypedDict, total=False):
+    """The keyword arguments of ``check_sources`` a family of mutants is checked with."""
+
+    only: Collection[str | None] | None
+    closed: bool
+    info: bool
+    tia_version: str | None
+    cpu_family: str | None
+
+
+def run_mutants(mutants: dict[Path, list[Mutant]],
+                **options: Unpack[CheckOptions]) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """Check each file and its mutants (``check_sources``, the one entry of every command; ``options`` its own):
     how many mutants of each family, refused or control, were checked, and what went wrong (see :func:`verdict`)."""
     from engineering_api.rules.compiler.check import Source, check_sources
@@ -81,12 +93,12 @@ def run_mutants(mutants: dict[Path, list[Mutant]], **options: object) -> tuple[C
     counts: Counter[tuple[str, bool]] = Counter()
     problems: list[str] = []
     for path, made in mutants.items():
-        original = check_sources([Source(str(path), path.read_bytes())], **options)  # type: ignore[arg-type]
+        original = check_sources([Source(str(path), path.read_bytes())], **options)
         if any(d.code in ("SYNTAX_ERROR", "CLASSIC_SCL") for d in original):
             continue  # a source that does not parse has no declarations to read
         for mutant in made:
             counts[(mutant.family, mutant.refused)] += 1
-            got = check_sources([Source(str(path), mutant.data)], **options)  # type: ignore[arg-type]
+            got = check_sources([Source(str(path), mutant.data)], **options)
             problem = verdict(mutant, original, got)
             if problem:
                 problems.append(f"{path.name} {mutant.family} line {mutant.line}: {problem}")

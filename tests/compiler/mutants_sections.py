@@ -126,7 +126,9 @@ def xml_member_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None,
         yield Mutant(FAMILY, path, text, _line_of_member(text), "INVALID_DECLARATION" if refused else None)
         holder.remove(member)
         if refused:
-            holder.getparent().remove(holder)  # type: ignore[union-attr]
+            parent = holder.getparent()
+            assert parent is not None  # the holder was put into its sections above
+            parent.remove(holder)
 
 
 def _first_sections(text: str) -> Iterator[tuple[InterfaceRow, re.Match[str]]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 import pytest
@@ -146,17 +147,17 @@ def test_an_article_number_with_a_foreign_character_is_not_found() -> None:
         catalog.resolve("6\x0bES7 516-3AN02-0AB0")
 
 
-def _refused(parse: object, text: str) -> bool:
+def _refused(parse: Callable[[str], object], text: str) -> bool:
     try:
-        parse(text)  # type: ignore[operator]
+        parse(text)
     except (AddressError, InvalidAddressError):
         return True
     return False
 
 
-def _refusal(parse: object, text: str) -> str:
+def _refusal(parse: Callable[[str], object], text: str) -> str:
     try:
-        parse(text)  # type: ignore[operator]
+        parse(text)
     except (AddressError, InvalidAddressError) as exc:
         return str(exc)
     raise AssertionError(f"{text!r} was read")

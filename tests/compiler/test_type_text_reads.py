@@ -5,6 +5,8 @@ corpus exports and on texts that only look elementary."""
 from __future__ import annotations
 
 
+from typing import TypedDict
+
 import pytest
 
 from engineering_api.rules.compiler import program
@@ -37,11 +39,20 @@ LOOK_ALIKES = ["Int", " Int ", "int", "INT", "String[20]", "WString [ 5 ]", "Str
 WITH = [Member("a", "Int"), Member("b", "Bool")]
 
 
-EXTRAS = [{}, {"members": WITH}, {"version": "1.0"}, {"sections": Sections([Section("None", [Member("x", "Int")])])}]
+class ReadContext(TypedDict, total=False):
+    """What ``type_from_text`` may be given besides the text: the context a reading is remembered under."""
+
+    members: list[Member]
+    version: str
+    sections: Sections
+
+
+EXTRAS: list[ReadContext] = [{}, {"members": WITH}, {"version": "1.0"},
+                             {"sections": Sections([Section("None", [Member("x", "Int")])])}]
 
 
 @pytest.mark.parametrize("filled_with", EXTRAS, ids=["plain", "members", "version", "sections"])
-def test_a_remembered_reading_is_the_reading(filled_with: dict[str, object]) -> None:
+def test_a_remembered_reading_is_the_reading(filled_with: ReadContext) -> None:
     """Remembered under one context (``filled_with``), read under each other: what a fresh reading under that
     context gives, issues included."""
     texts = _corpus_types() + LOOK_ALIKES
@@ -50,15 +61,15 @@ def test_a_remembered_reading_is_the_reading(filled_with: dict[str, object]) -> 
         for read_with in EXTRAS:
             program._ELEMENTARY_TEXTS.clear()
             fresh_issues: list[TypeIssue] = []
-            fresh = type_from_text(text, issues=fresh_issues, **read_with)  # type: ignore[arg-type]
+            fresh = type_from_text(text, issues=fresh_issues, **read_with)
             program._ELEMENTARY_TEXTS.clear()
-            type_from_text(text, issues=[], **filled_with)  # type: ignore[arg-type]  # remembered now, or not
+            type_from_text(text, issues=[], **filled_with)  # remembered now, or not
             again_issues: list[TypeIssue] = []
-            again = type_from_text(text, issues=again_issues, **read_with)  # type: ignore[arg-type]
+            again = type_from_text(text, issues=again_issues, **read_with)
             assert (again, again_issues) == (fresh, fresh_issues), (text, filled_with, read_with)
     program._ELEMENTARY_TEXTS.clear()
     for text in texts:
-        type_from_text(text, **filled_with)  # type: ignore[arg-type]
+        type_from_text(text, **filled_with)
     assert {"Int", " Int ", "String[20]"} <= program._ELEMENTARY_TEXTS.keys()  # the remembered path really ran
     assert not {"Struct", '"Int"', "Array[0..1] of Int", "Unknown_Type"} & program._ELEMENTARY_TEXTS.keys()
 

@@ -37,7 +37,7 @@ def test_refusals_are_counted_on_one_row(tmp_path: Path, target: Target) -> None
 
 
 def test_a_refusal_the_database_cannot_take_is_logged_as_lost_not_raised(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     """A refusal changed nothing: a database away (or full) loses its record or count, logged with the call and
     the database's reason, and the refusal's answer stands (nothing is raised to the guard)."""
     from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
@@ -49,8 +49,8 @@ def test_a_refusal_the_database_cannot_take_is_logged_as_lost_not_raised(
             def refuse(*_: Any, **__: Any) -> int:
                 raise error
 
-            db.insert = refuse  # type: ignore[method-assign]  # this database takes nothing from here on
-            db.execute = refuse  # type: ignore[method-assign]
+            monkeypatch.setattr(db, "insert", refuse)  # this database takes nothing from here on
+            monkeypatch.setattr(db, "execute", refuse)
             caplog.clear()
             with caplog.at_level(logging.WARNING, logger="engineering_api.lib.audit"):
                 log.count_refusal(method="POST", path="/api/projects/actions/save", status=401, key_id=None,

@@ -6,6 +6,7 @@ store LISTENs on its own connection): milliseconds, not zero, so the tests wait 
 from __future__ import annotations
 
 import importlib
+import selectors
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,10 +209,9 @@ def test_the_listener_survives_its_connection_closed_under_it(
     listener = serving._changes
     assert listener is not None
     changes: KeyChanges = listener  # narrowed for the class below
-    real = key_changes.selectors.DefaultSelector
     raced: list[bool] = []
 
-    class ClosedMeanwhile(real):  # type: ignore[misc,valid-type]
+    class ClosedMeanwhile(selectors.DefaultSelector):  # the selector the listener's module uses
         def __enter__(self) -> Any:
             if not raced:
                 raced.append(True)

@@ -63,7 +63,7 @@ def test_a_missing_folder_is_made_and_an_existing_one_kept(tmp_path: Path) -> No
 def _windows_error(code: int, winerror: int) -> OSError:
     """An OSError as Windows raises it: the C runtime's errno and the system's own code."""
     error = OSError(code, os.strerror(code))
-    error.winerror = winerror  # type: ignore[attr-defined]  # set by the interpreter on Windows only
+    setattr(error, "winerror", winerror)  # set by the interpreter on Windows only (typeshed has it there only)
     return error
 
 

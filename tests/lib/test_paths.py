@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,7 +179,8 @@ def test_relative_display_form(policy: PathPolicy, root: Path, tmp_path: Path) -
 def test_policy_construction(tmp_path: Path) -> None:
     policy = PathPolicy.for_data_dir(tmp_path)
     assert policy.roots == (tmp_path / "workspace",)
-    assert isinstance(PathPolicy(roots=[tmp_path]).roots, tuple)  # type: ignore[arg-type]  # a list on purpose: the policy must keep a tuple
+    as_a_list: Any = [tmp_path]  # a list on purpose, as an untyped caller may give: the policy must keep a tuple
+    assert isinstance(PathPolicy(roots=as_a_list).roots, tuple)
     with pytest.raises(ValueError):
         PathPolicy(roots=())
 

@@ -8,6 +8,7 @@ import datetime as dt
 import time
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,12 +39,10 @@ def _text_at(monkeypatch_ns: list[int], millis: int, sub_millis: int = 0) -> str
                           st.integers(0, 999_999)), min_size=1, max_size=12))
 def test_each_instant_reads_as_the_standard_librarys_text(instants: list[tuple[int, int, int]]) -> None:
     now = [0]
-    real = schema.time
     # the module's clock only (hypothesis runs many examples in one test: no fixture per example)
-    schema.time = SimpleNamespace(time_ns=lambda: now[0], strftime=time.strftime, gmtime=time.gmtime)  # type: ignore[assignment]
-    try:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(schema, "time", SimpleNamespace(time_ns=lambda: now[0], strftime=time.strftime,
+                                                        gmtime=time.gmtime))
         for base, step, sub_millis in instants:
             for millis in (base, max(0, base + step), base):  # the same second, the next ones, back again
                 assert _text_at(now, millis, sub_millis) == _expected(millis)
-    finally:
-        schema.time = real

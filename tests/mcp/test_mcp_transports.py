@@ -188,7 +188,7 @@ _MODERN_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
                 "io.modelcontextprotocol/clientCapabilities": {}}
 
 
-def _modern_call(live: Live, request_id: int, name: str, arguments: dict[str, Any],
+def _modern_call(live: Live, request_id: int, name: str, arguments: dict[str, Any] | str,
                  meta: dict[str, Any] | None = None) -> httpx.Response:
     """One session-less 2026-07-28 ``tools/call`` POST, as the SDK's default client sends it."""
     headers = live.headers(**{"Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
@@ -290,7 +290,7 @@ async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live:
         result = await session.call_tool("health_versions", {})
         assert not result.is_error and result.structured_content
     assert "tools/call" not in sieved and "tools/list" in sieved  # the count sees the server's sieve
-    malformed = _modern_call(live, 7, "health_versions", "not an object")  # type: ignore[arg-type]  # on purpose
+    malformed = _modern_call(live, 7, "health_versions", "not an object")  # on purpose
     assert malformed.json()["error"]["code"] == types.INVALID_PARAMS, malformed.text
     # The serverInfo stamp of a 2026-era answer is the one the SDK puts on the answers it shapes itself.
     direct = _modern_call(live, 8, "health_versions", {}).json()["result"]["_meta"]

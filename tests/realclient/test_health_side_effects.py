@@ -63,7 +63,9 @@ def test_after_health_probes_the_cli_and_the_server_still_see_each_others_keys(s
     assert _status(server, by_server["secret"]) == 200
     # a key the CLI creates is served at once ...
     created = _cli(server, "create", "--role", "viewer", "--name", "by-the-cli")
-    key_id, secret = re.search(r"created key (\w+) .*\n(\S+)", created).groups()  # type: ignore[union-attr]
+    printed = re.search(r"created key (\w+) .*\n(\S+)", created)
+    assert printed is not None, created
+    key_id, secret = printed.groups()
     assert _health(server)["status"] == "Healthy"
     assert _status(server, secret) == 200
     # ... and a key the CLI revokes is refused from the server's next request, the key the server made and used too

@@ -213,18 +213,19 @@ def test_a_job_run_reads_the_cpu_clock_only_after_a_run_slow_by_the_wall_clock(
     threads = _threads_of_exports(project, monkeypatch)
     step, wall, cpu_reads = [0.0], [0.0], [0]
 
-    def perf_counter() -> float:
+    def stepped_perf_counter() -> float:
         wall[0] += step[0]
         return wall[0]
 
-    def thread_time() -> float:
+    def counted_thread_time() -> float:
         cpu_reads[0] += 1
         return time.thread_time()
 
     class Clocks:
         monotonic = staticmethod(time.monotonic)
+        perf_counter = staticmethod(stepped_perf_counter)
+        thread_time = staticmethod(counted_thread_time)
 
-    Clocks.perf_counter, Clocks.thread_time = staticmethod(perf_counter), staticmethod(thread_time)  # type: ignore[attr-defined]
     monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)
     monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)
     monkeypatch.setattr(manager, "time", Clocks)

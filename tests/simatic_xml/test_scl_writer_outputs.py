@@ -28,6 +28,7 @@ import pytest
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.generate.from_source import SourceResult, generate_source
 from simatic_xml.model import NetworkSource, SwObject
+from simatic_xml.scl_context import SclContext
 from simatic_xml.scl_text import context_from_tokens, text_to_tokens, tokens_to_text
 from simatic_xml.xmlnode import XmlNode
 
@@ -68,9 +69,9 @@ def _digest(results: list[XmlNode | str]) -> str:
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
 
 
-def _written(text: str, **kw: object) -> XmlNode | str:
+def _written(text: str, *, version: str = "v4", context: SclContext | None = None) -> XmlNode | str:
     try:
-        return text_to_tokens(text, **kw)  # type: ignore[arg-type]
+        return text_to_tokens(text, version=version, context=context)
     except SimaticMLError as exc:
         return f"{type(exc).__name__}: {exc}"
 

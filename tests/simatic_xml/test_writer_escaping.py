@@ -63,8 +63,9 @@ def test_every_field_reads_back_exactly(author: str, title: str, name: str, comm
     assert member.comment is not None and member.start_value is not None
     member.comment.texts["en-US"] = comment
     member.start_value.value = start
-    body = block.compile_units[0].network_source.body  # type: ignore[union-attr]
-    assert body is not None
+    source = block.compile_units[0].network_source
+    assert source is not None and source.body is not None
+    body = source.body
     _body_node(body, "Token").attrs["Text"] = token
     _body_node(body, "Component").attrs["Name"] = component
     _body_node(_body_node(body, "LineComment"), "Text").text = line_comment or None
@@ -76,6 +77,7 @@ def test_every_field_reads_back_exactly(author: str, title: str, name: str, comm
     assert read_member is not None and read_member.get("Name") == name
     assert read_member.findtext(f"{INTERFACE}Comment/{INTERFACE}MultiLanguageText") == comment
     assert read_member.findtext(f"{INTERFACE}StartValue") == start
-    assert root.find(f".//{ST}Token").get("Text") == token  # type: ignore[union-attr]
-    assert root.find(f".//{ST}Component").get("Name") == component  # type: ignore[union-attr]
+    read_token, read_component = root.find(f".//{ST}Token"), root.find(f".//{ST}Component")
+    assert read_token is not None and read_token.get("Text") == token
+    assert read_component is not None and read_component.get("Name") == component
     assert root.findtext(f".//{ST}LineComment/{ST}Text") == line_comment
