@@ -22,7 +22,7 @@ import importlib
 import logging
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import anyio
 
@@ -73,7 +73,8 @@ def import_sse_starlette() -> None:
     with _SSE_IMPORT:
         if "sse_starlette" in sys.modules or "uvicorn" in sys.modules:
             return
-        sys.modules["uvicorn"] = None  # type: ignore[assignment]
+        # None is a documented value of sys.modules (the import then fails) that typeshed leaves out
+        cast("dict[str, ModuleType | None]", sys.modules)["uvicorn"] = None
         try:
             importlib.import_module("sse_starlette")
         finally:

@@ -8,7 +8,6 @@ step STOP the CPU, as a runtime error would. The HTTP tests reuse it.
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -20,11 +19,15 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.domain.testharness import CreateTestInput, models, runner
 from engineering_api.domain.testharness.store import RUNS_KEPT, TestStore
+from engineering_api.config import Settings
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.db import Database, KeyValueStore
+from engineering_api.lib.paths import PathPolicy
+from fakes.backend import FakeBackend
 from tests.api.fake_sim import FakeSim, MOTOR_STEPS, START
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -53,13 +56,16 @@ def progress() -> list[tuple[int, str]]:
 
 
 @pytest.fixture
-def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> OperationContext:
+def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[OperationContext]:
     def report(percent: int, message: str) -> None:
         progress.append((percent, message))
 
-    # a backend holding only the simulation, simulation-tags and snapshot areas, which is all the runner uses
-    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim, sim_snapshots=sim), None, None,  # type: ignore[arg-type]  # a backend with only the areas the runner uses (see above)
-                            on_progress=report, state=kv)
+    backend = FakeBackend(tmp_path / "backend")
+    for area in ("simulation", "sim_tags", "sim_snapshots"):  # the areas the runner uses: the double plays them
+        monkeypatch.setattr(backend, area, sim)
+    yield OperationContext(backend, Settings(), PathPolicy((tmp_path,)), on_progress=report, state=kv)
+    backend.close()
 
 
 def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:

@@ -126,7 +126,8 @@ async def test_the_first_request_for_the_document_holds_no_other_request(
     monkeypatch.setattr(OpenAPIPlugin, "provide_openapi_schema", held_build)  # the plugin has __slots__
     # The app on this test's event loop (Litestar's test clients run it on a loop of their own, one request at a
     # time from here).
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # Litestar types its ASGI events narrower than httpx
+    asgi_app: Any = app  # the ASGI boundary: Litestar types its events narrower than httpx's transport does
+    transport = httpx.ASGITransport(app=asgi_app)
     async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client, \
             anyio.create_task_group() as group:
         documents: list[int] = []
