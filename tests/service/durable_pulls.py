@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.source_control_support import SC
-from tests.conftest import wait_job
+from tests.api.source_control_support import SC, put_block
+from tests.conftest import CPU, wait_job
 
-__all__ = ("commit_via_api", "response_data")
+__all__ = ("commit_via_api", "project_with_one_commit", "response_data")
 
 
 def response_data(response: Any) -> Any:
@@ -20,3 +21,16 @@ def response_data(response: Any) -> Any:
 def commit_via_api(client: TestClient, admin: dict[str, str], message: str) -> None:
     job = response_data(client.post(f"{SC}/commit", json={"Message": message}, headers=admin))["jobId"]
     assert wait_job(client, job, admin, timeout=60)["status"] == "Completed"
+
+
+def project_with_one_commit(client: TestClient, data_dir: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """A project ``Line1`` with a PLC_1 whose FB_Motor is committed once (message ``one``) in a new repository:
+    the project and the admin's headers."""
+    admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+    project = response_data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+    response_data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                              headers=admin))
+    response_data(client.post(f"{SC}/init", headers=admin))
+    put_block(client, admin, "FB_Motor", "#Speed := 1;")
+    commit_via_api(client, admin, "one")
+    return project, admin

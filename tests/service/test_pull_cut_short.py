@@ -17,9 +17,8 @@ import pytest
 
 from engineering_api.domain.sourcecontrol import apply, pending
 from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
-from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import commit_via_api, response_data
+from tests.service.durable_pulls import commit_via_api, project_with_one_commit, response_data
 
 
 class _Death(Exception):
@@ -57,13 +56,7 @@ def test_a_pull_cut_short_leaves_project_and_head_both_old_or_both_new(tmp_path:
     data_dir = tmp_path / "var"
     bare, other = data_dir / "workspace" / "repos" / "line1.git", tmp_path / "other"
     with make_client(data_dir) as first:
-        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                                 headers=admin))
-        response_data(first.post(f"{SC}/init", headers=admin))
-        put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        commit_via_api(first, admin, "one")
+        project, admin = project_with_one_commit(first, data_dir)
         response_data(first.post("/api/projects/actions/save-sync", headers=admin))
         old = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
         git("init", "-q", "--bare", "-b", "main", str(bare))
@@ -127,13 +120,7 @@ def _cut_short(data_dir: Path, operation: str, point: str) -> tuple[dict[str, An
     HEAD's commit before it."""
     module, attribute, wrapper, _moved = POINTS[point]
     with make_client(data_dir) as first:
-        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                                 headers=admin))
-        response_data(first.post(f"{SC}/init", headers=admin))
-        put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        commit_via_api(first, admin, "one")
+        project, admin = project_with_one_commit(first, data_dir)
         _speed_7_on(first, admin, "feature")
         if operation == "merge":  # main moves on too, so the merge makes a commit of two parents
             put_block(first, admin, "FB_Pump", "#Speed := 3;", number=2)

@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 
-from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
-from tests.conftest import CPU
+from tests.api.source_control_support import FB_PATH, SC, git, needs_git
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import commit_via_api, response_data
+from tests.service.durable_pulls import project_with_one_commit, response_data
 
 
 @needs_git
@@ -22,13 +21,7 @@ def test_a_pull_survives_a_crash_right_after_its_answer(tmp_path: Path) -> None:
     workspace = data_dir / "workspace"
     bare, other = workspace / "repos" / "line1.git", tmp_path / "other"
     with make_client(data_dir) as first:
-        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        project = response_data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
-        response_data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
-                                 headers=admin))
-        response_data(first.post(f"{SC}/init", headers=admin))
-        put_block(first, admin, "FB_Motor", "#Speed := 1;")
-        commit_via_api(first, admin, "one")
+        project, admin = project_with_one_commit(first, data_dir)
         response_data(first.post("/api/projects/actions/save-sync", headers=admin))
         git("init", "-q", "--bare", "-b", "main", str(bare))
         response_data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
