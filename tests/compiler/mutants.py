@@ -50,6 +50,13 @@ class Mutant:
     def refused(self) -> bool:
         return self.code is not None
 
+    def written_alone(self, folder: Path) -> Path:
+        """This file written alone into ``folder`` (made here), where a command checking a folder reads only it."""
+        folder.mkdir()
+        target = folder / self.path.name
+        target.write_bytes(self.data)
+        return target
+
 
 SEVERAL = frozenset(["TAG_OVERLAP"])
 """Codes one change may give more than once (a word moved one byte overlaps the words on both sides)."""

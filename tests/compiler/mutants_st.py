@@ -72,18 +72,18 @@ def _label(network: etree._Element, name: str) -> list[etree._Element]:
     return [access, _element(network, "Token", Text=";"), _element(network, "NewLine")]
 
 
-def _with_st(path: Path) -> tuple[bytes, Any] | None:
-    """The export's bytes and parsed tree when it has SCL networks (else None)."""
+def _with_st(path: Path) -> tuple[bytes, Any, list[etree._Element]]:
+    """The export's bytes, parsed tree and SCL networks (no tree and no networks when it has none)."""
     data = path.read_bytes()
-    return (data, etree.fromstring(data, xml_parser())) if b"StructuredText" in data else None
+    if b"StructuredText" not in data:
+        return data, None, []
+    root = etree.fromstring(data, xml_parser())
+    return data, root, _networks(root)
 
 
 def st_label_mutants(path: Path, per_file: int = 2) -> Iterator[Mutant]:
-    read = _with_st(path)
-    if read is None:
-        return
-    data, root = read
-    for network in _networks(root)[:per_file]:
+    data, root, networks = _with_st(path)
+    for network in networks[:per_file]:
         for second, code in (("MUT_LABEL", "GOTO_DUPLICATE_LABEL"), ("Mut_other", None)):
             added = _label(network, "Mut_label") + _label(network, second)
             uids = _uids(root)
@@ -97,12 +97,9 @@ def st_label_mutants(path: Path, per_file: int = 2) -> Iterator[Mutant]:
 def st_literal_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
     """Decimal literal constants above 1 of SCL networks, one a network: ``800x`` refused at its line; control:
     ``16#320``."""
-    read = _with_st(path)
-    if read is None:
-        return
-    data, root = read
+    data, root, networks = _with_st(path)
     made = 0
-    for network in _networks(root):
+    for network in networks:
         value = next((el for access in network.iter() if local_name(access) == "Access"
                       and access.get("Scope") == "LiteralConstant" for el in access.iter()
                       if local_name(el) == "ConstantValue" and (el.text or "").isdigit() and int(el.text or 0) > 1),
@@ -136,12 +133,9 @@ def _assigned(parameter: etree._Element) -> etree._Element | None:
 
 
 def st_arrow_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
-    read = _with_st(path)
-    if read is None:
-        return
-    data, root = read
+    data, root, networks = _with_st(path)
     made = 0
-    for network in _networks(root):
+    for network in networks:
         for instruction in (el for el in network.iter() if local_name(el) == "Instruction"):
             inputs = _inputs(instruction.get("Name", ""))
             token = next((t for p in instruction if local_name(p) == "Parameter"
@@ -159,12 +153,9 @@ def st_arrow_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
 
 def st_twice_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
     """A call's (an instruction's or a block's) first parameter given again right after it, at its line."""
-    read = _with_st(path)
-    if read is None:
-        return
-    data, root = read
+    data, root, networks = _with_st(path)
     made = 0
-    for network in _networks(root):
+    for network in networks:
         for call in (el for el in network.iter() if local_name(el) in ("Instruction", "CallInfo", "Call")):
             first = next((p for p in call if local_name(p) == "Parameter" and _assigned(p) is not None), None)
             if first is None or made >= per_file:

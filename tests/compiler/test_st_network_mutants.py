@@ -57,9 +57,7 @@ def test_simaticml_check_and_plc_check_give_each_family_one_verdict(tmp_path: Pa
     differ = []
     for index, mutant in enumerate(sample):
         folder = tmp_path / str(index)
-        folder.mkdir()
-        target = folder / mutant.path.name
-        target.write_bytes(mutant.data)
+        target = mutant.written_alone(folder)
         for entry, found in (("simaticml check", cli_findings(["simaticml", "check", str(target)])),
                              ("plc check", cli_findings(["plc", "check", str(folder)]))):
             if (mutant.code, mutant.line) not in found:

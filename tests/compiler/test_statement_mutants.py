@@ -82,9 +82,7 @@ def test_scl_check_plc_check_and_the_editor_give_each_family_one_verdict(tmp_pat
     differ = []
     for index, mutant in enumerate(sample):
         folder = tmp_path / str(index)
-        folder.mkdir()
-        target = folder / mutant.path.name
-        target.write_bytes(mutant.data)
+        target = mutant.written_alone(folder)
         want = (mutant.code, mutant.line)
         scl, plc = cli_findings(["scl", "check", str(target)]), cli_findings(["plc", "check", str(folder)])
         seen = {(d.code, d.line) for d in editor.check(str(target), mutant.data.decode("utf-8"))}

@@ -9,16 +9,21 @@ objects with HEAD at the old commit; status listed the remote's changes as the u
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from engineering_api.domain.sourcecontrol import apply, pending
-from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
+from tests.api.source_control_support import SC, needs_git, put_block
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import commit_via_api, project_with_one_commit, response_data
+from tests.service.durable_pulls import (
+    commit_via_api,
+    project_with_one_commit,
+    push_speed_7_elsewhere,
+    push_to_new_remote,
+    response_data,
+)
 
 
 class _Death(Exception):
@@ -59,16 +64,8 @@ def test_a_pull_cut_short_leaves_project_and_head_both_old_or_both_new(tmp_path:
         project, admin = project_with_one_commit(first, data_dir)
         response_data(first.post("/api/projects/actions/save-sync", headers=admin))
         old = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
-        git("init", "-q", "--bare", "-b", "main", str(bare))
-        response_data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
-        response_data(first.post(f"{SC}/push", json={}, headers=admin))
-        git("clone", "-q", str(bare), str(other))
-        fb = other / FB_PATH
-        fb.write_text(re.sub(r">1</ConstantValue>", ">7</ConstantValue>", fb.read_text("utf-8-sig"), count=1),
-                      "utf-8-sig")
-        git("-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q", "-am", "speed 7", cwd=other)
-        git("push", "-q", "origin", "main", cwd=other)
-        new = git("rev-parse", "HEAD", cwd=other).strip()
+        push_to_new_remote(first, admin, bare)
+        new = push_speed_7_elsewhere(bare, other)
         with pytest.MonkeyPatch.context() as faults:
             faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
             assert first.post(f"{SC}/pull", json={}, headers=admin).status_code == 500

@@ -6,13 +6,17 @@ changes, a second pull said "Already up to date" and the next commit would have 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 
-from tests.api.source_control_support import FB_PATH, SC, git, needs_git
+from tests.api.source_control_support import SC, needs_git
 from tests.service.conftest import make_client
-from tests.service.durable_pulls import project_with_one_commit, response_data
+from tests.service.durable_pulls import (
+    project_with_one_commit,
+    push_speed_7_elsewhere,
+    push_to_new_remote,
+    response_data,
+)
 
 
 @needs_git
@@ -23,16 +27,9 @@ def test_a_pull_survives_a_crash_right_after_its_answer(tmp_path: Path) -> None:
     with make_client(data_dir) as first:
         project, admin = project_with_one_commit(first, data_dir)
         response_data(first.post("/api/projects/actions/save-sync", headers=admin))
-        git("init", "-q", "--bare", "-b", "main", str(bare))
-        response_data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
-        response_data(first.post(f"{SC}/push", json={}, headers=admin))
+        push_to_new_remote(first, admin, bare)
         # Another contributor changes the block and pushes; this server pulls it.
-        git("clone", "-q", str(bare), str(other))
-        fb = other / FB_PATH
-        fb.write_text(re.sub(r">1</ConstantValue>", ">7</ConstantValue>", fb.read_text("utf-8-sig"), count=1),
-                      "utf-8-sig")
-        git("-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q", "-am", "speed 7", cwd=other)
-        git("push", "-q", "origin", "main", cwd=other)
+        push_speed_7_elsewhere(bare, other)
         pulled = first.post(f"{SC}/pull", json={}, headers=admin)
         assert pulled.status_code == 200, pulled.text
         head = response_data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
