@@ -62,7 +62,7 @@ from openness_bridge.library_support import LibraryAccess
 from openness_bridge.library_types import BridgeLibraryTypes
 from openness_bridge.online import BridgeOnline
 from openness_bridge.online_binding import OnlineBinding
-from openness_bridge.pending import pending_methods
+from openness_bridge.pending import PendingStandIns, pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.portal_events import PortalEvents
 from openness_bridge.portals import BridgePortals, PortalLink
@@ -381,5 +381,12 @@ class _OpennessSession(EngineeringBackend):
     whitelist_application = _served_by("whitelist", OpennessWhitelist.whitelist_application)
 
 
-class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]  # a base built at import
+if TYPE_CHECKING:
+    class _PendingMethods(PendingStandIns):
+        """For the type checker: the stand-ins are the port's own methods, typed there (built at import below)."""
+else:
+    _PendingMethods = pending_methods(_OpennessSession)
+
+
+class OpennessBackend(_PendingMethods, _OpennessSession):
     """The backend port over Openness; a port method no area defines would raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""

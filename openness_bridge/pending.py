@@ -16,7 +16,13 @@ from typing import Any, NoReturn
 
 from engineering_api.backend.errors import NotSupportedError
 
-__all__ = ("pending_methods", "port_methods")
+__all__ = ("PendingStandIns", "pending_methods", "port_methods")
+
+
+class PendingStandIns:
+    """The base of the class :func:`pending_methods` builds: ``NAMES``, the port methods it stands in for."""
+
+    NAMES: tuple[str, ...] = ()
 
 
 def port_methods() -> frozenset[str]:
@@ -40,7 +46,7 @@ def _pending(name: str) -> Any:
     return method
 
 
-def pending_methods(*operation_classes: type) -> type:
+def pending_methods(*operation_classes: type) -> type[PendingStandIns]:
     """A class of stand-ins for every port method none of ``operation_classes`` defines (its ``NAMES`` lists them)."""
     defined = {
         name for cls in operation_classes for klass in cls.__mro__ if klass.__module__.startswith("openness_bridge.")
@@ -48,7 +54,7 @@ def pending_methods(*operation_classes: type) -> type:
     }
     names = tuple(sorted(port_methods() - defined))
     return type(
-        "PendingMethods", (), {
+        "PendingMethods", (PendingStandIns,), {
             "__doc__": "Stand-ins raising NotSupportedError for unimplemented port methods.",
             "NAMES": names, **{name: _pending(name) for name in names},
         },

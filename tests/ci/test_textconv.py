@@ -117,24 +117,25 @@ def test_the_same_object_exported_by_two_tia_versions_differs_only_where_it_chan
     assert xml_lines_changed(repo) > 50  # the XML itself differs far more
 
 
+def _one_operand_renamed_is_one_changed_line(repo: Path, relative: str, network: str) -> None:
+    """An operand of a ``network`` (FlgNet, StructuredText) of ``relative`` renamed: one line removed, one added."""
+    raw = corpus_file(relative).read_bytes()
+    before = rename_operand(raw, network, "Operand_before")
+    removed, added = changed_lines(repo, before, rename_operand(raw, network, "Operand_after"))
+    assert len(removed) == len(added) == 1, (removed, added)
+    assert "Operand_before" in removed[0] and added[0] == removed[0].replace("Operand_before", "Operand_after")
+
+
 @pytest.mark.parametrize("relative", ["fc/aleksander_Block_1.xml", "fb/Czarnak_Inputs_FB.xml", "fc/nlanderCON_LED.xml",
                                       "fb/Tayoriko_DRV_Flow.xml", "fc/fseenig_Denormalisation.xml"])
 def test_one_operand_renamed_in_a_lad_or_fbd_network_is_one_changed_line(repo: Path, relative: str) -> None:
-    raw = corpus_file(relative).read_bytes()
-    before = rename_operand(raw, "FlgNet", "Operand_before")
-    removed, added = changed_lines(repo, before, rename_operand(raw, "FlgNet", "Operand_after"))
-    assert len(removed) == len(added) == 1, (removed, added)
-    assert "Operand_before" in removed[0] and added[0] == removed[0].replace("Operand_before", "Operand_after")
+    _one_operand_renamed_is_one_changed_line(repo, relative, "FlgNet")
 
 
 @pytest.mark.parametrize("relative", ["fc/aleksander_Block_1.xml", "fb/Fwaldt_FB_AnalogInput.xml",
                                       "ob/Fwaldt_Main.xml"])
 def test_one_operand_renamed_in_an_scl_network_is_one_changed_line(repo: Path, relative: str) -> None:
-    raw = corpus_file(relative).read_bytes()
-    before = rename_operand(raw, "StructuredText", "Operand_before")
-    removed, added = changed_lines(repo, before, rename_operand(raw, "StructuredText", "Operand_after"))
-    assert len(removed) == len(added) == 1, (removed, added)
-    assert "Operand_before" in removed[0] and added[0] == removed[0].replace("Operand_before", "Operand_after")
+    _one_operand_renamed_is_one_changed_line(repo, relative, "StructuredText")
 
 
 @pytest.mark.parametrize("relative", ["fc/aleksander_Block_1.xml", "fb/Gildej31_GF7_V17.xml",

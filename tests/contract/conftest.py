@@ -66,7 +66,7 @@ _BRIDGE_ADAPTERS = frozenset({"bridge", "openness"})
 def _pending_bridge_methods() -> frozenset[str]:
     from openness_bridge.backend import OpennessBackend
 
-    return frozenset(OpennessBackend.__mro__[1].NAMES)
+    return frozenset(vars(OpennessBackend.__mro__[1])["NAMES"])
 
 
 _PORT_METHODS = frozenset(EngineeringBackend.__abstractmethods__)
