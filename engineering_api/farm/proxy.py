@@ -71,8 +71,11 @@ LEASE_CHECK_SECONDS = 2 * HEARTBEAT_SECONDS
 (:data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`) and the node's grace, so reading it every other
 heartbeat tells a lost agent at most a second later and halves the reads."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
-                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED", "CALL_EXPIRED"})
-"""The farm's answers that say a call did not run and never will."""
+                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED", "CALL_EXPIRED",
+                           "CANCELED", "TIMEOUT"})
+"""The farm's answers that say a call did not run and never will, or ran and was undone: ``CANCELED`` and
+``TIMEOUT`` are a call stopped by its job's cancel or timeout before it was sent, while queued, or at a checkpoint
+(the backend rolls the call back there); a call that ended before its agent heard the cancel answers its result."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""

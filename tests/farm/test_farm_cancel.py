@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from engineering_api.backend.errors import OperationCanceledError
+from engineering_api.backend.errors import EngineeringError, OperationCanceledError
 from engineering_api.farm import FarmBackend, FarmConfig
 from simatic_xml.cancel import CancelToken, installed
 from tools.bounds import HANG_GUARD_S
@@ -79,3 +79,36 @@ def test_a_call_whose_job_ended_before_it_was_sent_is_never_sent(agents, monkeyp
         monkeypatch.undo()
         backend.close()
         give_back(agents.redis_url)
+
+
+def test_an_operation_canceled_between_two_calls_after_the_first_changed_is_not_answered_canceled(farm):
+    """Fault schedule seed 4014512580: a job canceled after its import had generated its blocks and before the
+    call that keeps its source was sent was answered ``CANCELED``, and the generated block was then saved. The
+    cancel stopped the second call only: the operation ran in part, so it is answered ``OUTCOME_UNKNOWN`` naming
+    what completed, never "canceled"."""
+    import asyncio
+
+    from engineering_api.farm.dispatch import FarmWorker
+    from engineering_api.lib.caller import current_caller
+    from tests.farm.farm_calls import WAIT, as_caller
+
+    farm.registry.claim("canceled-between")
+    token = CancelToken()
+
+    def operation() -> None:  # two changing port calls, as the import's generate and keep-the-source
+        farm.simulation.create_instance("Generated")
+        token.cancel(OperationCanceledError("the job was canceled"))  # the job's cancel, between the two calls
+        farm.simulation.create_instance("Kept")
+
+    worker = FarmWorker()
+    current_caller.set("canceled-between")
+    try:
+        with pytest.raises(EngineeringError) as answer:
+            asyncio.run(worker.call(operation, timeout=WAIT, token=token))
+    finally:
+        worker.stop()
+    assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
+    assert answer.value.details["cause"] == "CANCELED"
+    assert answer.value.details["completedCalls"] == ["simulation.create_instance"]
+    names = [i.name for i in as_caller("canceled-between", farm.simulation.list_instances)]
+    assert names.count("Generated") == 1 and "Kept" not in names, names
