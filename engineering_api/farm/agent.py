@@ -52,7 +52,9 @@ from engineering_api.farm.celery_app import (
 from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.names import AgentNameTakenError, stop_on_name_lost, take_name
-from engineering_api.farm.registry import HEARTBEAT_SECONDS, NAME_HELD, AgentRecord, AgentRegistry, agent_queue
+from engineering_api.farm.registry import (
+    HEARTBEAT_SECONDS, NAME_HELD, RECENT_STARTS, AgentRecord, AgentRegistry, agent_queue,
+)
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
 from engineering_api.lib.staging import hold_staging_lease
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
@@ -101,6 +103,8 @@ class AgentRunner:
         """On: each call runs in a span, a child of the API node's farm call (the message's trace context)."""
         self.registry = registry
         self.record = record
+        if record.started_calls is None:
+            record.started_calls = []  # this agent names the calls it starts (after a Redis that lost their marks)
         self._current: tuple[str, CancelToken] | None = None
         self._stop = threading.Event()
         self._highest_token = 0
@@ -197,11 +201,14 @@ class AgentRunner:
         if isinstance(token_value, int) and token_value > self.record.top_token:
             self.record.top_token = token_value  # published with the start: a new claim's token is above it
         job = fence.get("job") if isinstance(fence.get("job"), str) else None
+        self._note_start(call_id)
         first, canceled, taken_over_by = self._through_redis(
             lambda: self.registry.start_call(call_id, self._own(), mark=mark, job=job))
         taken_over = taken_over_by is not None and taken_over_by != fence.get("node")
         if not first or canceled or taken_over:
             self.record.current_call = None
+        if first and (canceled or taken_over):  # it never starts: the next write of the record says so
+            self.record.started_calls = [c for c in self.record.started_calls or () if c != call_id]
         if not first:
             # The same call delivered again (the broker connection was lost before its ack): it ran once already,
             # and its outcome was posted then. Running it again could apply a change twice.
@@ -252,6 +259,12 @@ class AgentRunner:
             if self.record.fence is None and fence.get("closing") and isinstance(token_value, int):
                 self._through_redis(lambda: self.registry.confirm_closed(self.record.name, token_value))
         return outcome
+
+    def _note_start(self, call_id: str) -> None:
+        """``call_id`` is about to start: named in the record published with its start mark, and by every heartbeat
+        after (a Redis that lost the mark with its data hears it from there: :mod:`engineering_api.farm.call_start`)."""
+        started = [c for c in self.record.started_calls or () if c != call_id]
+        self.record.started_calls = [*started[-(RECENT_STARTS - 1):], call_id]
 
     def _ended(self, call_id: str, method: str, seconds: float, ok: bool) -> None:
         """Account for a call that ran: the heartbeat record's counts and last call, and the log line."""

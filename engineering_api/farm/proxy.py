@@ -34,6 +34,7 @@ from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
     CALL_TASK, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
 )
+from engineering_api.farm.call_start import StartSeen, start_seen
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
 from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, note_change, note_sent
@@ -476,12 +477,26 @@ class FarmBackendBase(EngineeringBackend):
             details={"callId": call_id, "cause": "FARM_BROKER_UNREACHABLE"},
         ) from exc
 
-    def never_started(self, call_id: str) -> bool:
+    def never_started(self, call_id: str, target: Claim | None = None, published_at: float | None = None) -> bool:
         """Make ``call_id`` never run (:meth:`_never_run`); whether it had not started by then (the flag is set
         before the look at the started mark, and an agent marks a call started before it looks at the flag: one
-        of the two sees the other)."""
+        of the two sees the other). Given where and when (``time.monotonic()``) it was published, a Redis that
+        lost its data since then is not believed about the mark (:func:`start_seen`)."""
+        return self._stopped_start(call_id, target, published_at) == "not started"
+
+    def _stopped_start(self, call_id: str, target: Claim | None, published_at: float | None) -> StartSeen:
+        """Make ``call_id`` never run (:meth:`_never_run`), then how it stands (:func:`start_seen`)."""
         self._never_run(call_id)
-        return not self.registry.call_started(call_id)
+        return start_seen(self.registry, call_id, target, published_at)
+
+    @staticmethod
+    def _outcome_lost(call_id: str, target: Claim, method: str) -> OutcomeUnknownError:
+        """``call_id`` ran (its agent names it among its started calls), and its reply went with Redis' data."""
+        return OutcomeUnknownError(
+            f"The farm's Redis lost its data (restarted without it, or failed over to a replica that missed it) "
+            f"after agent {target.agent!r} had run {method}: the call ran and its outcome went with the data. Look at "
+            "the project before you retry.",
+            details={"callId": call_id, "agent": target.agent, "method": method, "cause": "FARM_STATE_LOST"})
 
     def _never_run(self, call_id: str) -> None:
         """Make sure a call we stop waiting for does not start later: its cancel flag, and Celery's revoke."""
@@ -504,7 +519,7 @@ class FarmBackendBase(EngineeringBackend):
         published_at = time.monotonic() if published_at is None else published_at
         token = current()
         canceled_at: float | None = None
-        through_outage, missing_since = False, None
+        through_outage, missing_since, reply_gone = False, None, False
         lease_read_at = time.monotonic()
         while True:
             try:
@@ -512,10 +527,12 @@ class FarmBackendBase(EngineeringBackend):
                 # whose turn came during that wait (up to REPLY_WAIT_SECONDS) ran, and its reply was taken.
                 if token is not None and token.canceled and canceled_at is None:
                     canceled_at = time.monotonic()
-                    self._never_run(call_id)  # the agent's token, or its check before starting
-                    if not self.registry.call_started(call_id):
+                    # the agent's token, or its check before starting; a start Redis may have lost is waited for
+                    seen = self._stopped_start(call_id, target, published_at)
+                    if seen == "not started":
                         # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
                         raise _canceled(token, method)
+                    reply_gone = seen == "ended"  # it ran before Redis lost its data: a reply is there now, or never
                 message = self.registry.next_message(call_id, REPLY_WAIT_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:
@@ -523,16 +540,19 @@ class FarmBackendBase(EngineeringBackend):
                     continue
                 if message is not None:
                     return message
+                if reply_gone:
+                    raise self._outcome_lost(call_id, target, method)
                 now = time.monotonic()
                 if now - lease_read_at >= LEASE_CHECK_SECONDS or through_outage:
                     lease_read_at = now
                     record = self.registry.agent(target.agent)
                     if record is not None and record.instance != target.instance:
-                        return self._agent_gone(call_id, target, method, "was restarted")
+                        return self._agent_gone(call_id, target, method, "was restarted", published_at)
                     if record is not None:
                         self._back(target.agent, target.instance)
                     elif self.lapsed(target.agent, target.instance) and not self.in_outage_grace():
-                        return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
+                        return self._agent_gone(call_id, target, method, "was lost (killed, or its host)",
+                                                published_at)
                     # A restart between two of this node's commands raises nothing here (redis-py silently
                     # reconnects a pooled connection it finds closed), so the server's uptime is asked too.
                     through_outage = through_outage or self._restarted_since(published_at)
@@ -543,7 +563,7 @@ class FarmBackendBase(EngineeringBackend):
                     if stored is not None:
                         return stored
                     if canceled_at is None:
-                        missing_since = self._stranded(call_id, target, method, missing_since, now)
+                        missing_since = self._stranded(call_id, target, method, missing_since, now, published_at)
             except RedisError:
                 self._note_unreachable()
                 through_outage = True
@@ -552,14 +572,15 @@ class FarmBackendBase(EngineeringBackend):
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
 
-    def _agent_gone(self, call_id: str, target: Claim, method: str, why: str) -> dict[str, Any]:
+    def _agent_gone(self, call_id: str, target: Claim, method: str, why: str, published_at: float
+                    ) -> dict[str, Any]:
         """The call's agent is gone (its lease lapsed) or runs as another instance. A call it had not started is
         made never to run (fenced by its cancel flag) and answered ``AGENT_LOST``, as is a read (it changed
         nothing). A change it had started may have completed (a stalled host, a Redis pause: the lease lapses, the
         call goes on; a save may be on disk before a kill): only that agent can say, so the answer is
         ``OUTCOME_UNKNOWN`` with the call id, and the job's final state is filled in if the agent reports.
         Returns the call's outcome when it was stored meanwhile."""
-        if not self.registry.call_started(call_id) and self.never_started(call_id):
+        if self.never_started(call_id, target, published_at):
             raise _lost(target.agent, method, why, call_id)
         stored = self._stored_reply(call_id)
         if stored is not None:
@@ -612,8 +633,8 @@ class FarmBackendBase(EngineeringBackend):
                 known = self._server_start = (now - self.registry.uptime(), now)
         return known[0] > moment
 
-    def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
-                  ) -> float | None:
+    def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float,
+                  published_at: float) -> float | None:
         """After a Redis outage: since when the call has been neither started nor waiting in its agent's queue
         (None while it is). Kombu's Redis transport takes a message out of its list before it records it as
         unacknowledged, and gives an unacknowledged one back only after the visibility timeout (4 h): a Redis
@@ -628,7 +649,10 @@ class FarmBackendBase(EngineeringBackend):
             return None
         if missing_since is None or now - missing_since < bound:
             return missing_since if missing_since is not None else now
-        if not self.never_started(call_id):
+        seen = self._stopped_start(call_id, target, published_at)
+        if seen == "ended":  # it ran before Redis lost its data, and its reply with them
+            raise self._outcome_lost(call_id, target, method)
+        if seen != "not started":  # started (or not known yet: the agent's record is not back): waited for
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "

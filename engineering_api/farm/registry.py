@@ -34,8 +34,8 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, NamedTuple
 
-__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "NAME_HELD", "AgentRecord", "AgentRegistry", "CallStart", "Claim",
-           "Holding")
+__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "NAME_HELD", "RECENT_STARTS", "AgentRecord", "AgentRegistry",
+           "CallStart", "Claim", "Holding")
 
 HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
@@ -55,6 +55,9 @@ KOMBU_UNACKED_KEY = "unacked"
 LOST_MESSAGE_SECONDS = 2.0
 """How long a call may be neither started nor held by the broker before it is taken as lost (an agent takes well
 under that from popping a message to marking it started)."""
+RECENT_STARTS = 16
+"""How many of its last started calls an agent names in its record (:attr:`AgentRecord.started_calls`): a call
+whose start mark Redis lost is one the node still waits on, among an agent's last few."""
 DROPPED_MESSAGE_SECONDS = 10.0
 """How long a call an agent has taken (kombu's hash of unacknowledged messages) may stay not started before it is
 taken as dropped by a worker whose broker connection broke (a started call is marked within milliseconds)."""
@@ -97,6 +100,11 @@ class AgentRecord:
     seq: int = 0
     """How many times this instance's record was written out, this one included: a heartbeat serialised before a
     call's end and written after it must not put the older record back (``_BEAT`` writes only a newer one)."""
+    started_calls: list[str] | None = None
+    """The ids of the last :data:`RECENT_STARTS` calls this instance started, oldest first (the last one runs while
+    :attr:`current_call` is set): the agent's own word that a call started, when Redis lost the call's start mark
+    with its data (:mod:`engineering_api.farm.call_start`). None: an agent older than this field, which does not
+    say."""
 
     @property
     def queue(self) -> str:
@@ -341,8 +349,9 @@ class AgentRegistry:
         self._next_token = redis.register_script(_NEXT_TOKEN)
         self._note_orphan = redis.register_script(_NOTE_ORPHAN)
         self._void_earlier = redis.register_script(_VOID_EARLIER)
-        self._mark_epoch = redis.register_script(
-            "local t = redis.call('TIME') redis.call('SET', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), 'NX')")
+        self._data_age = redis.register_script(
+            "local t = redis.call('TIME') local ms = t[1] * 1000 + math.floor(t[2] / 1000) "
+            "redis.call('SET', KEYS[1], ms, 'NX') return ms - tonumber(redis.call('GET', KEYS[1]))")
         self._instance_holds = redis.register_script(_HOLDS + "return holds(ARGV[1], ARGV[2], ARGV[3]) and 1 or 0")
 
     def _key(self, *parts: str) -> str:
@@ -526,7 +535,12 @@ class AgentRegistry:
         """Note, by Redis' clock, that this Redis's data began by now when it has no note yet (an agent's start on a
         new Redis): the node's wait for the agents' heartbeats after a loss of data (:class:`Holding`) then ends a
         lease after the first agent started, not a lease after the first caller came."""
-        self._mark_epoch(keys=[self._key("epoch")])
+        self.data_age()
+
+    def data_age(self) -> float:
+        """Seconds since this Redis's data began, by Redis' clock (its epoch key, set now when missing: a Redis
+        that lost its data, restarted without its append-only file, has just begun)."""
+        return int(self._data_age(keys=[self._key("epoch")])) / 1000
 
     def reset(self, agent: str) -> None:
         """Whatever claim names ``agent`` ends (an administrator's release)."""
