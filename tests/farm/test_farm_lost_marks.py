@@ -78,7 +78,7 @@ def test_a_canceled_call_that_ran_before_redis_lost_its_data_is_outcome_unknown_
         until(lambda: backend.registry.call_started(call_id) and backend.registry.next_message(call_id, 0.1),
               "the agent ran the call")  # its reply taken here: as a Redis that lost it with its data leaves it
         _restart_empty(farm)
-        until(lambda: (r := backend.registry.agent(claim.agent)) is not None and call_id in r.started_calls,
+        until(lambda: (r := backend.registry.agent(claim.agent)) is not None and call_id in (r.started_calls or ()),
               "the agent's heartbeat is back and names the call")
         token = CancelToken()
         token.cancel(OperationCanceledError("the job was canceled"))
