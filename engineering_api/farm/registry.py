@@ -244,41 +244,60 @@ end
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
 # record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
 # lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms) after
-# Redis' data began a lost claim is rebuilt, the instance, the record's seq. A record of another instance: -2,
-# nothing written (its name is taken: :meth:`AgentRegistry.heartbeat`). A record of this instance written out after
-# this one (a call's start or end published while this heartbeat was on its way: a higher seq) is kept, its lease as
-# fresh as this one's would be, and nothing else is done (0): the next heartbeat does it with what is now. A
-# heartbeat that finds its record missing (the agent's start, its lease lapsed, or Redis lost its data) puts the
-# name in the set of agents (a roster read drops a name only while neither its record nor its claim is there) and
-# raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent holding
-# a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it lost them:
-# restarted without its append-only file, a failover to a replica that missed writes; an epoch missing is set now),
-# unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an orphan: -1, at
-# every heartbeat while it lasts.
+# Redis' data began a lost claim is rebuilt, the instance, the record's seq, the ownership's token. A record of
+# another instance: -2, nothing written (its name is taken: :meth:`AgentRegistry.heartbeat`). A record of this
+# instance written out after this one (a call's start or end published while this heartbeat was on its way: a
+# higher seq) is kept, its lease as fresh as this one's would be, and nothing else is done (0): the next heartbeat
+# does it with what is now.
+#
+# Otherwise Redis is judged against the agent's own truth (issue 91). It is *behind* the agent when it has no record
+# of this instance (the agent's start, its lease lapsed, or Redis lost its data or came back from an older copy,
+# whose leases had lapsed) or an older one than this instance wrote lately (a copy younger than a lease; a margin of
+# two for writes still on their way): the name goes back in the set of agents (a roster read drops a name only
+# while neither its record nor its claim is there), the fence counter above every token the agent has seen (no new
+# claim gets an old number) and the epoch is set where missing. An agent holding a project whose claim is missing
+# rebuilds the claim, its holder's caller key and the project's lock while Redis is behind it or its data is young
+# (restarted without its append-only file; an epoch missing is set now), unless its holder claimed another agent
+# meanwhile or another instance holds the project's lock; a claim of this instance with an older token (an
+# ownership that has ended, back with an older copy) is replaced by the agent's, whose token is higher, on the same
+# terms. Otherwise a missing claim leaves the project held under no claim (an administrator's release of a live
+# agent; a claim Redis lost while the agent's record lived on), an orphan: -1, at every heartbeat while it lasts.
 _BEAT = _MINE + """
 local prior = redis.call('GET', KEYS[1])
 if not mine(prior, ARGV[8]) then return -2 end
-if prior and (tonumber(cjson.decode(prior).seq) or 0) >= tonumber(ARGV[9]) then return 0 end
+local seq = tonumber(ARGV[9])
+local prior_seq = prior and (tonumber(cjson.decode(prior).seq) or 0) or -1
+if prior and prior_seq >= seq then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if not prior then
+local behind = not prior or prior_seq + 2 < seq
+local now = redis.call('TIME')
+local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+if behind then
+  redis.call('SET', KEYS[7], ms, 'NX')
   redis.call('SADD', KEYS[2], ARGV[3])
   local top = tonumber(ARGV[6])
   if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
 end
-if ARGV[4] == '' or redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
-local now = redis.call('TIME')
-local ms = now[1] * 1000 + math.floor(now[2] / 1000)
-local epoch = tonumber(redis.call('GET', KEYS[7]) or '-1')
-if epoch < 0 then
-  redis.call('SET', KEYS[7], ms)
-  epoch = ms
+if ARGV[4] == '' then return 0 end
+local claim = redis.call('GET', KEYS[4])
+if claim then
+  local held = cjson.decode(claim)
+  if held.instance ~= ARGV[8] or held.closing or tonumber(held.token) >= tonumber(ARGV[10]) then return 0 end
+elseif not behind then
+  local epoch = tonumber(redis.call('GET', KEYS[7]) or '-1')
+  if epoch < 0 then
+    redis.call('SET', KEYS[7], ms)
+    epoch = ms
+  end
+  if ms - epoch >= tonumber(ARGV[7]) then return -1 end
 end
-if ms - epoch >= tonumber(ARGV[7]) then return -1 end
 local holder = redis.call('GET', KEYS[5])
 if holder and holder ~= ARGV[3] then return -1 end
+local lock = redis.call('GET', KEYS[6])
+if lock and cjson.decode(lock).instance ~= ARGV[8] then return -1 end
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[5], ARGV[3])
-if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
+if not lock then redis.call('SET', KEYS[6], ARGV[5]) end
 return 1
 """
 
@@ -383,7 +402,8 @@ class AgentRegistry:
                 self._key("project", record.open_project) if owned and record.open_project else agent_key,
                 self._key("epoch")]
         args = [serialised, int(record.lease_seconds * 1000), record.name, claim, lock,
-                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000), record.instance, seq]
+                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000), record.instance, seq,
+                record.fence if owned else 0]
         return int(self._beat(keys=keys, args=args))
 
     def _written_out(self, record: AgentRecord) -> tuple[str, int]:

@@ -252,12 +252,17 @@ def _data_age(farm: OwnFarm) -> float:
     return 0.0 if epoch is None else (seconds * 1000 + micros // 1000 - int(epoch)) / 1000
 
 
-def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent_lost_with_the_cause(own_farm):
-    # a lease of 2 s: an agent back later than three leases after Redis lost its data finds its claim not rebuilt
+def test_a_session_whose_project_redis_forgot_while_its_agent_was_out_of_reach_gets_it_back_when_it_returns(
+        own_farm):
+    """The agent is out of reach for longer than three leases after Redis lost its data (issue 91: the recovery is
+    keyed on Redis being behind the agent, not on Redis being young). It used to find its claim not rebuilt, close
+    the project without saving and have its session told ``AGENT_LOST``; its truth is written back now, and the
+    session that never moved on keeps its project and unsaved work."""
+    # a lease of 2 s: the agent comes back later than three leases after Redis lost its data
     farm = own_farm(2, env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
     with farm.node() as node:
         forgotten = session_headers(node, "forgotten")
-        created = data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=forgotten))
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=forgotten))
         data(node.post("/api/projects/actions/save-sync", headers=forgotten))
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=forgotten))  # unsaved
         kept = session_headers(node, "kept")  # the other agent's session: its heartbeat rebuilds its claim at once
@@ -271,16 +276,9 @@ def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent
             until(lambda: _data_age(farm) > 3 * 2 + 0.5, "the time to rebuild a claim is over")
         finally:
             process.send_signal(signal.SIGCONT)
-        until(lambda: (record := farm.registry.agent(held)) is not None and record.open_project is None,
-              "the agent closed the project that no claim holds")
-        told = node.get("/api/projects/devices", headers=forgotten)
-        assert told.status_code == 503, told.text
-        answer = told.json()
-        assert answer["code"] == "AGENT_LOST" and answer["details"]["cause"] == "FARM_STATE_LOST", answer
-        assert answer["details"]["agent"] == held
-        # told once; then the project opens again from its last save (the unsaved device is gone)
-        data(node.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=forgotten))
-        assert device_names(node, forgotten) == []
+        until(lambda: str((farm.registry.claim_record(held) or {}).get("caller", "")).endswith("/forgotten"),
+              "the agent wrote its session's claim back")
+        assert device_names(node, forgotten) == ["PLC_1"], "its project and unsaved work, never a free agent's"
         assert device_names(node, kept) == [], "the other session kept its project"
 
 

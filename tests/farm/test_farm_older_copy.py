@@ -1,0 +1,60 @@
+"""Redis back from an older copy of its data (issue 91): a restored snapshot, or a failover to a replica that missed
+writes. The copy carries claims the farm has since ended and misses the ones made after it; its agents' leases,
+older than a lease, have lapsed. Each agent holds its own truth (its instance, the ownership's fencing token, its
+holder, the open project), and its first heartbeat writes it back where Redis is behind it: the session that holds
+the agent keeps its project and unsaved work, the session whose ended claim came back holds nothing (never a stale
+token's refusal), and a new session gets a free agent.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import CPU, data
+from tests.farm.conftest import OwnFarm
+from tests.farm.farm_calls import until
+from tests.farm.unscheduled_session import ADD, device_names, session_headers
+from tools.farm_harness import redis_client
+
+pytestmark = pytest.mark.xdist_group("farm-2")
+
+CREATE = "/api/projects/actions/create-sync"
+LEASE = 2.0
+"""The agents' lease: short, so the copy is older than a lease (its leases lapsed) sooner."""
+
+
+def _held_by(farm: OwnFarm, session: str) -> str | None:
+    """The agent whose claim names the session ``session`` (of any key)."""
+    return next((agent for agent, claim in farm.registry.claims().items()
+                 if str(claim.get("caller", "")).endswith(f"/{session}")), None)
+
+
+def test_redis_back_from_an_older_copy_keeps_the_holders_project_and_gives_an_ended_claim_nothing(own_farm):
+    farm = own_farm(2, env={"ENGINEERING_API_FARM_LEASE_SECONDS": f"{LEASE:g}"})
+    with farm.node() as node:
+        earlier = session_headers(node, "earlier")
+        data(node.post(CREATE, json={"name": "Earlier"}, headers=earlier))
+        agent = _held_by(farm, "earlier")
+        redis_client(farm.redis.url).save()  # the older copy: "earlier" holds the agent
+        data(node.post("/api/projects/actions/close-sync", headers=earlier))
+        later = session_headers(node, "later")
+        data(node.post(CREATE, json={"name": "Later"}, headers=later))
+        assert _held_by(farm, "later") == agent, "the next ownership of the same agent"
+        data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=later))  # unsaved
+        redis = redis_client(farm.redis.url)
+        until(lambda: redis.time()[0] > redis.lastsave().timestamp() + LEASE, "the copy is older than a lease")
+        farm.redis.stop()
+        restored_at = time.time()
+        farm.redis.start()  # from the copy (its snapshot file)
+        until(lambda: all((record := farm.registry.agent(name)) is not None and record.heartbeat_at > restored_at
+                          for name in farm.agents.processes), "every agent beat after the restore")
+        # the session that holds the agent: its project and unsaved work (not NO_PROJECT_OPEN from a free agent)
+        assert device_names(node, later) == ["PLC_1"]
+        # the session whose ended claim came back holds nothing: a free agent answers it, no stale token's refusal
+        listed = node.get("/api/projects", headers=earlier)
+        assert listed.status_code == 200, listed.text
+        # a new session gets the free agent, with a token no agent refuses
+        data(node.post(CREATE, json={"name": "Fresh"}, headers=session_headers(node, "fresh")))
+        assert device_names(node, later) == ["PLC_1"]
