@@ -35,57 +35,58 @@ def _restart_empty(farm: Any) -> None:
     farm.redis.start()
 
 
-def test_a_call_running_when_redis_lost_its_data_is_waited_for_and_answered_its_result(own_farm):
+def test_a_call_whose_start_mark_went_with_redis_data_is_judged_by_its_agents_record(own_farm):
+    """One farm, two calls: one the agent runs while Redis loses its data is waited for and answered its result;
+    one it ran before, whose reply went with the data, is ``OUTCOME_UNKNOWN`` at a cancel, not ``CANCELED``."""
     farm = own_farm(1, f"{WAIT * 10:g}:{CREATE}")  # the change is made, then its floor holds the call running
     backend = FarmBackend(FarmConfig(farm.redis.url))
     try:
         claim = until(backend.registry.free_agent, "the agent is up")
-        answers: list[Any] = []
-
-        def send() -> None:
-            try:
-                answers.append(backend._send(claim, CREATE, ("Ran",), {}, None))
-            except EngineeringError as exc:
-                answers.append(exc)
-
-        sending = threading.Thread(target=send, daemon=True)
-        sending.start()
-        record = until(lambda: (r := backend.registry.agent(claim.agent)) is not None and r.current_call and r,
-                       "the agent runs the call")
-        call_id = record.started_calls[-1]
-        _restart_empty(farm)
-        # The node's look for a call the broker lost (neither started nor queued) sets its cancel flag as it judges
-        until(lambda: backend.registry.cancel_requested(call_id), "the node judged the call after the restart")
-        (farm.root / "gate").touch()  # the call ends (its floor ignored the cancel, as TIA in a C call does)
-        sending.join(WAIT)
-        assert answers and not isinstance(answers[0], EngineeringError), answers
-        names = [i.name for i in backend._send(claim, "simulation.list_instances", (), {}, None)]
-        assert "Ran" in names
+        _running_call_is_waited_for(farm, backend, claim)
+        _canceled_call_that_ran_is_outcome_unknown(farm, backend, claim)  # the gate is open: no floor now
     finally:
         backend.close()
 
 
-def test_a_canceled_call_that_ran_before_redis_lost_its_data_is_outcome_unknown_not_canceled(own_farm):
-    farm = own_farm(1)
-    backend = FarmBackend(FarmConfig(farm.redis.url))
-    try:
-        claim = until(backend.registry.free_agent, "the agent is up")
-        call_id = uuid.uuid4().hex
-        backend.app.send_task(CALL_TASK, args=[CREATE, {"args": encode(["Ran"]), "kwargs": {}}, call_id, "",
-                                               {"instance": claim.instance, "token": None}],
-                              queue=agent_queue(claim.agent), task_id=call_id)
-        published_at = time.monotonic()
-        until(lambda: backend.registry.call_started(call_id) and backend.registry.next_message(call_id, 0.1),
-              "the agent ran the call")  # its reply taken here: as a Redis that lost it with its data leaves it
-        _restart_empty(farm)
-        until(lambda: (r := backend.registry.agent(claim.agent)) is not None and call_id in (r.started_calls or ()),
-              "the agent's heartbeat is back and names the call")
-        token = CancelToken()
-        token.cancel(OperationCanceledError("the job was canceled"))
-        with installed(token), pytest.raises(EngineeringError) as answer:
-            backend._await(call_id, claim, CREATE, None, published_at)
-        assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
-        assert answer.value.details["cause"] == "FARM_STATE_LOST"
-        assert answer.value.details["callId"] == call_id
-    finally:
-        backend.close()
+def _running_call_is_waited_for(farm: Any, backend: Any, claim: Any) -> None:
+    answers: list[Any] = []
+
+    def send() -> None:
+        try:
+            answers.append(backend._send(claim, CREATE, ("Ran",), {}, None))
+        except EngineeringError as exc:
+            answers.append(exc)
+
+    sending = threading.Thread(target=send, daemon=True)
+    sending.start()
+    record = until(lambda: (r := backend.registry.agent(claim.agent)) is not None and r.current_call and r,
+                   "the agent runs the call")
+    call_id = record.started_calls[-1]
+    _restart_empty(farm)
+    # The node's look for a call the broker lost (neither started nor queued) sets its cancel flag as it judges
+    until(lambda: backend.registry.cancel_requested(call_id), "the node judged the call after the restart")
+    (farm.root / "gate").touch()  # the call ends (its floor ignored the cancel, as TIA in a C call does)
+    sending.join(WAIT)
+    assert answers and not isinstance(answers[0], EngineeringError), answers
+    names = [i.name for i in backend._send(claim, "simulation.list_instances", (), {}, None)]
+    assert "Ran" in names
+
+
+def _canceled_call_that_ran_is_outcome_unknown(farm: Any, backend: Any, claim: Any) -> None:
+    call_id = uuid.uuid4().hex
+    backend.app.send_task(CALL_TASK, args=[CREATE, {"args": encode(["RanToo"]), "kwargs": {}}, call_id, "",
+                                           {"instance": claim.instance, "token": None}],
+                          queue=agent_queue(claim.agent), task_id=call_id)
+    published_at = time.monotonic()
+    until(lambda: backend.registry.call_started(call_id) and backend.registry.next_message(call_id, 0.1),
+          "the agent ran the call")  # its reply taken here: as a Redis that lost it with its data leaves it
+    _restart_empty(farm)
+    until(lambda: (r := backend.registry.agent(claim.agent)) is not None and call_id in (r.started_calls or ()),
+          "the agent's heartbeat is back and names the call")
+    token = CancelToken()
+    token.cancel(OperationCanceledError("the job was canceled"))
+    with installed(token), pytest.raises(EngineeringError) as answer:
+        backend._await(call_id, claim, CREATE, None, published_at)
+    assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
+    assert answer.value.details["cause"] == "FARM_STATE_LOST"
+    assert answer.value.details["callId"] == call_id
