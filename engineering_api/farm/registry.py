@@ -144,8 +144,8 @@ class Holding:
     claim Redis lost was closed by its agent, :attr:`lost`)."""
     data_age: float = field(default=3600.0, compare=False)
     """Seconds since this Redis's data began (its epoch key was missing: a first start, or a restart or failover
-    that lost its data), by Redis' clock: younger than a lease, some agents may not have brought back the claims
-    they hold yet."""
+    that lost its data) or its server started (a restart, also from an older copy of its data), whichever is less,
+    by Redis' clock: younger than a lease, some agents may not have brought back the claims they hold yet."""
     lost: dict[str, Any] | None = field(default=None, compare=False)
     """State ``lost``: what the agent that closed the caller's project after Redis lost its claim noted
     (``agent``, ``project``, ``token``; :meth:`AgentRegistry.note_orphan`)."""
@@ -169,9 +169,11 @@ def agent_queue(name: str) -> str:
 # KEYS[1] the caller's key, KEYS[2] the epoch (when this Redis's data began, its TIME in ms, set where missing),
 # KEYS[3] the caller's lost-project note (:meth:`AgentRegistry.note_orphan`); ARGV prefix, caller. One round trip
 # for what the API node asks before every call. Returns {agent, state, claim json, -1}, or without a claim {false,
-# 'none', false, ms since the epoch}, or {false, 'lost', note json, ms since the epoch} when an agent closed the
-# project of this caller's claim that Redis had lost (only then are the epoch and the note read: a caller holding
-# its agent costs Redis no more commands than before).
+# 'none', false, age}, or {false, 'lost', note json, age} when an agent closed the project of this caller's claim
+# that Redis had lost (only then are the epoch and the note read: a caller holding its agent costs Redis no more
+# commands than before). The age is the ms since the epoch or since the server started, whichever is less: a Redis
+# back from an older copy of its data (a restored snapshot, issue 91) carries its old epoch, and its agents write
+# back what it is behind them in within a heartbeat.
 _HOLDING = """
 local function none()
   local now = redis.call('TIME')
@@ -181,9 +183,12 @@ local function none()
     redis.call('SET', KEYS[2], ms)
     epoch = ms
   end
+  local age = ms - epoch
+  local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '-1')
+  if up >= 0 and up * 1000 < age then age = up * 1000 end
   local lost = redis.call('GET', KEYS[3])
-  if lost then return {false, 'lost', lost, ms - epoch} end
-  return {false, 'none', false, ms - epoch}
+  if lost then return {false, 'lost', lost, age} end
+  return {false, 'none', false, age}
 end
 local agent = redis.call('GET', KEYS[1])
 if not agent then return none() end
