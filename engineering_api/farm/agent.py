@@ -195,6 +195,12 @@ class AgentRunner:
         refused = self._refused(method, fence)
         if refused is not None:
             return refused
+        if call_id in (self.record.started_calls or ()):
+            # Started here before, its start mark gone (Redis back from an older copy of its data, which holds its
+            # message again): the agent's own word keeps it from running twice.
+            logger.warning("farm call %s (%s) delivered again after this agent started it; not run twice", call_id,
+                           method)
+            return None
         self.record.current_call = f"{method} {label}".strip()
         mark = f"started {self.record.instance} {uuid.uuid4().hex}"  # this delivery's, kept over retries
         token_value = fence.get("token")

@@ -270,6 +270,33 @@ def test_a_call_delivered_twice_runs_once(farm):
     assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
 
 
+def test_a_call_delivered_again_by_an_older_copy_of_redis_without_its_start_mark_runs_once(farm):
+    """Redis back from an older copy of its data (issue 91) holds a call's message again, which the agent had taken
+    and run, and misses the call's start mark: the agent's own word (the calls it started) keeps it from running
+    twice."""
+    from engineering_api.farm.celery_app import CALL_TASK
+    from engineering_api.farm.codec import encode
+    from engineering_api.farm.registry import agent_queue
+
+    target = farm.registry.free_agent()
+    call_id = "again-" + target.instance[:8]
+
+    def send() -> None:
+        farm.app.send_task(CALL_TASK, args=["simulation.create_instance", {"args": encode(["Once"]), "kwargs": {}},
+                                            call_id, "", {"instance": target.instance, "token": None}],
+                           queue=agent_queue(target.agent), task_id=call_id)
+
+    send()
+    first = farm.registry.next_message(call_id, WAIT)
+    assert first is not None and "result" in first, first
+    farm.config.redis().delete(f"{farm.config.prefix}:call:{call_id}")  # its start mark: what the copy misses
+    send()
+    # Calls of one agent run in order: once this one answers, the second delivery has been dealt with.
+    names = [i.name for i in farm._send(target, "simulation.list_instances", (), {}, None)]
+    assert names.count("Once") == 1
+    assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
+
+
 def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(farm):
     """A node that died between noting a job's call and sending it: the call is in no queue and never started.
     The restarted node must not wait for its hour-long expiry: the job fails INTERRUPTED, and the call never
