@@ -580,7 +580,8 @@ class FarmBackendBase(EngineeringBackend):
         call goes on; a save may be on disk before a kill): only that agent can say, so the answer is
         ``OUTCOME_UNKNOWN`` with the call id, and the job's final state is filled in if the agent reports.
         Returns the call's outcome when it was stored meanwhile."""
-        if self.never_started(call_id, target, published_at):
+        # a started call is not flagged: a stalled host goes on with it and reports how it ended
+        if not self.registry.call_started(call_id) and self.never_started(call_id, target, published_at):
             raise _lost(target.agent, method, why, call_id)
         stored = self._stored_reply(call_id)
         if stored is not None:
