@@ -4,7 +4,8 @@ The API node tells a call that did not run from one that did by the start mark t
 runs it. Redis restarted without its data after the call was published loses the mark, and a missing mark said
 "not started": a call the agent was running (or had run) was answered "did not run" (``FARM_BROKER_UNREACHABLE``
 after the node's look for calls the broker lost, ``CANCELED`` at a cancel) while its change was made. The agent's
-own record names the calls it started; the node believes it when Redis' data is younger than the call.
+own record names the calls it started; the node believes it when Redis restarted (or its data began) since the
+call was sent.
 """
 
 from __future__ import annotations
