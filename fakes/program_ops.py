@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from engineering_api.backend.areas.program import ProgramPort
+from engineering_api.backend.areas.program_pages import ListedObject, OrderedTree
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.compiler.project import remember_written
 from engineering_api.rules.program_objects import generated_object
 from engineering_api.rules.source_generation import GeneratedDocument
-from fakes.program import read_object, renumbers_in_place, require
+from fakes.program import BLOCK_KINDS, read_object, renumbers_in_place, require
 from fakes.types_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
@@ -24,6 +25,7 @@ from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from engineering_api.backend.areas.program_pages import Category, ProgramPage
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
     from engineering_api.rules.program_objects import ProgramObject
     from fakes.session import FakeSession
@@ -87,6 +89,8 @@ class FakeProgram(ProgramPort):
         """Listings by the stamps of the tables they describe (:attr:`NameTable.stamp`): a listing judges every
         object's consistency, most of a block list's or a cross-reference query's CPU at plant size, and reads
         nothing but the types, tag tables and blocks (their objects are values: a change replaces one)."""
+        self._trees: dict[tuple[int, frozenset[str]], OrderedTree] = {}
+        """Trees in order (:meth:`program_page`) by the stamp of their table and their folders."""
 
     def import_program_documents(
         self, device: str, documents: Sequence[ProgramDocument | GeneratedDocument], *, overwrite: bool
@@ -156,6 +160,24 @@ class FakeProgram(ProgramPort):
                 self._listings.clear()
             self._listings[key] = listing
         return [copy(info) for info in listing]  # the caller's own: a listing's entries are mutable structs
+
+    def program_page(self, device: str, category: Category, *, find: str, offset: int, limit: int) -> ProgramPage:
+        """The port's page, from the tree put in order once per change of its table (:attr:`NameTable.stamp`) or
+        folders: a page costs what it shows (a search, a pass over the names), the first after a change a sort."""
+        project = self._session.project()
+        _, software = self._session.software(project, device)
+        table = software.blocks if category == "blocks" else software.types
+        folders = frozenset(software.folders.get(category, ()))
+        key = (table.stamp, folders)
+        tree = self._trees.get(key)
+        if tree is None:
+            tree = OrderedTree((ListedObject(name=o.name, kind=o.kind, number=o.number, language=o.language,
+                                             folder=o.folder)
+                                for o in table.values() if category == "types" or o.kind in BLOCK_KINDS), folders)
+            if len(self._trees) >= LISTINGS_KEPT:
+                self._trees.clear()
+            self._trees[key] = tree
+        return tree.page(find, offset, limit)
 
     def program_revision(self, device: str) -> str:
         """The port's token: the stamps of the three tables the program is (:attr:`NameTable.stamp`: another

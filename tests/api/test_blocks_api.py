@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from engineering_api.backend.areas.program import ProgramPort
+from engineering_api.backend.areas.program_pages import Category
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from simatic_xml.objects import Block
@@ -118,6 +120,35 @@ def test_tree_has_folders_and_blocks(env):
     assert (info["name"], info["type"], info["number"], info["language"]) == ("FC_Scale", "FC", 5, "SCL")
     assert info["isConsistent"] is True and info["isKnowHowProtected"] is False
     assert any(c["name"] == "DB_Data" for c in root["children"])
+
+
+def test_a_page_of_the_tree_lists_folders_first_then_blocks_by_name_and_finds_by_name(env):
+    _program(env)
+    data(env.post(f"{B}/folders", {"folderPath": "Motors/Pumps"}))
+    data(env.post(f"{B}/folders", {"folderPath": "Empty"}))
+    data(env.post(B, {"blockType": "FC", "name": "fc_pump", "language": "SCL", "number": 40, "networks": [],
+                      "folder": "Motors/Pumps"}))
+    page = data(env.get(f"{B}/page", params={"limit": 3}))
+    assert (page["total"], page["matching"], page["offset"]) == (6, 6, 0)
+    assert page["folders"] == [{"path": "Empty", "objects": 0}, {"path": "Motors", "objects": 0},
+                               {"path": "Motors/Pumps", "objects": 1}]
+    # a folder's subfolders before its own blocks, each level by name whatever its case (TIA's project tree)
+    assert [o["name"] for o in page["objects"]] == ["fc_pump", "DB_Data", "DB_Motor"]
+    assert page["objects"][0] == {"name": "fc_pump", "kind": "FC", "number": 40, "language": "SCL",
+                                  "folder": "Motors/Pumps"}
+    rest = data(env.get(f"{B}/page", params={"limit": 3, "offset": 3}))
+    assert [o["name"] for o in rest["objects"]] == ["FB_Motor", "FC_Scale", "Main"]
+    found = data(env.get(f"{B}/page", params={"find": "FC_"}))
+    assert (found["matching"], [o["name"] for o in found["objects"]]) == (2, ["fc_pump", "FC_Scale"])
+    types = data(env.get(f"{B}/page", params={"category": "types"}))
+    assert [(o["name"], o["kind"]) for o in types["objects"]] == [(UDT["name"], "UDT")]
+    assert_error(env.get(f"{B}/page", params={"limit": 0}), 422)
+    # the fake's page, from its tree kept in order, is the port's default paging of the listing
+    backend = env.client.app.state.services.backend
+    cases: tuple[tuple[Category, str, int], ...] = (("blocks", "", 0), ("blocks", "m", 1), ("types", "", 0))
+    for category, find, offset in cases:
+        assert backend.program.program_page("PLC_1", category, find=find, offset=offset, limit=4).objects == \
+            ProgramPort.program_page(backend.program, "PLC_1", category, find=find, offset=offset, limit=4).objects
 
 
 def test_content_scl_block(env):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from engineering_api.backend.areas.program_pages import Category, ProgramPage
     from engineering_api.backend.models import ProgramDocument, ProgramImportReport, ProgramObjectInfo
 
 __all__ = ("ProgramPort",)
@@ -78,6 +79,24 @@ class ProgramPort(ABC):
             ValidationError: the device has no PLC software.
         """
         return None
+
+    def program_page(self, device: str, category: Category, *, find: str, offset: int, limit: int) -> ProgramPage:
+        """A page of the PLC's blocks or PLC data types (:mod:`~engineering_api.backend.areas.program_pages`): from
+        ``offset``, at most ``limit``, of those whose name holds ``find`` whatever its case. What the console's
+        project page asks instead of the whole tree: an adapter that keeps its objects in order answers in
+        proportion to the page. The default pages :meth:`list_program_objects` (folders without objects left out).
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software.
+        """
+        from engineering_api.backend.areas.program_pages import ListedObject, OrderedTree
+        from engineering_api.rules.program_objects import BLOCK_KINDS
+
+        kinds = set(BLOCK_KINDS) if category == "blocks" else {"UDT"}
+        listed = [ListedObject(name=o.name, kind=o.kind, number=o.number, language=o.language, folder=o.folder)
+                  for o in self.list_program_objects(device) if o.kind in kinds]
+        return OrderedTree(listed, ()).page(find, offset, limit)
 
     @abstractmethod
     def export_program_object(self, device: str, name: str) -> bytes:

@@ -12,6 +12,7 @@ from engineering_api.backend.areas.blocks import (
     ExternalSourceInfo,
     FolderRemoval,
 )
+from engineering_api.backend.areas.program_pages import ProgramPage
 from engineering_api.domain.blocks import previews as p
 from engineering_api.domain.blocks import schemas as schemas
 from engineering_api.domain.blocks.handlers import (
@@ -100,6 +101,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
          errors=NEEDS_PLC, async_path=f"{BLOCK_PATH}/async"),
     read("blocks.tree", SECTION, "Get the block tree structure including folders.", f"{BLOCK_PATH}/tree", block_tree,
          schemas.DeviceRef, dict[str, Any], errors=NEEDS_PLC),
+    read("blocks.page", SECTION, "A page of the program tree: blocks or PLC data types, with every folder's count.",
+         f"{BLOCK_PATH}/page", lambda ctx, d: ctx.backend.program.program_page(
+             d.device_name, d.category, find=d.find, offset=d.offset, limit=d.limit),
+         schemas.ProgramPageQuery, ProgramPage, errors=NEEDS_PLC,
+         description="The blocks (or PLC data types) of one page in the tree's order (a folder's subfolders before "
+                     "its own objects, each level by name whatever its case), those whose name holds find; every "
+                     "folder with the objects directly in it; how many objects there are and match. A page costs "
+                     "what it shows, where the tree's listing costs the whole program."),
     read("blocks.content", SECTION, "Get the full content of a block including its interface and network code.",
          f"{BLOCK_PATH}/{{blockName}}/content", block_content, schemas.BlockRef, schemas.BlockContent,
          errors=NEEDS_PLC),

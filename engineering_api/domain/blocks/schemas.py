@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -19,6 +19,19 @@ class BlockRef(DeviceRef):
     """A block of a PLC."""
 
     block_name: str
+
+
+class ProgramPageQuery(DeviceRef):
+    """A page of a PLC's program tree: its blocks or its PLC data types, those whose name holds ``find``."""
+
+    category: Literal["blocks", "types"] = "blocks"
+    """``blocks`` (Program blocks) or ``types`` (PLC data types)."""
+    find: str = ""
+    """Only objects whose name holds this, whatever its case (all when empty)."""
+    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+    """Place of the page's first object among those found, from 0."""
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 200
+    """Objects a page holds at most."""
 
 
 class BlockSpecInput(ProjectTexts):
