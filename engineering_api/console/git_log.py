@@ -3,7 +3,9 @@ side (SCL as a line diff, LAD/FBD drawn with the parts only one side has marked)
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +21,7 @@ from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.one_network import parse_network
 
-__all__ = ("ROUTES",)
+__all__ = ("DRAWN_KEPT", "ROUTES")
 
 _NETWORK = re.compile(r"^#(\d+)(.*)$")
 
@@ -34,16 +36,37 @@ async def history_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "history.html", commits=log if isinstance(log, list) else log.get("commits", []), error=None)
 
 
-async def _document(request: Request[Any, Any, Any], sha: str, path: str, network: int = 0) -> Any:
-    """The object ``path`` at commit ``sha`` parsed (None where it is not there or not SimaticML); with ``network``
-    its ``network``-th network alone read (:func:`simatic_xml.one_network.parse_network`), as its only one."""
+async def _content(request: Request[Any, Any, Any], sha: str, path: str) -> bytes | None:
+    """The file ``path`` at commit ``sha`` (None where it is not there)."""
     try:
         content = await run(services_of(request), principal_of(request), "vcs.file_content", commitSha=sha,
                             filePath=path)
-        data = content["content"].encode("utf-8")
-        return parse_network(data, network).document if network else parse_bytes(data)
-    except (EngineeringError, SimaticMLError):
+    except EngineeringError:
         return None
+    return str(content["content"]).encode("utf-8")
+
+
+def _document(data: bytes | None, network: int) -> Any:
+    """``data`` parsed (None where it is missing or not SimaticML); with ``network`` its ``network``-th network
+    alone read (:func:`simatic_xml.one_network.parse_network`), as its only one."""
+    if data is None:
+        return None
+    try:
+        return parse_network(data, network).document if network else parse_bytes(data)
+    except SimaticMLError:
+        return None
+
+
+DRAWN_KEPT = 64
+"""Opened networks kept drawn (:data:`_drawn`), the last used."""
+_drawn: OrderedDict[tuple[str, str, int], list[Any]] = OrderedDict()
+"""Networks drawn, by the digests of the two documents' contents and the network opened: a network opened again
+(the summary's drawing loaded again, the full page after its fragment) costs the two reads of the files, not their
+parse and drawing. Kept by content, so a commit's files are never drawn from another's."""
+
+
+def _digest(data: bytes | None) -> str:
+    return "" if data is None else hashlib.sha256(data).hexdigest()
 
 
 @get("/console/history/diff", include_in_schema=False)
@@ -78,16 +101,24 @@ async def diff_network(request: Request[Any, Any, Any], to: FromQuery[str], path
     # one network the summary listed as changed, read alone from each side (an 85-network block parsed whole twice
     # to draw one network cost 11.7 health checks), or (0) the networks of an object only one commit has
     opened = max(network, 0)
-    old = await _document(request, before, path, opened)
-    new = await _document(request, to, path, opened)
-    if old is None and new is None:
-        return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code="NOT_FOUND"), "Diff")
-    from engineering_api.console.render.diff import block_diff  # the drawing's modules: by the first diff drawn
+    old_data, new_data = await _content(request, before, path), await _content(request, to, path)
+    key = (_digest(old_data), _digest(new_data), opened)
+    networks = _drawn.get(key)
+    if networks is None:
+        old, new = _document(old_data, opened), _document(new_data, opened)
+        if old is None and new is None:
+            return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code="NOT_FOUND"),
+                          "Diff")
+        from engineering_api.console.render.diff import block_diff  # the drawing's modules: by the first diff drawn
 
-    networks = [n for n in block_diff(old, new, {1} if opened else set(), only=1 if opened else None)
-                if n.state != "same"]
-    for drawn in networks if opened else ():
-        drawn.index = opened  # the network's place in the block, the first and only one of the documents read
+        networks = [n for n in block_diff(old, new, {1} if opened else set(), only=1 if opened else None)
+                    if n.state != "same"]
+        for drawn in networks if opened else ():
+            drawn.index = opened  # the network's place in the block, the first and only one of the documents read
+        _drawn[key] = networks
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+    _drawn.move_to_end(key)
     return page(request, "diff_fragment.html" if fragment else "diff_network.html", path=path, networks=networks,
                 before=before, after=to)
 
