@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
+from engineering_api.backend.errors import EngineeringError, NoProjectOpenError, ValidationError
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import plain_message, run
 from engineering_api.console.session import COOKIE
@@ -96,7 +96,7 @@ async def _devices(request: Request[Any, Any, Any], find: str, number: int) -> l
 
 @get("/console/project", include_in_schema=False)
 async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "",
-                       page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1) -> Template:
+                       page_number: Annotated[int, QueryParameter(name="page")] = 1) -> Template:
     """The open project: devices and each PLC's program tree, :data:`OBJECTS_PER_PAGE` blocks and PLC data types a
     page, those whose name holds ``q`` (the page's search box)."""
     services, principal = services_of(request), principal_of(request)
@@ -110,8 +110,14 @@ async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "",
         return page(request, "project.html", status_for(exc), overview=None, devices=[],
                     error=plain_message(exc.message), q=q, portal=None)
     q = q.strip()
+    if page_number < 1:
+        return failed(request, ValidationError(f"there is no page {page_number} of the program: its pages are "
+                                               "numbered from 1"), "Project")
     devices = await _devices(request, q, page_number)
     pages = max((entry["program"]["pages"] for entry in devices if entry["program"]), default=1)
+    if page_number > pages:  # a program that shrank since the link was made: its last page
+        page_number = pages
+        devices = await _devices(request, q, page_number)
     return page(request, "project.html", overview=overview, devices=devices, error=None, q=q, portal=portal,
                 page_number=page_number, pages=pages, per_page=OBJECTS_PER_PAGE)
 

@@ -147,3 +147,24 @@ def test_a_change_that_ends_without_its_handler_auditing_it_is_completed_not_lef
     rows = services.db.all("SELECT path, status, outcome FROM audit WHERE via = 'console' ORDER BY rowid")
     assert [(r["path"].rsplit("/", 1)[-1], r["status"], r["outcome"]) for r in rows] == [
         ("compile", 500, "failed"), ("run", 400, "failed")], "one record each, completed with the status sent"
+
+
+def test_the_project_page_lists_a_page_of_blocks_and_finds_past_it(client, admin_headers, make_key, monkeypatch):
+    from engineering_api.console import pages
+
+    _seed(client, admin_headers)
+    monkeypatch.setattr(pages, "OBJECTS_PER_PAGE", 2)
+    sign_in(client, make_key("viewer")["X-API-Key"])
+
+    def listed(query: str) -> tuple[list[str], str]:
+        page = client.get(f"/console/project?{query}")
+        assert page.status_code == 200, query
+        return re.findall(r'<li data-name="[^"]+"><a href="/console/devices/PLC_1/blocks/([^"]+)"', page.text), \
+            "".join(re.findall(r"Page \d+ of \d+", page.text))
+
+    # by name whatever its case, as TIA's project tree (Main is the OB 1 the PLC came with)
+    assert listed("") == (["Block_3", "FC_Broken"], "Page 1 of 2")
+    assert listed("page=2") == (["Main"], "Page 2 of 2")
+    assert listed("page=7") == (["Main"], "Page 2 of 2"), "past the last page: the last page"
+    assert listed("q=broken") == (["FC_Broken"], ""), "the server finds a block of another page"
+    assert client.get("/console/project?page=0").status_code == 422
