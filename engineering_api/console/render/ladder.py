@@ -83,6 +83,9 @@ class _Node:
     """The data types under the title (:func:`type_line`, an ``Auto`` box's with the type it resolved to)."""
     row_lines: list[int] = field(default_factory=list)
     """Per pin row of a box, the lines of the longest operand beside it (a row grows to hold them)."""
+    row_gaps: list[float] = field(default_factory=list)
+    """Per pin row of a LAD box, the room added above it to put its input on the line of the wire feeding it (TIA
+    stretches the box; set once the box is placed)."""
 
     def offset(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``, from the node's top left corner."""
@@ -106,7 +109,7 @@ class _Node:
         """The line of pin row ``index``: rows whose operands wrap are taller, their pin on the last line."""
         extra = [LINE * (lines - 1) for lines in self.row_lines]
         before = sum(extra[:index]) + (extra[index] if index < len(extra) else 0)
-        return self.header() + ROW / 2 + index * ROW + before
+        return self.header() + ROW / 2 + index * ROW + before + sum(self.row_gaps[:index + 1])
 
     def pin_rows(self) -> list[str]:
         """The input pins written at the box's left side."""
@@ -317,7 +320,9 @@ class _Layout:
                 inputs={p: node.offset(p)[1] for p in node.inputs if p not in node.drawn_operands},
                 outputs={p: node.offset(p)[1] for p in node.outputs}, above=node.above,
                 left_margin=self._margin(node, False), right_margin=self._margin(node, True),
-                order=node.order, join=node.kind == "join")
+                order=node.order, join=node.kind == "join",
+                rows=[tuple(side[index] for side in (node.pin_rows(), node.outputs) if index < len(side))
+                      for index in range(len(node.row_lines))] if self.lad and node.kind == "box" else [])
         self.placement = route(boxes, self._nets(), top=MARGIN + 8, rail_x=RAIL_X,
                                start=RAIL_X + (16 if self.lad else 0),
                                last_column=lambda uid: self.lad and self.nodes[uid].kind == "coil")
@@ -327,6 +332,10 @@ class _Layout:
             if node.kind == "join":
                 node.pin_y = self.placement.join_inputs.get(uid, {})
                 node.height = max(node.pin_y.values(), default=0)
+            gaps = self.placement.row_gaps.get(uid)
+            if gaps:
+                node.row_gaps = gaps
+                node.height += sum(gaps)
         self.loose_y = self.placement.height + 14
         count = len(self.loose) + sum(1 for uid in self.accesses if uid not in self.operand_pins)
         return max(self.placement.width + MARGIN, 160), self.loose_y + 20 * count + MARGIN

@@ -12,7 +12,9 @@ and after it when one of its lines out to the right would. A wire from the power
 vertical. Where wires still cross (shapes the corpus does not hold), the parts are ordered again by what feeds
 them and the drawing with fewer crossings is kept. A part that an item above it in its column pushes below the row
 of the series wire feeding it has that wire's feeder moved down as far, and so on to the left (TIA's editor draws
-parts in series on one row); where that makes wires meet or cross, the drawing without the move is kept.
+parts in series on one row); where that makes wires meet or cross, the drawing without the move is kept. A LAD box
+stretches as TIA's editor stretches it: each pin row moves down (with the rows under it) to the line of the wire
+feeding its input, so a chain of contacts into a lower input runs straight under the rail's line to EN.
 
 :func:`route` takes the parts' sizes and pin offsets (relative to the part's top left corner) and answers each
 part's position and each wire's segments, all square.
@@ -64,6 +66,12 @@ class Box:
     order: int = 0
     join: bool = False
     """LAD's closing of parallel branches: its inputs take the rows of the wires that reach it."""
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    """A LAD box's pin rows, top to bottom (each row's input and output pins): a row stretches down to the line of
+    the wire that feeds its input, as TIA's editor stretches a box to the rows of its wired inputs. Empty: the
+    offsets stay."""
+    unstretched: tuple[dict[str, float], dict[str, float], float] | None = None
+    """A stretching box's input and output offsets and height as given (each placement stretches anew)."""
 
 
 @dataclass(slots=True)
@@ -85,6 +93,8 @@ class Placement:
     height: float = 0
     join_inputs: dict[str, dict[str, float]] = field(default_factory=dict)
     """A join's input pin offsets, as placed."""
+    row_gaps: dict[str, list[float]] = field(default_factory=dict)
+    """A stretched box's room added above each of its pin rows (:attr:`Box.rows`), as placed."""
 
 
 @dataclass(slots=True)
@@ -146,6 +156,10 @@ class _Router:
         self.passing: dict[tuple[int, int], _Item] = {}
         """(net, column) -> the net's pass-through slot in that column."""
         self.join_inputs: dict[str, dict[str, float]] = {}
+        self.row_gaps: dict[str, list[float]] = {}
+        for box in boxes.values():
+            if box.rows and box.unstretched is None:
+                box.unstretched = (dict(box.inputs), dict(box.outputs), box.height)
         for uid in sorted(boxes, key=lambda u: boxes[u].order):
             item = _Item(boxes[uid])
             self.items[columns[uid]].append(item)
@@ -212,8 +226,8 @@ class _Router:
                         rank[id(item)] = rank[id(before)]
                     elif source is not None:
                         rank[id(item)] = self._source_rank(rank, source)
-                    else:
-                        rank[id(item)] = (-1.0,)
+                    else:  # from the rail: the rail's wires in their order (a split one's branches, its pins')
+                        rank[id(item)] = (-1.0, float(item.net))
                     continue
                 fed = []
                 for pin, net in self._feeds(item.box.uid):
@@ -273,9 +287,14 @@ class _Router:
         raised = False
         for column in range(1, self.count):
             for item in self.items[column]:
-                step = item.y - shift - item.wanted
                 feeder = self._series_feeder(item, column)
-                if step < GRID / 2 or feeder is None:
+                if feeder is None:
+                    continue
+                # a rail wire's slot wants the rail's row, fixed before these passes: its step is from its feeder
+                # (measured from the row, a floor it raised never lowered the step, and the rows ran away down)
+                rail_slot = item.box is None and self.nets[item.net].source is None
+                step = item.y - feeder.y if rail_slot else item.y - shift - item.wanted
+                if step < GRID / 2:
                     continue
                 floor = feeder.y - shift + step
                 if floor > floors.get(id(feeder), -math.inf) + GRID / 2:
@@ -342,14 +361,44 @@ class _Router:
             self.join_inputs[box.uid] = offsets
             box.height = max(offsets.values(), default=0)
             return first
+        if box.unstretched is not None:
+            return self._stretched(box, feeds)
         for pin, y in feeds:
             if y is not None:
                 return y - box.inputs[pin]
         return self.top + box.above
 
+    def _stretched(self, box: Box, feeds: list[tuple[str, float | None]]) -> float:
+        """The top of a box whose first wired input lies on its feed's line, each lower pin row moved down (with
+        the rows under it) to the line of the wire feeding its input where that line is lower."""
+        assert box.unstretched is not None
+        inputs, outputs, height = box.unstretched
+        box.inputs, box.outputs, box.height = dict(inputs), dict(outputs), height
+        fed = {pin: y for pin, y in feeds if y is not None}
+        first = next((pin for pin, _ in feeds if pin in fed), None)
+        if first is None:
+            self.row_gaps.pop(box.uid, None)
+            return self.top + box.above
+        top = fed[first] - inputs[first]
+        added, gaps = 0.0, []
+        for row in box.rows:
+            gap = max((fed[pin] - top - inputs[pin] - added for pin in row if pin in fed and pin in inputs),
+                      default=0.0)
+            gap = math.ceil(gap / GRID - 1e-9) * GRID if gap >= GRID / 2 else 0.0
+            added += gap
+            gaps.append(gap)
+            for pin in row:
+                for offsets, unmoved in ((box.inputs, inputs), (box.outputs, outputs)):
+                    if pin in unmoved:
+                        offsets[pin] = unmoved[pin] + added
+        box.height = height + added
+        self.row_gaps[box.uid] = gaps
+        return top
+
     # ----- x and wires ----------------------------------------------------------------------
     def place_columns(self, start: float) -> Placement:
-        placement = Placement(join_inputs=self.join_inputs)
+        placement = Placement(join_inputs=self.join_inputs,
+                              row_gaps={uid: gaps for uid, gaps in self.row_gaps.items() if any(gaps)})
         x = start
         self.channels = {column: self._channel(column) for column in range(-1, self.count - 1)}
         spans: list[tuple[float, float, float]] = []
