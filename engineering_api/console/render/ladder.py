@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
+from engineering_api.console.render.ladder_layout import route
+from engineering_api.console.render.ladder_parts import Box, Net, Placement
 from engineering_api.console.render.ladder_words import (
     COILS, COMPARATORS, CONTACTS, instance_text, is_auto, pin_label, pin_rank, title, type_line,
 )
