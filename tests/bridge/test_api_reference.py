@@ -22,7 +22,7 @@ import pytest
 from engineering_api.backend.errors import NotSupportedError
 from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference, require_member
 from openness_bridge.standin import PLAYED as PLAYED_DEFINES
-from tests.bridge.bridge_names import bridge_uses
+from tools.bridge_names import bridge_uses
 from tests.bridge.csharp_decls import Declared, standin_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,15 +130,15 @@ def test_the_standin_agrees_with_the_reference(version: str) -> None:
     assert found == [], f"the stand-in as {version} contradicts the real API:\n" + "\n".join(found)
 
 
-def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
-    """Names the bridge uses unguarded that ``version``'s reference shows missing."""
+def bridge_contradictions(ref: ApiReference, version: str, bridge: Path = ROOT / "openness_bridge") -> list[str]:
+    """Names the bridge (the modules in ``bridge``) uses unguarded that ``version``'s reference shows missing."""
     declared = [d for v in PLAYED for d in _standin(v)]
     owners: dict[str, set[str]] = {}
     for d in declared:
         if d.kind in {"property", "method", "enum_value"}:  # an enum name is dotted like a member
             owners.setdefault(d.member, set()).add(d.type)
     found = []
-    for use in bridge_uses(ROOT / "openness_bridge"):
+    for use in bridge_uses(bridge):
         if use.guarded or use.name in _PLUMBING:
             continue
         if use.namespace:

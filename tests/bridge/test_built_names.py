@@ -6,11 +6,18 @@ gives (``engineering_api.rules.hmi_unified.SCREEN_ITEM_TYPES``, searched in ``hm
 ``<Type>EventType`` enum (looked up only for an item with events), and PLCSIM Advanced enumerations and members
 passed by string to ``PlcsimApi.enum``/``enum_names``. ``reference_build.built_type_names`` keeps these types in the
 reference, so what a version lacks reads as absent there.
+
+And every name built by ``getattr(obj, variable)`` (``hasattr``, ``setattr``) or given to a version gate in a
+variable, resolved by :mod:`tools.built_names`: each resolves or is listed with its reason, each value is a name the
+real metadata has, and (through :func:`tools.bridge_names.bridge_uses`) the per-version check of
+``test_api_reference`` sees every value as it sees a literal ``obj.Name``.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,6 +26,8 @@ from engineering_api.rules.hmi_unified import SCREEN_ITEM_TYPES
 from openness_bridge.api_reference import reference
 from openness_bridge.hmi_unified import _ENUMS, _ITEM_NAMESPACES
 from openness_bridge.reference_build import built_type_names
+from tests.bridge.test_api_reference import bridge_contradictions
+from tools.built_names import UNRESOLVED, BuiltSite, built_sites
 
 _PACKAGE = Path(__file__).resolve().parents[2] / "openness_bridge"
 
@@ -96,3 +105,76 @@ def test_every_plcsim_enum_named_by_string_is_in_the_real_api() -> None:
         wrong += [f"{where}: {enum}.{v}" for v in sorted(values or ())
                   if ref.member_status("PLCSIM", enum, v) != "present"]
     assert wrong == [], "names PLCSIM Advanced 50.42.10.0 does not have:\n" + "\n".join(wrong)
+
+
+def _unresolved(sites: list[BuiltSite]) -> list[str]:
+    return [f"{s.file}:{s.line}: {s.expression}" for s in sites
+            if s.values is None and (s.file, s.function, s.expression) not in UNRESOLVED]
+
+
+def _unknown(sites: list[BuiltSite]) -> list[str]:
+    """Built names no version's metadata has as a type, a member or an enum value (a gate's pair: that type's)."""
+    ref = reference()
+    names = {r.type if r.kind == "type" else r.member for r in ref.rows}
+    found = [f"{s.file}:{s.line}: {value}" for s in sites for value in sorted(s.values or ())
+             if value[:1].isupper() and value not in names]
+    for site in sites:
+        if site.role == "member" and site.gate_member:
+            found += [f"{site.file}:{site.line}: {owner}.{member}" for owner in sorted(site.gate_type)
+                      for member in sorted(site.gate_member)
+                      if all(ref.member_status(v, owner, member) == "absent" for v in ref.versions)]
+    return found
+
+
+def test_every_built_name_resolves_or_is_listed_with_its_reason() -> None:
+    sites = built_sites(_PACKAGE)
+    assert _unresolved(sites) == [], "names built from values not known statically and not in UNRESOLVED"
+    listed = {(s.file, s.function, s.expression) for s in sites}
+    assert sorted(set(UNRESOLVED) - listed) == [], "UNRESOLVED entries no site of the bridge matches any more"
+    resolved = {value for s in sites for value in s.values or ()}
+    # one of each kind of resolution: a table's value, a parameter by its calls, a loop over a table's items,
+    # a port model's Literal field, a rules tuple, a gate's variable type
+    assert {"WatchTables", "MasterCopies", "PlcMasterSecretPassword", "StopPlcAndReinitialize", "HMIAccess",
+            "PlcType"} <= resolved
+
+
+def test_every_built_name_is_in_the_real_metadata() -> None:
+    assert _unknown(built_sites(_PACKAGE)) == [], "built names no TIA version's metadata has"
+
+
+_PLANTED = textwrap.dedent('''
+    from openness_bridge.api_reference import require_member
+
+    _PARTS = {"screens": "ScreenGroups", "typo": "ScreenGrups"}
+
+
+    def planted(software, kind):
+        return getattr(software, _PARTS[kind])
+
+
+    def gated(version, software, member):
+        require_member(version, "HmiSoftware", member, "planting")
+        return getattr(software, member)
+
+
+    def gate_caller(version, software):
+        return gated(version, software, "TagTablGroups")
+
+
+    def opaque(software, source):
+        return getattr(software, source.read())
+    ''')
+
+
+def test_a_planted_built_name_fails_each_check(tmp_path: Path) -> None:
+    """A copy of the bridge with a module that builds a name four ways: a table value absent from V17, a misspelt
+    one, a gate's misspelt member passed by its caller, and one from a run-time value."""
+    for module in _PACKAGE.glob("*.py"):
+        shutil.copy(module, tmp_path / module.name)
+    (tmp_path / "planted.py").write_text(_PLANTED, encoding="utf-8")
+    sites = [s for s in built_sites(tmp_path) if s.file == "planted.py"]
+    assert _unresolved(sites) == ["planted.py:21: source.read()"]
+    assert sorted(_unknown(sites)) == ["planted.py:12: HmiSoftware.TagTablGroups", "planted.py:12: TagTablGroups",
+                                       "planted.py:13: TagTablGroups", "planted.py:8: ScreenGrups"]
+    v17 = [f for f in bridge_contradictions(reference(), "V17", tmp_path) if f.startswith("planted.py")]
+    assert v17 == ["planted.py:8: .ScreenGroups is on none of ['HmiSoftware'] in V17"]

@@ -3,6 +3,8 @@
 * ``members``: every ``obj.Name`` (a capitalised attribute: .NET members; the bridge's own are snake_case), with
   whether that use is guarded: inside ``getattr(obj, "Name", default)``/``hasattr``, or in a function that calls
   ``require_member(..., "Type", "Name", ...)`` (the version gate of :mod:`openness_bridge.api_reference`).
+* built names: every name :mod:`tools.built_names` resolves for a ``getattr``/``hasattr``/``setattr`` given a
+  variable, one use per value it may be (guarded likewise); a gate given its member in a variable gates each value.
 * ``namespaced``: every (namespace string, type name) pair: ``namespace("Siemens...").Type``,
   ``getattr(namespace("Siemens..."), "Type")``, ``importlib.import_module(CONSTANT)`` likewise, and a local
   variable bound to one of those and then dotted.
@@ -13,6 +15,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.built_names import BuiltSite, NameResolver, built_sites
 
 __all__ = ("Use", "bridge_uses")
 
@@ -58,17 +62,22 @@ GATES = frozenset({"require_member", "has_member"})
 """The version gates of :mod:`openness_bridge.api_reference`: a function that calls one for a member may use it."""
 
 
-def _gated(function: ast.AST) -> set[str]:
-    """Members a function gates with ``require_member``/``has_member(version, "Type", "Member", ...)``."""
+def _gated(function: ast.FunctionDef | ast.AsyncFunctionDef, built: list[BuiltSite]) -> set[str]:
+    """Members a function gates with ``require_member``/``has_member(version, "Type", "Member", ...)``, the member
+    a constant or a variable :mod:`tools.built_names` resolves (``built``: the module's sites)."""
     gated = set()
     for node in ast.walk(function):
         if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in GATES
                 and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)):
             gated.add(str(node.args[2].value))
+    lines = range(function.lineno, (function.end_lineno or function.lineno) + 1)
+    for site in built:
+        if site.line in lines and site.gate_member and site.function == function.name:
+            gated |= site.gate_member
     return gated
 
 
-def _file_uses(path: Path) -> list[Use]:
+def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     constants = _constants(tree)
     uses: list[Use] = []
@@ -77,7 +86,7 @@ def _file_uses(path: Path) -> list[Use]:
     for function in functions:  # innermost function wins: nested ones are walked later
         for node in ast.walk(function):
             owner[id(node)] = function
-    gates = {id(f): _gated(f) for f in functions}
+    gates = {id(f): _gated(f, built) for f in functions}
     bound: dict[str, str] = {}
     stored = {id(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
     for node in ast.walk(tree):
@@ -99,9 +108,20 @@ def _file_uses(path: Path) -> list[Use]:
                 namespace = _namespace_of(node.args[0], constants, bound)
                 guarded = node.func.id == "hasattr" or len(node.args) == 3 or name in gated
                 uses.append(Use(path.name, node.lineno, name, namespace, guarded))
+    for site in built:
+        if site.role != "member" or site.gate_member:
+            continue  # a gate's own member is what it guards, not a use
+        enclosing = next((f for f in functions if f.name == site.function and f.lineno <= site.line
+                          <= (f.end_lineno or f.lineno)), None)
+        gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
+        uses.extend(Use(path.name, site.line, value, guarded=site.guarded or value in gated)
+                    for value in sorted(site.values or ()) if value[:1].isupper())
     return uses
 
 
 def bridge_uses(folder: Path) -> list[Use]:
-    """The uses in every ``*.py`` module directly in ``folder`` (the bridge, not its stand-in package)."""
-    return [use for path in sorted(folder.glob("*.py")) for use in _file_uses(path)]
+    """The uses in every ``*.py`` module directly in ``folder`` (the bridge, not its stand-in package), literal and
+    built (:func:`tools.built_names.built_sites`)."""
+    sites = built_sites(folder, NameResolver(folder))
+    return [use for path in sorted(folder.glob("*.py"))
+            for use in _file_uses(path, [s for s in sites if s.file == path.name])]
