@@ -32,6 +32,9 @@ class Use:
     guarded: bool = False
     assigned: bool = False
     """Whether the use assigns the member (``obj.Name = value``): the real property must have a setter."""
+    gates: frozenset[tuple[str, str]] = frozenset()
+    """The (type, member) pairs the enclosing functions gate before the use: where one is absent from a version, the
+    gate refuses there and the use is not reached."""
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
@@ -62,19 +65,21 @@ GATES = frozenset({"require_member", "has_member"})
 """The version gates of :mod:`openness_bridge.api_reference`: a function that calls one for a member may use it."""
 
 
-def _gated(function: ast.FunctionDef | ast.AsyncFunctionDef, built: list[BuiltSite]) -> set[str]:
-    """Members a function gates with ``require_member``/``has_member(version, "Type", "Member", ...)``, the member
-    a constant or a variable :mod:`tools.built_names` resolves (``built``: the module's sites)."""
-    gated = set()
+def _gate_pairs(function: ast.FunctionDef | ast.AsyncFunctionDef, built: list[BuiltSite]) -> set[tuple[str, str]]:
+    """The (type, member) pairs a function gates with ``require_member``/``has_member(version, "Type", "Member",
+    ...)``, each a constant or a variable :mod:`tools.built_names` resolves (``built``: the module's sites)."""
+    pairs = set()
     for node in ast.walk(function):
         if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in GATES
-                and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)):
-            gated.add(str(node.args[2].value))
+                and len(node.args) >= 3):
+            type_name, member = node.args[1], node.args[2]
+            if isinstance(type_name, ast.Constant) and isinstance(member, ast.Constant):
+                pairs.add((str(type_name.value), str(member.value)))
     lines = range(function.lineno, (function.end_lineno or function.lineno) + 1)
     for site in built:
-        if site.line in lines and site.gate_member and site.function == function.name:
-            gated |= site.gate_member
-    return gated
+        if site.line in lines and site.function == function.name:
+            pairs |= {(t, m) for t in site.gate_type for m in site.gate_member}
+    return pairs
 
 
 def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
@@ -86,7 +91,11 @@ def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
     for function in functions:  # innermost function wins: nested ones are walked later
         for node in ast.walk(function):
             owner[id(node)] = function
-    gates = {id(f): _gated(f, built) for f in functions}
+    gates = {id(f): _gate_pairs(f, built) for f in functions}
+    for function in functions:  # a nested function runs after its enclosing ones' gates
+        for nested in ast.walk(function):
+            if nested is not function and isinstance(nested, ast.FunctionDef | ast.AsyncFunctionDef):
+                gates[id(nested)] |= gates[id(function)]
     bound: dict[str, str] = {}
     stored = {id(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
     for node in ast.walk(tree):
@@ -96,10 +105,12 @@ def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
                 bound[node.targets[0].id] = namespace
     for node in ast.walk(tree):
         enclosing = owner.get(id(node))
-        gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
+        pairs = frozenset(gates.get(id(enclosing), ())) if enclosing is not None else frozenset()
+        gated = {member for _, member in pairs}
         if isinstance(node, ast.Attribute) and node.attr[:1].isupper():
             namespace = _namespace_of(node.value, constants, bound)
-            uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated, id(node) in stored))
+            uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated, id(node) in stored,
+                            pairs))
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}
               and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
               and isinstance(node.args[1].value, str)):
@@ -107,14 +118,15 @@ def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
             if name[:1].isupper():
                 namespace = _namespace_of(node.args[0], constants, bound)
                 guarded = node.func.id == "hasattr" or len(node.args) == 3 or name in gated
-                uses.append(Use(path.name, node.lineno, name, namespace, guarded))
+                uses.append(Use(path.name, node.lineno, name, namespace, guarded, gates=pairs))
     for site in built:
         if site.role != "member" or site.gate_member:
             continue  # a gate's own member is what it guards, not a use
         enclosing = next((f for f in functions if f.name == site.function and f.lineno <= site.line
                           <= (f.end_lineno or f.lineno)), None)
-        gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
-        uses.extend(Use(path.name, site.line, value, guarded=site.guarded or value in gated)
+        pairs = frozenset(gates.get(id(enclosing), ())) if enclosing is not None else frozenset()
+        uses.extend(Use(path.name, site.line, value, guarded=site.guarded or value in {m for _, m in pairs},
+                        assigned=site.assigned, gates=pairs)
                     for value in sorted(site.values or ()) if value[:1].isupper())
     return uses
 

@@ -87,6 +87,8 @@ class BuiltSite:
     guarded: bool = False
     gate_type: frozenset[str] = frozenset()
     gate_member: frozenset[str] = frozenset()
+    assigned: bool = False
+    """Whether the site assigns the member (``setattr``): the real property must have a setter."""
 
 
 class _Module:
@@ -380,7 +382,8 @@ def built_sites(folder: Path, resolver: NameResolver | None = None) -> list[Buil
             if callee in _ACCESSORS and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant):
                 sites.append(BuiltSite(file, node.lineno, where, ast.unparse(node.args[1]),
                                        resolver.resolve(module, node.args[1]), "member",
-                                       guarded=callee == "hasattr" or (callee == "getattr" and len(node.args) == 3)))
+                                       guarded=callee == "hasattr" or (callee == "getattr" and len(node.args) == 3),
+                                       assigned=callee == "setattr"))
             elif callee in _GATES and len(node.args) >= 3 and not all(isinstance(a, ast.Constant)
                                                                        for a in node.args[1:3]):
                 types, members = (resolver.resolve(module, a) for a in node.args[1:3])

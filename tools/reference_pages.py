@@ -1,7 +1,8 @@
 """Reference pages generated from the code: ``docs/cli-reference.md`` (the argument parser),
 ``docs/routes.md`` (the OpenAPI document), ``docs/diagnostic-codes.md`` and the table of rules in
 ``engineering_api/rules/compiler/README.md`` (both from :mod:`simatic_xml.diagnostic_codes`), and
-``docs/openness-members.md`` (the bridge's member table, :mod:`openness_bridge.member_table`) and
+``docs/openness-members.md`` (the bridge's member table, :mod:`openness_bridge.member_table`, and every name the
+bridge uses with its status per version, :mod:`tools.bridge_members`) and
 ``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`); and, through
 :mod:`tools.instruction_catalogue`, ``docs/instructions.md`` (the simulation catalogue).
 
@@ -120,6 +121,7 @@ def diagnostic_codes_page() -> str:
 def openness_members_page() -> str:
     """Every Openness member the bridge or its stand-in touches, by area: the area's sources, then its rows."""
     from openness_bridge.member_table import citations, members
+    from tools.bridge_members import names_page_section
 
     rows = members()
     lines = ["# Openness members the bridge uses", "", _GENERATED.replace("the code", "openness_bridge/reference/"
@@ -131,14 +133,16 @@ def openness_members_page() -> str:
              "source shows: that is where a real TIA may differ. `tests/bridge/test_member_table.py` fails when the "
              "stand-in declares a member no row names. Which members each TIA version has is the reference of the "
              "real API (`openness_bridge/README.md`, [The reference of the real API]"
-             "(../openness_bridge/README.md#the-reference-of-the-real-api))."]
+             "(../openness_bridge/README.md#the-reference-of-the-real-api)); the last section, [Every name the bridge "
+             "uses, per TIA version](#every-name-the-bridge-uses-per-tia-version), gives each name the bridge's "
+             "Python uses, written or built at run time, with its status in each version."]
     for area in dict.fromkeys(m.area for m in rows):
         lines += ["", f"## {area}", "", "Sources:", ""]
         lines.extend(f"- **[{c.key}]** {c.citation}" if c.key else f"- {c.citation}"
                      for c in citations() if c.area == area)
         lines += ["", "| Member (C# as in the stand-in) | Used by | Source | Notes |", "|---|---|---|---|"]
         lines.extend(f"| {m.member} | {m.used_by} | {m.source} | {m.notes} |" for m in rows if m.area == area)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + names_page_section()
 
 
 def error_codes_page() -> str:

@@ -20,21 +20,16 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend.errors import NotSupportedError
-from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference, require_member
-from openness_bridge.standin import PLAYED as PLAYED_DEFINES
-from tools.bridge_names import bridge_uses
-from tests.bridge.csharp_decls import Declared, standin_declarations
+from openness_bridge.api_reference import ApiReference, reference, require_member
+from tools.bridge_members import CHECKED_VERSIONS, PLAYED, PLUMBING, STANDIN, bridge_contradictions, standin
+from tools.csharp_decls import Declared, standin_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
-STANDIN = ROOT / "openness_bridge" / "standin"
-PLAYED = {version: set(defines.split(";")) for version, defines in PLAYED_DEFINES.items()}
-"""The versions the stand-in is built as whose reference has evidence, with their defines (as ``build_standin``)."""
 
 _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
                "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
                "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
                "Double": "float", "sbyte": "SByte", "char": "Char"}
-_PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator"})
 DISPUTED = {
     ("PlcUserConstant", "Name"): "setter",
     ("PlcUserConstant", "DataTypeName"): "setter",
@@ -44,7 +39,6 @@ DISPUTED = {
 no properties of ``PlcUserConstant`` itself, only ``PlcConstant``'s read-only ``Name``/``DataTypeName``/``Value``;
 the stand-in follows Siemens' 15.1 API reference, which gives ``PlcUserConstant`` setters for them (``Tags.cs``).
 A ``new`` property with a setter would show in the stubs, so one of the two is wrong: a real TIA settles it."""
-"""``IDisposable``, ``IEnumerable`` and ``object`` members: .NET's, not the Openness API's."""
 
 
 def _norm(type_text: str) -> str:
@@ -73,17 +67,13 @@ def _signature_params(signature: str) -> tuple[str, ...]:
     return tuple(_norm(p) for p in parts)
 
 
-def _standin(version: str) -> list[Declared]:
-    return standin_declarations(sorted(STANDIN.glob("*.cs")), PLAYED[version])
-
-
 def contradictions(ref: ApiReference, version: str, declared: list[Declared]) -> list[str]:
     """What the reference of ``version`` says against the declarations."""
     found = []
     for d in declared:
         where = f"{d.file}: {d.namespace}.{d.type}"
         types = ref.type_rows(version, d.type)
-        if d.member in _PLUMBING:
+        if d.member in PLUMBING:
             continue
         if d.kind == "type":
             if ref.type_status(version, d.type) == "absent":
@@ -126,59 +116,11 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
 
 @pytest.mark.parametrize("version", sorted(PLAYED))
 def test_the_standin_agrees_with_the_reference(version: str) -> None:
-    found = contradictions(reference(), version, _standin(version))
+    found = contradictions(reference(), version, list(standin(version)))
     assert found == [], f"the stand-in as {version} contradicts the real API:\n" + "\n".join(found)
 
 
-def bridge_contradictions(ref: ApiReference, version: str, bridge: Path = ROOT / "openness_bridge") -> list[str]:
-    """Names the bridge (the modules in ``bridge``) uses unguarded that ``version``'s reference shows missing."""
-    declared = [d for v in PLAYED for d in _standin(v)]
-    owners: dict[str, set[str]] = {}
-    for d in declared:
-        if d.kind in {"property", "method", "enum_value"}:  # an enum name is dotted like a member
-            owners.setdefault(d.member, set()).add(d.type)
-    found = []
-    for use in bridge_uses(bridge):
-        if use.guarded or use.name in _PLUMBING:
-            continue
-        if use.namespace:
-            types = ref.type_rows(version, use.name)
-            namespaces = {t.namespace for t in types}
-            if types and use.namespace not in namespaces:
-                found.append(f"{use.file}:{use.line}: {use.namespace}.{use.name}; the real {use.name} is in "
-                             f"{sorted(namespaces)} ({types[0].source})")
-            continue
-        # A member or enum name the stand-in declares on some types: the reference must not show it absent from all.
-        owner_types = owners.get(use.name, set())
-        statuses = {_member_of_held_type(ref, version, t, use.name) for t in owner_types}
-        if owner_types and statuses == {"absent"}:
-            found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
-        elif use.assigned and owner_types and not _settable(ref, version, owner_types, use.name):
-            found.append(f"{use.file}:{use.line}: assigns .{use.name}, read-only on {sorted(owner_types)} in {version}")
-    return found
-
-
-def _member_of_held_type(ref: ApiReference, version: str, type_name: str, member: str) -> str:
-    """The member's status where ``version`` has the type; ``unconfirmed`` where it lacks the type (the name check
-    matches members to stand-in types by name alone, and the gate refuses a member of a missing type itself)."""
-    if version in COMPLETE_VERSIONS and not ref.type_rows(version, type_name):
-        return "unconfirmed"
-    return ref.member_status(version, type_name, member)
-
-
-def _settable(ref: ApiReference, version: str, owner_types: set[str], member: str) -> bool:
-    """Whether some owner's ``member`` may be assigned in ``version``: a property with a setter there, or one the
-    evidence does not show (unconfirmed)."""
-    for type_name in owner_types:
-        rows = ref.member_rows(version, type_name, member)
-        if not rows and _member_of_held_type(ref, version, type_name, member) != "absent":
-            return True
-        if any(r.kind == "property" and r.access != "get" for r in rows):
-            return True
-    return False
-
-
-@pytest.mark.parametrize("version", ["V17", "V18", "V19", "V20", "V21"])
+@pytest.mark.parametrize("version", CHECKED_VERSIONS)
 def test_the_bridge_names_only_what_the_reference_holds(version: str) -> None:
     found = bridge_contradictions(reference(), version)
     assert found == [], f"the bridge names what {version}'s API lacks, unguarded:\n" + "\n".join(found)
@@ -198,7 +140,7 @@ def test_a_type_declares_what_its_stand_in_bases_declare() -> None:
     """Members written once in a ``StandIn.Control`` base are the deriving type's own, typed by its arguments, so the
     reference check sees them: a Unified tag's Name and Delete (``UnifiedObject``), a tag composition's Count and
     Create (``NamedComposition<PlcTag>`` and its bases), a screen group's Groups (``UnifiedGroup<TGroups>``)."""
-    declared = {(d.type, d.kind, d.member): d for d in _standin("V21")}
+    declared = {(d.type, d.kind, d.member): d for d in standin("V21")}
     assert ("HmiTag", "property", "Name") in declared
     assert ("HmiTag", "method", "Delete") in declared
     assert declared[("HmiScreenGroup", "property", "Groups")].signature == "HmiScreenGroupComposition"

@@ -26,7 +26,7 @@ from engineering_api.rules.hmi_unified import SCREEN_ITEM_TYPES
 from openness_bridge.api_reference import reference
 from openness_bridge.hmi_unified import _ENUMS, _ITEM_NAMESPACES
 from openness_bridge.reference_build import built_type_names
-from tests.bridge.test_api_reference import bridge_contradictions
+from tools.bridge_members import bridge_contradictions
 from tools.built_names import UNRESOLVED, BuiltSite, built_sites
 
 _PACKAGE = Path(__file__).resolve().parents[2] / "openness_bridge"

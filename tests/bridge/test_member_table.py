@@ -15,7 +15,7 @@ from typing import Any
 
 from openness_bridge.member_table import members
 from openness_bridge.reflection import member_table_words, type_members
-from tests.bridge.csharp_decls import standin_declarations
+from tools.csharp_decls import standin_declarations
 
 _PACKAGE = Path(__file__).resolve().parents[2] / "openness_bridge"
 
