@@ -73,7 +73,9 @@ def _settable(ref: ApiReference, version: str, owner_types: Iterable[str], membe
 
 
 def bridge_contradictions(ref: ApiReference, version: str, bridge: Path = BRIDGE) -> list[str]:
-    """Names the bridge (the modules in ``bridge``) uses unguarded that ``version``'s reference shows missing."""
+    """Names the bridge (the modules in ``bridge``) uses unguarded that ``version``'s reference shows missing: a
+    member on every type the stand-in declares it on, a namespaced type (unless after a gate refusing there), a
+    type in another namespace, a read-only property assigned."""
     owners = member_owners()
     found = []
     for use in bridge_uses(bridge):
@@ -82,7 +84,10 @@ def bridge_contradictions(ref: ApiReference, version: str, bridge: Path = BRIDGE
         if use.namespace:
             types = ref.type_rows(version, use.name)
             namespaces = {t.namespace for t in types}
-            if types and use.namespace not in namespaces:
+            if (not types and _product(use.namespace) == "TIA" and ref.type_status(version, use.name) == "absent"
+                    and not _guarded_in(ref, version, [use])):
+                found.append(f"{use.file}:{use.line}: {use.namespace}.{use.name} is not in {version}'s API")
+            elif types and use.namespace not in namespaces:
                 found.append(f"{use.file}:{use.line}: {use.namespace}.{use.name}; the real {use.name} is in "
                              f"{sorted(namespaces)} ({types[0].source})")
             continue

@@ -26,7 +26,7 @@ from engineering_api.rules.hmi_unified import SCREEN_ITEM_TYPES
 from openness_bridge.api_reference import reference
 from openness_bridge.hmi_unified import _ENUMS, _ITEM_NAMESPACES
 from openness_bridge.reference_build import built_type_names
-from tools.bridge_members import bridge_contradictions
+from tools.bridge_members import PAGE_VERSIONS, bridge_contradictions, used_names
 from tools.built_names import UNRESOLVED, BuiltSite, built_sites
 
 _PACKAGE = Path(__file__).resolve().parents[2] / "openness_bridge"
@@ -163,12 +163,17 @@ _PLANTED = textwrap.dedent('''
 
     def opaque(software, source):
         return getattr(software, source.read())
+
+
+    def ungated_type(session):
+        return session.namespace("Siemens.Engineering.Library.Types").CreateOrReleaseDependenciesMode
     ''')
 
 
 def test_a_planted_built_name_fails_each_check(tmp_path: Path) -> None:
     """A copy of the bridge with a module that builds a name four ways: a table value absent from V17, a misspelt
-    one, a gate's misspelt member passed by its caller, and one from a run-time value."""
+    one, a gate's misspelt member passed by its caller, and one from a run-time value; and names, ungated, a type no
+    version has (the bridge names it only after the gate of ``LibraryTypeVersion.Release``)."""
     for module in _PACKAGE.glob("*.py"):
         shutil.copy(module, tmp_path / module.name)
     (tmp_path / "planted.py").write_text(_PLANTED, encoding="utf-8")
@@ -177,4 +182,22 @@ def test_a_planted_built_name_fails_each_check(tmp_path: Path) -> None:
     assert sorted(_unknown(sites)) == ["planted.py:12: HmiSoftware.TagTablGroups", "planted.py:12: TagTablGroups",
                                        "planted.py:13: TagTablGroups", "planted.py:8: ScreenGrups"]
     v17 = [f for f in bridge_contradictions(reference(), "V17", tmp_path) if f.startswith("planted.py")]
-    assert v17 == ["planted.py:8: .ScreenGroups is on none of ['HmiSoftware'] in V17"]
+    assert sorted(v17) == ["planted.py:25: Siemens.Engineering.Library.Types.CreateOrReleaseDependenciesMode is not "
+                           "in V17's API", "planted.py:8: .ScreenGroups is on none of ['HmiSoftware'] in V17"]
+
+
+def test_the_page_gives_each_name_its_status_per_version() -> None:
+    """What docs/openness-members.md's last section says of names the real metadata settles: a Unified member V17
+    lacks (gated), members no version has behind their gate, a member of a type V17 lacks (reached through a gated
+    one), a PLCSIM enum (PLCSIM only), a built table value (present)."""
+    names, others = used_names()
+    status = {(n.namespace, n.name): dict(zip(PAGE_VERSIONS, n.statuses, strict=True)) for n in names}
+    assert status[("", "ScreenGroups")] == {"V17": "gated", "V18": "present", "V19": "present",
+                                            "V20": "unconfirmed", "V21": "present", "PLCSIM": "-"}
+    assert {status[("", m)]["V19"] for m in ("Edit", "Release", "Discard")} == {"gated"}
+    assert status[("", "ArticleNumber")]["V17"] == "no type"
+    assert status[("Siemens.Simatic.Simulation.Runtime", "ECPUType")]["PLCSIM"] == "present"
+    assert status[("Siemens.Simatic.Simulation.Runtime", "ECPUType")]["V19"] == "-"
+    assert status[("", "WatchTables")]["V17"] == "present"  # only built: getattr(group, _COMPOSITION[kind])
+    assert not any("missing" in s.values() for s in status.values())
+    assert "GetClrType" in others and "ScreenGroups" not in others
