@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.built_names import BuiltSite, NameResolver, built_sites
+from tools.built_names import GATES, BuiltSite, NameResolver, built_sites
 
 __all__ = ("Use", "bridge_uses")
 
@@ -59,10 +59,6 @@ def _namespace_of(node: ast.AST, constants: dict[str, str], bound: dict[str, str
         if isinstance(value, str) and value.startswith("Siemens.Engineering"):
             return value
     return ""
-
-
-GATES = frozenset({"require_member", "has_member"})
-"""The version gates of :mod:`openness_bridge.api_reference`: a function that calls one for a member may use it."""
 
 
 def _gate_pairs(function: ast.FunctionDef | ast.AsyncFunctionDef, built: list[BuiltSite]) -> set[tuple[str, str]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ("BOUND_ELSEWHERE", "NOT_OPENNESS", "UNRESOLVED", "BuiltSite", "NameResolver", "built_sites")
+__all__ = ("BOUND_ELSEWHERE", "GATES", "NOT_OPENNESS", "UNRESOLVED", "BuiltSite", "NameResolver", "built_sites")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,15 +68,16 @@ UNRESOLVED = {
 """(module, function, expression as ``ast.unparse`` writes it) -> why its value is not known before run time."""
 
 _ACCESSORS = frozenset({"getattr", "hasattr", "setattr"})
-_GATES = frozenset({"require_member", "has_member"})
+GATES = frozenset({"require_member", "has_member"})
+"""The version gates of :mod:`openness_bridge.api_reference`: a function that calls one for a member may use it."""
 _DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
 class BuiltSite:
     """One name built at run time: ``values`` the strings it may be (None: unresolved), ``role`` ``member`` (a
-    ``getattr`` name or a gate's member), ``type`` (a gate's type); ``guarded`` for a ``getattr`` with a default or
-    ``hasattr``; ``gate_type`` the type a gate names with it (its member for a ``type`` role)."""
+    ``getattr`` name or a gate's member) or ``type`` (a gate's type); ``guarded`` for a ``getattr`` with a default,
+    ``hasattr`` or a gate; for a gate's site, ``gate_type`` and ``gate_member`` the pairs it gates."""
 
     file: str
     line: int
@@ -384,7 +385,7 @@ def built_sites(folder: Path, resolver: NameResolver | None = None) -> list[Buil
                                        resolver.resolve(module, node.args[1]), "member",
                                        guarded=callee == "hasattr" or (callee == "getattr" and len(node.args) == 3),
                                        assigned=callee == "setattr"))
-            elif callee in _GATES and len(node.args) >= 3 and not all(isinstance(a, ast.Constant)
+            elif callee in GATES and len(node.args) >= 3 and not all(isinstance(a, ast.Constant)
                                                                        for a in node.args[1:3]):
                 types, members = (resolver.resolve(module, a) for a in node.args[1:3])
                 for role, argument, values in (("type", node.args[1], types), ("member", node.args[2], members)):
