@@ -30,6 +30,7 @@ NOT_OPENNESS = {
 """Bridge modules whose ``getattr`` names are Python attributes, not names of the Openness API."""
 
 BOUND_ELSEWHERE = {
+    ("hmi_unified.py", "_create_screen", "item.type"): "engineering_api.rules.hmi_unified.SCREEN_ITEM_TYPES",
     ("online.py", "_answers", "choices.alarm_text_libraries"):
         "engineering_api.backend.areas.online.DownloadChecks.alarm_text_libraries",
     ("online.py", "_answers", "choices.data_block_reinitialization"):
@@ -45,12 +46,8 @@ BOUND_ELSEWHERE = {
 value against it before the bridge sees it."""
 
 UNRESOLVED = {
-    ("hmi_unified.py", "_add_events", "f'{type_name}EventType'"):
-        "a screen item's event enum: tests/bridge/test_built_names.py checks every item class's one per version",
     ("hmi_unified.py", "_add_events", "event.event"):
         "an event named by an exchange document, looked up with a default (a missing one is refused, not raised)",
-    ("hmi_unified.py", "_item_type", "name"):
-        "a screen item class named by an exchange document (SCREEN_ITEM_TYPES): test_built_names.py checks them",
     ("plcsim.py", "enum", "name"):
         "an enum value the caller gives: tests/bridge/test_built_names.py checks the constants passed to enum()",
     ("portal_events.py", "watch", "name"):
@@ -159,6 +156,8 @@ class NameResolver:
             return self.values_at(elsewhere)
         if isinstance(node, ast.Constant):
             return frozenset({node.value}) if isinstance(node.value, str) else None
+        if isinstance(node, ast.JoinedStr):
+            return self._formatted(module, node, depth)
         if isinstance(node, ast.IfExp):
             return _union(self.resolve(module, node.body, depth + 1), self.resolve(module, node.orelse, depth + 1))
         if isinstance(node, ast.Subscript):
@@ -170,6 +169,21 @@ class NameResolver:
         if isinstance(node, ast.Name):
             return self._name(module, node, depth)
         return None
+
+    def _formatted(self, module: _Module, node: ast.JoinedStr, depth: int) -> frozenset[str] | None:
+        """Every string an f-string may give: each combination of its parts' values (a format spec: unresolved)."""
+        results: frozenset[str] | None = frozenset({""})
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue) and part.format_spec is None and part.conversion == -1:
+                values = self.resolve(module, part.value, depth + 1)
+            elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                values = frozenset({part.value})
+            else:
+                values = None
+            if values is None or results is None:
+                return None
+            results = frozenset(head + tail for head in results for tail in values)
+        return results
 
     def values_at(self, dotted: str) -> frozenset[str] | None:
         """The strings ``module.NAME`` (a tuple of them) or ``module.Class.field`` (its ``Literal[...]``) holds."""
@@ -194,6 +208,9 @@ class NameResolver:
         """The literal table ``node`` is or names (``TABLE``, ``self.TABLE``, an imported one), with its module."""
         if isinstance(node, ast.Dict | ast.Tuple | ast.List | ast.Set):
             return module, node
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1
+                and node.func.id in {"frozenset", "set", "tuple", "list"}):
+            return self._table(module, node.args[0], depth)  # frozenset({...}): the literal it copies
         name = node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) else (
             node.id if isinstance(node, ast.Name) else None)
         if name is None:
@@ -203,7 +220,8 @@ class NameResolver:
             if local is not None:
                 return module, local
         if name in module.top_level:
-            return module, module.top_level[name]
+            value = module.top_level[name]
+            return self._table(module, value, depth + 1) if isinstance(value, ast.Call) else (module, value)
         if name in module.imports and depth <= _DEPTH:
             source, original = module.imports[name]
             other = self._module_named(source)
