@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from tools.built_names import GATES, BuiltSite, NameResolver, built_sites
@@ -127,9 +128,11 @@ def _file_uses(path: Path, built: list[BuiltSite]) -> list[Use]:
     return uses
 
 
-def bridge_uses(folder: Path) -> list[Use]:
+@cache
+def bridge_uses(folder: Path) -> tuple[Use, ...]:
     """The uses in every ``*.py`` module directly in ``folder`` (the bridge, not its stand-in package), literal and
-    built (:func:`tools.built_names.built_sites`)."""
+    built (:func:`tools.built_names.built_sites`); read once a process (each version's check and the page share
+    them)."""
     sites = built_sites(folder, NameResolver(folder))
-    return [use for path in sorted(folder.glob("*.py"))
-            for use in _file_uses(path, [s for s in sites if s.file == path.name])]
+    return tuple(use for path in sorted(folder.glob("*.py"))
+                 for use in _file_uses(path, [s for s in sites if s.file == path.name]))
