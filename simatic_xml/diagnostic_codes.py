@@ -178,8 +178,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "An FB, FC or DB is numbered outside 1 to 65535 (an error), or a DB past its CPU family's last data block "
      "number (a warning: the data sheets' limits were not found to quote)."),
     ("TAG_INVALID", "Names and numbers", _E,
-     "A PLC tag of a tag table breaks TIA's rules for tags: an illegal name, or an address whose access width does "
-     "not fit its data type, a bit number above 7, a data block address or the I/O access `:P`."),
+     "A PLC tag of a tag table breaks TIA's rules for tags: an illegal or missing name, a missing address or one "
+     "whose access width does not fit its data type, a bit number above 7, a data block address or the I/O access "
+     "`:P`; or the table's name or a tag's HMI flag is one the tag routes refuse."),
     ("TAG_DUPLICATE", "Names and numbers", _E,
      "Two PLC tags of the PLC's tag tables have one name (names are unique across all tag tables of a CPU)."),
     ("TAG_OVERLAP", "Names and numbers", _W,
@@ -405,6 +406,8 @@ _VARIANTS: tuple[tuple[str, str, str], ...] = (
      '"{name}" is also defined in {other}; a PLC holds only one of them (each file is checked with its own).'),
     # A user constant of a tag table broken as a tag can be (engineering_api.rules.compiler.tag_tables).
     ("TAG_INVALID_CONSTANT", "TAG_INVALID", 'The user constant "{name}": {reason}'),
+    # A tag table's own name, as the tag routes refuse it (engineering_api.rules.compiler.tag_tables).
+    ("TAG_TABLE_INVALID", "TAG_INVALID", 'The tag table "{name}": {reason}'),
     # An edge instruction without its edge memory bit (engineering_api.rules.instruction_pins.OPERAND_PINS).
     ("FLGNET_OPERAND_PIN", "FLGNET_OPERAND", 'The instruction "{part}" has no operand at its pin "{pin}".'),
 )

@@ -369,20 +369,19 @@ def read_json(path: str | Path) -> ParsedTags:
     return read_json_items(tags, constants)
 
 
-_EXTERNAL = (("ExternalVisible", "hmivisible"), ("ExternalAccessible", "hmiaccessible"),
-             ("ExternalWritable", "hmiwriteable"))
-"""The SimaticML attributes of a tag's HMI flags, with the column they fill."""
-
-
 def read_simaticml(xml: bytes) -> ParsedTags:
-    """Rows from a tag table exported as SimaticML (the table's name as every row's Path): the same rows the other
-    formats give, so the same checks apply.
+    """Rows from a tag table exported as SimaticML, read as the one check reads it (:func:`simatic_xml.parse_bytes`,
+    then each tag's fields and element line as :mod:`engineering_api.rules.compiler.tag_tables` takes them): the
+    table's name is every row's Path, a row's number the line of its element, and the fields are the document's
+    own, untrimmed and unjudged, so the import plan applies the very rules the check applied to them.
 
     Raises:
         ValueError: not SimaticML, or not a tag table.
     """
     from simatic_xml import SimaticMLError, parse_bytes
-    from simatic_xml.objects import PlcTagTable
+    from simatic_xml.objects import PlcTag, PlcTagTable, PlcUserConstant
+
+    from engineering_api.rules.compiler.tag_tables import HMI_FLAGS, element_lines, hmi_flag, line_at
 
     try:
         document = parse_bytes(xml)
@@ -391,18 +390,22 @@ def read_simaticml(xml: bytes) -> ParsedTags:
     table = document.object
     if not isinstance(table, PlcTagTable):
         raise ValueError(f"holds a {type(table).__name__}, not a tag table (SW.Tags.PlcTagTable)")
-    path = table.name or ""
-    tags: list[dict[str, Any]] = []
-    for tag in table.tags:
-        item: dict[str, Any] = {"name": tag.name or "", "datatype": tag.data_type or "",
-                                "logicaladdress": tag.logical_address or "", "comment": _comment(tag), "path": path}
-        for attribute, column in _EXTERNAL:
-            flag = tag.attr(attribute)
-            item[column] = True if flag is None else flag
-        tags.append(item)
-    constants = [{"name": c.name or "", "datatype": c.typed_attr("DataTypeName", str) or "", "value": c.value or "",
-                  "comment": _comment(c), "path": path} for c in table.user_constants]
-    return read_json_items(tags, constants)
+    path = table.name or None
+    tag_lines, constant_lines = element_lines(xml, PlcTag.ELEMENT), element_lines(xml, PlcUserConstant.ELEMENT)
+    out = ParsedTags()
+    for index, tag in enumerate(table.tags):
+        # a flag that is no boolean is the check's TAG_INVALID, which refused the document before it was read here
+        visible, accessible, writeable = (hmi_flag(tag.attr(flag)) is not False for flag in HMI_FLAGS)
+        out.tags.append(TagImportRow(
+            row=line_at(tag_lines, index), name=tag.name or "", data_type=tag.data_type or "",
+            logical_address=tag.logical_address or "",
+            comment=_comment(tag), hmi_visible=visible, hmi_accessible=accessible, hmi_writeable=writeable,
+            table_name=path))
+    out.constants = [ConstantImportRow(row=line_at(constant_lines, index), name=c.name or "",
+                                       data_type=c.typed_attr("DataTypeName", str) or "", value=c.value or "",
+                                       comment=_comment(c), table_name=path)
+                     for index, c in enumerate(table.user_constants)]
+    return out
 
 
 def _comment(item: Any) -> str:

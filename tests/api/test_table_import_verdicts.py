@@ -8,12 +8,19 @@ into a PLC holding it: the same findings (code, line), a 4xx (never a 500) exact
 Before: the tag import answered a malformed document and a bad tag with no finding at a line (the parser's text, a
 plan row), refused a tag of the type ``Boool`` that ``simaticml check`` passed, and the program import stored a tag
 table with a tag at ``%I0.8``; the watch table import listed bad operands with no line.
+
+The tag import's rows are read as the check reads the document (each row's number its tag's line), so what it
+refuses of a document alone is the check's: before, a tag without a name or an address, an HMI flag ``yes`` and a
+table name with a quote were refused by the tag import's own row reading (at a row number, no finding) and passed by
+``simaticml check`` and the program import, and a table without a name was imported by the one and refused (with no
+finding) by the other (:mod:`tests.compiler.mutants_tag_fields`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +28,7 @@ import pytest
 
 from tests.api.import_verdicts import CORPUS, Findings, Rest, cli_errors, refused_findings, served_project
 from tests.compiler.mutants import Mutant, tag_table_mutants, watch_table_mutants
+from tests.compiler.mutants_tag_fields import FAMILIES, tag_field_mutants
 from tests.conftest import CPU, add_device
 from tests.lib.shared_corpus import READS_SHARED
 
@@ -30,6 +38,8 @@ PER_FAMILY = 4
 CONTEXT_CONTROL = "tag data type"
 """Its control, a tag of a quoted PLC data type the file does not hold, is no finding of the file alone; the PLC
 it is imported into lacks the type, so the tag import refuses it by the plan (no finding): what only the PLC knows."""
+RENAMED = "tag table name"
+"""The family whose documents name another table than the file's (:mod:`tests.compiler.mutants_tag_fields`)."""
 ROUNDTRIP = "ROUNDTRIP"
 """``simaticml check``'s test of its own writer (read, write, read again), no verdict of TIA's on the document: the
 generated watch tables write an entry's Name before its value, the writer in TIA's order after it."""
@@ -68,7 +78,7 @@ def _tag_documents() -> Iterator[tuple[str, Path, bytes]]:
         raw = path.read_bytes()
         yield "corpus", path, raw
         yield "cut in half", path, raw[:len(raw) // 2]
-        for mutant in tag_table_mutants(path, per_family=1):
+        for mutant in chain(tag_table_mutants(path, per_family=1), tag_field_mutants(path, per_family=1)):
             if made[(mutant.family, mutant.refused)] < PER_FAMILY:
                 made[(mutant.family, mutant.refused)] += 1
                 yield mutant.family + ("" if mutant.refused else " control"), path, mutant.data
@@ -78,19 +88,22 @@ def test_every_tag_table_and_mutant_gets_the_same_findings_from_every_entry(rest
     """The check's errors are each import's findings; a table with one is refused by both (422), one without is
     imported (a control of a PLC data type the PLC lacks aside: :data:`CONTEXT_CONTROL`)."""
     client, headers, _ = rest
-    plcs: dict[Path, str] = {}
+    plcs: dict[tuple[Path, bool], str] = {}
     seen: Counter[str] = Counter()
     differ: list[str] = []
     for family, path, text in _tag_documents():
-        if path not in plcs:
-            plcs[path] = f"PLC_T{len(plcs) + 1}"  # a PLC each: the corpus's tables share tag names
-            add_device(client, headers, CPU, plcs[path])
+        # a PLC each: the corpus's tables share tag names; and a table renamed holds the tags of the table it was,
+        # which a PLC holding that table refuses (names are unique across tables): what only the PLC knows
+        key = (path, family.startswith(RENAMED))
+        if key not in plcs:
+            plcs[key] = f"PLC_T{len(plcs) + 1}"
+            add_device(client, headers, CPU, plcs[key])
         target = _written(rest, path.name, text)
         _, checked = cli_errors(target)
-        tags = _post(rest, f"/api/devices/{plcs[path]}/tag-tables/actions/import-simaticml-sync",
+        tags = _post(rest, f"/api/devices/{plcs[key]}/tag-tables/actions/import-simaticml-sync",
                      {"filePath": str(target), "overwrite": True})
         program = _post(rest, "/api/blockgeneration/import-only",
-                        {"deviceName": plcs[path], "filePath": str(target), "overwrite": True})
+                        {"deviceName": plcs[key], "filePath": str(target), "overwrite": True})
         want = 422 if checked else 200
         for entry, (status, code, got) in (("tags", tags), ("program", program)):
             if family == CONTEXT_CONTROL + " control" and entry == "tags" and (status, code, got) == (
@@ -103,6 +116,8 @@ def test_every_tag_table_and_mutant_gets_the_same_findings_from_every_entry(rest
     assert seen["corpus"] == len(TABLES) and seen["cut in half"] == len(TABLES), seen
     for family in ("tag width", "tag bit number", "tag data type", "tag duplicate", "constant value"):
         assert seen[family] >= 1, seen
+    for family in FAMILIES:
+        assert seen[family] >= 1 and seen[family + " control"] >= 1, seen
 
 
 def _watch_documents() -> Iterator[tuple[Path, bytes, Mutant]]:

@@ -64,7 +64,10 @@ def test_a_bad_row_refuses_the_whole_table_with_its_row_and_table_name_redirects
                     count=1)
     failed = assert_error(client.post(IMPORT, json={"xml": broken}, headers=engineer_headers), 422,
                           "IMPORT_ROWS_INVALID")
-    assert failed["details"]["rows"][0]["row"] == 1
+    # a row of a SimaticML table is its tag's element line, where the check's finding is too
+    line = broken[:broken.index("<SW.Tags.PlcTag ")].count("\n") + 1
+    assert failed["details"]["rows"][0]["row"] == line
+    assert [(d["code"], d["line"]) for d in failed["details"]["files"][0]["diagnostics"]] == [("TAG_INVALID", line)]
     assert "Analog_Outputs" not in [t["name"] for t in data(client.get(f"{D}/tag-tables", headers=engineer_headers))]
     missing = client.post(IMPORT, json={"xml": text, "tableName": "Copied"}, headers=engineer_headers)
     assert_error(missing, 404, "TAG_TABLE_NOT_FOUND")  # as the CSV and Excel imports into a named table

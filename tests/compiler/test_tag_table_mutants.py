@@ -15,6 +15,7 @@ import pytest
 from engineering_api.rules.compiler.check import Source, check_sources
 from tests.ci.cli_run import run_main
 from tests.compiler.mutants import run_mutants, tag_table_mutants
+from tests.compiler.mutants_tag_fields import FAMILIES, tag_field_mutants
 from tests.lib.shared_corpus import READS_SHARED, SHARED
 
 CORPUS = SHARED / "corpus" / "simaticml" / "tagtable"
@@ -40,6 +41,17 @@ def test_tag_table_mutants_are_refused_at_their_tag() -> None:
         assert counts[(family, True)] > 0, family
     assert counts[("tag bit number", False)] > 0 and counts[("tag data type", False)] > 0
     assert counts[("constant value", True)] > 0 and counts[("constant value", False)] > 0, counts
+
+
+def test_a_tables_own_fields_are_refused_at_their_element() -> None:
+    """A tag without a name, with blanks around it or without an address, an HMI flag that is no boolean, a table
+    name with a quote: before, ``simaticml check`` passed each (or put the finding at line 0) while the REST tag
+    import refused it by its own reading, at a row number; now the check refuses each at its element's line, and
+    each near-miss adds nothing (:mod:`tests.compiler.mutants_tag_fields`)."""
+    counts, problems = run_mutants({path: list(tag_field_mutants(path, per_family=2)) for path in TABLES})
+    assert not problems, "\n".join(problems[:20])
+    for family in FAMILIES:
+        assert counts[(family, True)] > 0 and counts[(family, False)] > 0, (family, counts)
 
 
 def test_a_name_is_unique_across_the_plcs_tag_tables(tmp_path: Path) -> None:

@@ -8,7 +8,12 @@ the check's errors (:func:`~engineering_api.domain.import_findings.checked`) ref
 refuse it in the program import (:data:`~engineering_api.rules.program_objects.TAG_REFUSALS`), with each finding at
 its line in ``details.files``; the route keeps its codes and, for a readable table, the plan's ``rows`` (the shape
 the CSV, Excel and JSON imports answer). What only the PLC knows (a name another table of the PLC holds, a table
-``tableName`` names that is not there) stays the plan's.
+``tableName`` names that is not there, a PLC data type it lacks) stays the plan's.
+
+The rows are read as the check reads the document (:func:`~engineering_api.domain.tag_formats.read_simaticml`: the
+one reader's objects, each row numbered by its tag's line, its fields untrimmed), not by the JSON import's row
+rules, so the plan applies to them the rules the check applied and refuses nothing of the document alone that the
+check passed; a row it refuses is named at its tag's line.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ from .block_numbers import number_findings
 from .export_lines import declaration_line
 from .program import BlockDef, Program, from_block
 from .project import add_tag_table, add_tags, block_def_from_document
-from .tag_tables import TableTag, editor_table_tags, simaticml_table_tags, tag_findings
+from .tag_tables import TableTag, editor_table_tags, simaticml_table_findings, simaticml_table_tags, tag_findings
 from .watch_table_check import watch_table_findings
 
 if TYPE_CHECKING:
@@ -225,6 +225,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     if isinstance(obj, PlcTagTable):
         add_tag_table(loaded.program, doc)
         loaded.tags += simaticml_table_tags(doc, data, path)
+        loaded.diagnostics += simaticml_table_findings(doc, data, path)
         loaded.documents[path] = data
         return
     if obj.element in TABLE_ELEMENTS.values():

@@ -16,8 +16,15 @@ Verdicts and where they come from:
   sheets as known here: the S7-1500 CPU manuals' "Address area" and "Bit memory", the S7-1200 system manual's
   "Technical specifications"). The sizes were not found in the searched corpora to quote, so this is a warning.
 
-Each finding carries the line of the tag's element in its export (a SimaticML ``<SW.Tags.PlcTag>``, a tag editor
+Each finding carries the line of the tag's element in its export (a SimaticML ``<SW.Tags.PlcTag>``, found by its
+place among the table's tags, so a tag without a name or with blanks around it has its line too; a tag editor
 ``<Tag>``). A tag table export names no CPU family; the family comes from the check's ``cpu`` setting.
+
+A SimaticML table's own fields are judged as the REST tag imports judge them (the tag routes' rules, one for every
+entry: :mod:`engineering_api.rules.tags`; no Siemens page was found stating TIA's import verdict on them): a tag
+without a name or an address, a table name the tag routes refuse (:func:`~engineering_api.rules.tags.
+check_table_name`), an HMI flag (``ExternalVisible``, ``ExternalAccessible``, ``ExternalWritable``, booleans in the
+export: every corpus table writes ``true`` or ``false``) of another value are ``TAG_INVALID``.
 """
 
 from __future__ import annotations
@@ -32,12 +39,14 @@ from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.rules.plc_values import AREA_SIZES
 from engineering_api.rules.addresses import AddressError, OverlapIndex, footprint, parse_address
-from engineering_api.rules.tags import FieldError, check_constant, check_tag
+from engineering_api.backend.errors import ValidationError
+from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 
 if TYPE_CHECKING:
     from simatic_xml.model import Document
 
-__all__ = ("AREA_BYTES", "TableTag", "editor_table_tags", "names_a_udt", "simaticml_table_tags", "tag_findings")
+__all__ = ("AREA_BYTES", "HMI_FLAGS", "TableTag", "editor_table_tags", "element_lines", "hmi_flag", "line_at",
+           "names_a_udt", "simaticml_table_findings", "simaticml_table_tags", "tag_findings")
 
 AREA_BYTES: dict[str, dict[str, int]] = {
     "S7-1500": dict(AREA_SIZES),  # the S7-1500 areas the simulated CPU and the watch tables use
@@ -45,8 +54,10 @@ AREA_BYTES: dict[str, dict[str, int]] = {
 }
 """Bytes of the input, output and bit memory areas per CPU family (see the module docstring)."""
 _AREA_NAMES = {"I": "input", "Q": "output", "M": "bit memory"}
-_SIMATICML_TAG = re.compile(rb"<SW\.Tags\.PlcTag\b.*?<Name>([^<]*)</Name>", re.DOTALL)
-_SIMATICML_CONSTANT = re.compile(rb"<SW\.Tags\.PlcUserConstant\b.*?<Name>([^<]*)</Name>", re.DOTALL)
+HMI_FLAGS = ("ExternalVisible", "ExternalAccessible", "ExternalWritable")
+"""A SimaticML tag's HMI flags, booleans (absent: true, as TIA writes a new tag)."""
+_BOOLEAN = {"true": True, "false": False, "1": True, "0": False}
+"""XML Schema's ``boolean`` lexical forms (XML Schema Part 2, 3.2.2.1), the type of the flags."""
 _EDITOR_TAG = re.compile(rb"<Tag\b[^>]*>\s*([^<]*?)\s*</Tag>")
 UNKNOWN_DATA_TYPE = "UNKNOWN_DATA_TYPE"
 """:func:`~engineering_api.rules.tags.check_tag`'s code for a data type it cannot resolve."""
@@ -65,6 +76,8 @@ class TableTag:
     line: int
     value: Optional[str] = None
     """A user constant's value (None: a tag)."""
+    missing_address: bool = False
+    """A SimaticML tag without a ``LogicalAddress``: refused as the tag routes refuse it (the module docstring)."""
 
 
 def _lines(data: bytes, pattern: re.Pattern[bytes]) -> dict[str, int]:
@@ -76,19 +89,69 @@ def _lines(data: bytes, pattern: re.Pattern[bytes]) -> dict[str, int]:
     return found
 
 
+def element_lines(data: bytes, element: str) -> list[int]:
+    """The line of each ``<element>`` start tag of ``data``, in document order (the reader's order of the objects
+    it holds: the n-th tag of a table is the n-th ``SW.Tags.PlcTag`` element)."""
+    pattern = re.compile(b"<" + re.escape(element.encode()) + rb"[\s/>]")
+    lines, counted, at = [], 1, 0
+    for match in pattern.finditer(data):
+        counted += data.count(b"\n", at, match.start())
+        at = match.start()
+        lines.append(counted)
+    return lines
+
+
+def line_at(lines: list[int], index: int) -> int:
+    """The ``index``-th of :func:`element_lines` (0: the document has fewer such elements than its reader found)."""
+    return lines[index] if index < len(lines) else 0
+
+
 def simaticml_table_tags(doc: Document, data: bytes, file: Optional[str]) -> list[TableTag]:
     """The tags of a SimaticML tag table export (``SW.Tags.PlcTagTable``), each at its element's line."""
-    from simatic_xml.objects import PlcTagTable
+    from simatic_xml.objects import PlcTag, PlcTagTable, PlcUserConstant
 
     table = doc.object
     if not isinstance(table, PlcTagTable):
         return []
-    lines = _lines(data, _SIMATICML_TAG)
-    constants = _lines(data, _SIMATICML_CONSTANT)
+    lines = element_lines(data, PlcTag.ELEMENT)
+    constants = element_lines(data, PlcUserConstant.ELEMENT)
     return [TableTag(tag.name or "", tag.data_type or "", tag.logical_address or "", table.name or "", file,
-                     lines.get(tag.name or "", 0)) for tag in table.tags] + [
+                     line_at(lines, index), missing_address=not tag.logical_address)
+            for index, tag in enumerate(table.tags)] + [
         TableTag(const.name or "", str(const.attr("DataTypeName") or ""), "", table.name or "", file,
-                 constants.get(const.name or "", 0), const.value or "") for const in table.user_constants]
+                 line_at(constants, index), const.value or "") for index, const in enumerate(table.user_constants)]
+
+
+def hmi_flag(value: object) -> Optional[bool]:
+    """A tag's HMI flag as the reader holds it (absent: true), None when it is no boolean."""
+    if value is None or isinstance(value, bool):
+        return True if value is None else value
+    return _BOOLEAN.get(str(value).strip())
+
+
+def simaticml_table_findings(doc: Document, data: bytes, file: Optional[str]) -> list[Diagnostic]:
+    """What the tag routes refuse in a SimaticML tag table's own fields (see the module docstring): its name, at
+    the table's element, and each tag's HMI flags, at the tag's."""
+    from simatic_xml.objects import PlcTag, PlcTagTable
+
+    table = doc.object
+    if not isinstance(table, PlcTagTable):
+        return []
+    out: list[Diagnostic] = []
+    try:
+        check_table_name(table.name or "")
+    except ValidationError as exc:
+        out.append(Diagnostic(message("TAG_TABLE_INVALID", name=table.name or "", reason=exc.message),
+                              line_at(element_lines(data, PlcTagTable.ELEMENT), 0), 0, None, "Error", file,
+                              "TAG_INVALID"))
+    lines = element_lines(data, PlcTag.ELEMENT)
+    for index, tag in enumerate(table.tags):
+        for flag in HMI_FLAGS:
+            if hmi_flag(tag.attr(flag)) is None:
+                out.append(Diagnostic(message("TAG_INVALID", name=tag.name or "",
+                                              reason=f"{flag} is {tag.attr(flag)!r}, not true or false"),
+                                      line_at(lines, index), 0, None, "Error", file, "TAG_INVALID"))
+    return out
 
 
 def editor_table_tags(tables: Iterable[object], data: bytes, file: Optional[str]) -> list[TableTag]:
@@ -125,7 +188,9 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
     out: list[Diagnostic] = []
     for tag in tags:
         mine = wanted is None or tag.file in wanted
-        if not tag.name:
+        if not tag.name or (not tag.address and tag.missing_address):
+            if mine:  # nothing to place or to hold unique: the tag routes' rule names what is missing
+                _unplaceable(tag, known, out)
             continue
         first = seen.setdefault(tag.name.casefold(), tag)
         if first is not tag:
@@ -160,6 +225,18 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
             out.append(finding(tag, "TAG_ADDRESS_RANGE", "Warning", name=tag.name, address=address.text,
                                 area=_AREA_NAMES[address.area], family=cpu_family, last=size - 1))
     return out
+
+
+def _unplaceable(tag: TableTag, known: dict[str, str], out: list[Diagnostic]) -> None:
+    """A tag (or user constant) without a name, or a tag without an address, worded as
+    :func:`~engineering_api.rules.tags.check_tag` and ``check_constant`` word it."""
+    if tag.value is not None:
+        _constant(tag, out)
+        return
+    try:
+        check_tag(tag.name, tag.data_type, tag.address, known)
+    except FieldError as exc:
+        out.append(finding(tag, "TAG_INVALID", name=tag.name, reason=exc.reason))
 
 
 def _constant(constant: TableTag, out: list[Diagnostic]) -> None:
