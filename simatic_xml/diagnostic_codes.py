@@ -195,6 +195,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A force table entry is no input or output (an S7-1500 forces only %I and %Q and tags at those addresses)."),
     ("WATCH_VALUE", "Names and numbers", _E,
      "A watch table's modify value or a force table's force value is no value of its operand's data type."),
+    ("WATCH_TABLE_NAME", "Names and numbers", _E,
+     "A watch or force table's name is one the watch table routes refuse: a quote or control character, blanks "
+     "around it, more than 128 characters, or only \".\" or \"..\" (the routes' rule; no Siemens page was found)."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,
      "An operand does not fit the data type of a box's pin or of a called block's parameter."),
@@ -374,6 +377,7 @@ _TEMPLATES: dict[str, str] = {
     "WATCH_OPERAND": "{problem}",
     "WATCH_NOT_FORCEABLE": "The operand {operand} cannot be forced: an S7-1500 forces only inputs and outputs.",
     "WATCH_VALUE": "The value {value} does not fit the operand {operand}: {problem}",
+    "WATCH_TABLE_NAME": 'The watch or force table name "{name}": {reason}',
     "FLGNET_PIN": 'The box "{part}" has no pin "{pin}": it is no parameter of the called block or instruction.',
     "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
     "FLGNET_INSTRUCTION": 'The instruction "{part}" is not in the offline catalogue; TIA refuses a name it does '

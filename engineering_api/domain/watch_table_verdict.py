@@ -26,10 +26,12 @@ from simatic_xml.diagnostics import Diagnostic
 __all__ = ("ROUTE_CODES", "refuse_table", "table_errors")
 
 INVALID_OPERAND = "WATCH_OPERAND"
-ROUTE_CODES = {UNREADABLE: "INVALID_SIMATICML", "WATCH_NOT_FORCEABLE": "NOT_FORCEABLE",
+ROUTE_CODES = {UNREADABLE: "INVALID_SIMATICML", "WATCH_TABLE_NAME": "INVALID_NAME",
+               "WATCH_NOT_FORCEABLE": "NOT_FORCEABLE",
                INVALID_OPERAND: "INVALID_OPERAND", "WATCH_VALUE": "INVALID_VALUE"}
 """The check's finding -> the route's code for it, in the order the port refuses them (a document it cannot read,
-then an entry it cannot force, an operand, a value: the first present names the answer)."""
+a table name the routes refuse, then an entry it cannot force, an operand, a value: the first present names the
+answer)."""
 _CONTEXT = "{name}.tag-table.xml"
 """The file name a PLC tag table's export carries in the check (never the imported document's)."""
 

@@ -156,5 +156,6 @@ def test_every_watch_and_force_table_mutant_gets_the_same_findings_from_every_en
                 differ.append(f"{family} {path.name}: {status} {code} {got[:4]}; check {checked[:4]}")
             seen[family] += 1
     assert not differ, "\n".join(differ[:20])
-    for family in ("watch address", "watch value", "watch member", "force area", "force area control"):
+    for family in ("watch address", "watch value", "watch member", "force area", "force area control",
+                   "watch table name", "watch table name control"):
         assert seen[family] >= 1, seen

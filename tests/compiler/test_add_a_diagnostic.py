@@ -44,6 +44,7 @@ SHOWN_ELSEWHERE = {
     "WATCH_OPERAND": "tests/compiler/test_watch_table_mutants.py",
     "WATCH_NOT_FORCEABLE": "tests/compiler/test_watch_table_mutants.py",
     "WATCH_VALUE": "tests/compiler/test_watch_table_mutants.py",
+    "WATCH_TABLE_NAME": "tests/compiler/test_watch_table_mutants.py",
     "TAG_ADDRESS_RANGE": "tests/compiler/test_tag_table_mutants.py",
     # the opt-in style rules: off in a seeded source's check, which has no settings
     "STYLE_BLOCK_PREFIX": "tests/compiler/test_style_rules.py",

@@ -1,7 +1,8 @@
 """Watch and force table exports in the check commands, by the REST tables' operand rules (before: skipped as
 ``UNSUPPORTED_OBJECT``): over every corpus tag table, a watch table of its tags is clean, and one entry changed is
 refused at its line (bit 8 of a bit address, an Int's modify value 32768, an element of an Int tag, a force entry of
-bit memory), while the controls at each boundary (bit 7, 32767, a force entry of an input or output) add nothing."""
+bit memory, a table name with a quote: before, passed here and refused by the REST import with no line), while the
+controls at each boundary (bit 7, 32767, a force entry of an input or output, an apostrophe) add nothing."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ CORPUS = SHARED / "corpus" / "simaticml" / "tagtable"
 TABLES = sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 
 pytestmark = READS_SHARED
-WATCH_CODES = ("WATCH_OPERAND", "WATCH_NOT_FORCEABLE", "WATCH_VALUE")
+WATCH_CODES = ("WATCH_OPERAND", "WATCH_NOT_FORCEABLE", "WATCH_VALUE", "WATCH_TABLE_NAME")
 
 
 def test_watch_table_mutants_are_refused_at_their_entry() -> None:
@@ -40,6 +41,7 @@ def test_watch_table_mutants_are_refused_at_their_entry() -> None:
     assert counts[("watch value", True)] >= 5 and counts[("watch value", False)] >= 5, counts
     assert counts[("watch member", True)] >= 5, counts
     assert counts[("force area", True)] >= 10 and counts[("force area", False)] >= 10, counts
+    assert counts[("watch table name", True)] >= 10 and counts[("watch table name", False)] >= 10, counts
 
 
 @pytest.mark.parametrize("command", ["simaticml check", "plc check"])

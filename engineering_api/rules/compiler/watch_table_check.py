@@ -10,6 +10,9 @@ blocks), each finding at the line of its entry's element.
 * ``WATCH_NOT_FORCEABLE`` (Error): a force table entry outside the inputs and outputs: an S7-1500 forces only
   ``%I``/``%Q`` (peripheral ``:P`` included) and tags at those addresses (S7-1500 system manual, "Forcing").
 * ``WATCH_VALUE`` (Error): a modify or force value that is no value of the operand's type, or outside its range.
+* ``WATCH_TABLE_NAME`` (Error): the table's name, by the watch table routes' rule
+  (:func:`engineering_api.rules.watch_tables.check_table_name`; no Siemens page found), at the table's element: the
+  REST import refused such a name by its own reading (``INVALID_NAME``, no line) while ``simaticml check`` passed it.
 
 The SimaticML form of a table is the one :mod:`simatic_xml.watchtables` reads (no export of one is in the shared
 corpus; the entry elements agree with the watch table samples of public Openness tools).
@@ -25,6 +28,9 @@ from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.watchtables import FORCE, read_table
 
+from engineering_api.backend.errors import ValidationError
+from engineering_api.rules.watch_tables import check_table_name
+
 if TYPE_CHECKING:
     from .program import Program
     from .tag_tables import TableTag
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ("watch_table_findings",)
 
 _ENTRY = re.compile(rb"<SW\.WatchAndForceTables\.Plc(?:Watch|Force)TableEntry\b")
+_TABLE = re.compile(rb"<SW\.WatchAndForceTables\.Plc(?:Watch|Force)Table\b")
 
 
 def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, tags: Iterable[TableTag],
@@ -53,6 +60,12 @@ def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, 
             out.append(Diagnostic(f"The watch or force table cannot be read: {exc}", 0, 0, file=path,
                                   code="INVALID_SIMATICML"))
             continue
+        try:
+            check_table_name(table.name)
+        except ValidationError as exc:  # the routes' rule: the REST import refuses it (INVALID_NAME)
+            reason = exc.message.removeprefix(f'"{table.name}" is ')
+            out.append(Diagnostic(message("WATCH_TABLE_NAME", name=table.name, reason=reason),
+                                  _table_line(data), 0, block=table.name, file=path, code="WATCH_TABLE_NAME"))
         lines = [data.count(b"\n", 0, m.start()) + 1 for m in _ENTRY.finditer(data)]
         value_name = "ForceValue" if table.kind == FORCE else "ModifyValue"
         for index, entry in enumerate(table.entries):
@@ -74,3 +87,9 @@ def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, 
                 else:
                     found("WATCH_VALUE", operand=entry.operand, value=value, problem=problem)
     return out
+
+
+def _table_line(data: bytes) -> int:
+    """The line of the table's element (0: not found)."""
+    match = _TABLE.search(data)
+    return data.count(b"\n", 0, match.start()) + 1 if match else 0
