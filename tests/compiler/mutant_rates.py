@@ -14,6 +14,7 @@ from tests.compiler.mutants import (block_number_mutants, flgnet_mutants, scl_ac
                                     scl_declaration_mutants, tag_table_mutants, verdict, watch_table_mutants,
                                     xml_declaration_mutants)
 from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
+from tests.compiler.mutants_contexts import scl_context_mutants
 from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
                                              xml_section_mutants)
 from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants, st_literal_mutants, st_twice_mutants
@@ -44,6 +45,7 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
         {p: [*scl_label_mutants(p, texts[p]), *scl_literal_mutants(p, texts[p]), *scl_input_arrow_mutants(p, texts[p])]
          for p in scl},
         {p: [*st_label_mutants(p), *st_literal_mutants(p), *st_arrow_mutants(p), *st_twice_mutants(p)] for p in xml},
+        {p: list(scl_context_mutants(p, texts[p])) for p in scl},
     ]
     out: dict[str, list[int]] = {}
     for mutants in runs:

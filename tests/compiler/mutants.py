@@ -24,7 +24,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
-__all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "flgnet_mutants", "local_name",
+__all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "first_integer_tag", "flgnet_mutants", "local_name",
            "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised",
            "tag_table_mutants", "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
 
@@ -483,21 +483,10 @@ def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
     name (``#x.mut_m``) or an index (``#x[0]``) of one of its integer tags, neither of which an Int has (control:
     the same comparison of the tag itself), the bit past its width (``#x.%X16`` of an Int; control: ``%X15``) and
     the byte past it (``%B2``; control: ``%B1``)."""
-    begin = _BEGIN.search(text)
-    if begin is None:
+    found = first_integer_tag(text)
+    if found is None:
         return
-    heads = _BLOCK_HEAD.findall(text, 0, begin.start())
-    if not heads or heads[-1].upper() not in ("FUNCTION", "FUNCTION_BLOCK", "ORGANIZATION_BLOCK"):
-        return
-    start = max(m.start() for m in _BLOCK_HEAD.finditer(text, 0, begin.start()))
-    declared = [m for m in _INTEGER_DECL.finditer(text, start, begin.start())
-                if "CONSTANT" not in text[start:m.start()].upper().rsplit("VAR", 1)[-1][:30]
-                and not _in_struct(text[start:m.start()])]
-    if not declared:
-        return
-    name = declared[0].group(1)
-    width = _WIDTHS[declared[0].group(2).upper()]
-    at = begin.end()
+    at, name, width = found
     line = text.count("\n", 0, at) + 1
     cases = [("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
              ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
@@ -513,6 +502,24 @@ def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
 
 _WIDTHS = {"SINT": 8, "USINT": 8, "INT": 16, "UINT": 16, "DINT": 32, "UDINT": 32}
 """The bits of the integer types (STEP 7 help, "Integers")."""
+
+
+def first_integer_tag(text: str) -> tuple[int, str, int] | None:
+    """Where the code of an SCL source's first code block begins (after its ``BEGIN`` line), and the name and bit
+    width of its first integer tag (not a constant, not a STRUCT's member); None when it has none."""
+    begin = _BEGIN.search(text)
+    if begin is None:
+        return None
+    heads = _BLOCK_HEAD.findall(text, 0, begin.start())
+    if not heads or heads[-1].upper() not in ("FUNCTION", "FUNCTION_BLOCK", "ORGANIZATION_BLOCK"):
+        return None
+    start = max(m.start() for m in _BLOCK_HEAD.finditer(text, 0, begin.start()))
+    declared = [m for m in _INTEGER_DECL.finditer(text, start, begin.start())
+                if "CONSTANT" not in text[start:m.start()].upper().rsplit("VAR", 1)[-1][:30]
+                and not _in_struct(text[start:m.start()])]
+    if not declared:
+        return None
+    return begin.end(), declared[0].group(1), _WIDTHS[declared[0].group(2).upper()]
 
 
 _CALL = re.compile(r'(?:"(?P<quoted>[^"\n]+)"|#(?P<local>[A-Za-z_]\w*))[ \t]*\((?P<args>[^();]*)\)[ \t]*;')
