@@ -8,8 +8,14 @@ blocks from source", the same member in a DB export by the import or the compile
 Each finding is an ``INVALID_DECLARATION`` at the line of the ``<Member>`` it is about, worded as the SCL
 source's (``start value: 70000 is out of range for Int (-32768..32767)``).
 
-Not judged: a member of a system type's expanded interface (``<Sections>`` inside a member: TIA's own), a start
-value TIA marks ``Informative`` (a copy of the FB's or UDT's, judged there), a start value naming a constant.
+A member of a PLC data type or system type carries its expanded interface (``<Sections>`` inside the member): the
+start values there are the block's own values of the type's members (a DB's ``RemotePort`` of its ``TCON_IP_v4``,
+a DB's values of a UDT's members: TIA writes a value the DB sets apart from the type's default without
+``Informative``), so each is judged as a start value of its member's elementary type
+(:func:`~.spec_members.check_start_value`: an Int 32768 is out of range wherever it is declared); the expanded
+members' data types are the type's, not the block's, and are not judged here, nor are arrays' and structures' values
+inside them. Not judged: a start value TIA marks ``Informative`` (a copy of the FB's or UDT's, judged there), a
+start value naming a constant.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic
 from .errors import SpecError
 from .datatypes import array_bounds
-from .spec_members import check_declaration, element_refusal
+from .spec_members import check_declaration, check_start_value, element_refusal
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -64,8 +70,11 @@ def _member(member: Member, section: str, path: str, out: list[Diagnostic], bloc
     except SpecError as exc:
         out.append(_diagnostic(exc, member.line, block, file))
         return
-    if member.sections is not None:
-        return  # a system type's interface as TIA exported it inside the member
+    if member.sections is not None:  # the type's interface as TIA exported it inside the member
+        for inner in member.sections.sections:
+            for expanded in inner.members:
+                _expanded(expanded, f"{path}.{expanded.name}", out, block, file)
+        return
     element = datatype.split(" of ", 1)[1] if datatype.startswith("Array[") and " of " in datatype else None
     bounds = array_bounds(datatype) if element is not None else None
     for sub in member.subelements if element is not None else ():
@@ -80,6 +89,22 @@ def _member(member: Member, section: str, path: str, out: list[Diagnostic], bloc
             break  # one finding per member: an array of wrong start values is one fault
     for nested in member.members:
         _member(nested, section, f"{path}.{nested.name}", out, block, file)
+
+
+def _expanded(member: Member, path: str, out: list[Diagnostic], block: str | None, file: str | None) -> None:
+    """The start value of a member of an expanded interface, by its elementary type (see the module docstring), and
+    those of its own members and expanded interface."""
+    value = _judged(member.start_value)
+    datatype = member.datatype.strip()
+    if value is not None and not datatype.startswith(("Array", "Struct", '"')):
+        try:
+            check_start_value(value, datatype, f"{path}.startValue")
+        except SpecError as exc:
+            out.append(_diagnostic(exc, member.line, block, file))
+    inner = [*member.members, *(m for section in (member.sections.sections if member.sections else ())
+                                for m in section.members)]
+    for nested in inner:
+        _expanded(nested, f"{path}.{nested.name}", out, block, file)
 
 
 def _within(index_path: str, bounds: list[tuple[int, int]] | None, datatype: str, path: str) -> None:
