@@ -7,10 +7,10 @@ hold (``MISSING_*``); it imports the document (200, each finding in its report) 
 Over every block export of the corpus and mutants generated from the rules' tables and families: every interface
 section rule's context, a network whose UId names two elements (a wire and a part, two wires) or whose wire names a
 UId no element has (every FlgNet: LAD, FBD, GRAPH transitions), an FB that contains itself, the declaration mutants
-(an unquoted type TIA does not have among them). Before, the REST import read documents with its own reader: it
-answered 500 to a network in which one UId names two elements or a wire to nothing, refused an FB containing itself
-(``RECURSIVE_TYPE``) that both checkers passed, passed an FC with a ``Static`` section, and reported nothing of a
-member of type ``Innt``, which ``simaticml check`` refuses.
+(an unquoted type TIA does not have among them), a start value inside a member's expanded interface. Before, the
+REST import read documents with its own reader: it answered 500 to a network in which one UId names two elements or
+a wire to nothing, refused an FB containing itself (``RECURSIVE_TYPE``) that both checkers passed, passed an FC with
+a ``Static`` section, and reported nothing of a member of type ``Innt``, which ``simaticml check`` refuses.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from engineering_api.config import Settings
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import IMPORT_REFUSES
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, flgnet_mutants, xml_declaration_mutants
+from tests.compiler.mutants_expanded import expanded_start_mutants
 from tests.compiler.mutants_sections import interface_sections, xml_section_mutants
 from tests.conftest import CPU, add_device, data, served
 from tests.lib.shared_corpus import READS_SHARED, SHARED
@@ -95,7 +96,8 @@ def _documents() -> Iterator[tuple[str, Path, bytes]]:
     for path in BLOCKS:
         yield "corpus", path, path.read_bytes()
         mutants = [*xml_section_mutants(path, made, per_context=1), *flgnet_mutants(path, per_family=1),
-                   *_two_wires(path), *_self_containing(path), *xml_declaration_mutants(path, per_family=1)]
+                   *_two_wires(path), *_self_containing(path), *xml_declaration_mutants(path, per_family=1),
+                   *expanded_start_mutants(path, per_type=1)]
         for mutant in mutants:
             if made[(mutant.family,)] < PER_FAMILY:
                 made[(mutant.family,)] += 1
