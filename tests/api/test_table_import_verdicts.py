@@ -157,5 +157,5 @@ def test_every_watch_and_force_table_mutant_gets_the_same_findings_from_every_en
             seen[family] += 1
     assert not differ, "\n".join(differ[:20])
     for family in ("watch address", "watch value", "watch member", "force area", "force area control",
-                   "watch table name", "watch table name control"):
+                   "watch table name", "watch table name control", "watch entry operand"):
         assert seen[family] >= 1, seen

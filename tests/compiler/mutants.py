@@ -619,7 +619,8 @@ def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes
     table at ``path.with_suffix('.watch.xml')`` and checked with the tag table: a watch table of the tags' names
     is clean, and one entry changed is refused at its line: a bit address's bit 8 (control: bit 7), an Int tag's
     modify value one past its range (control: its last value), an element of an Int tag's name, a force entry of a
-    bit memory tag (control: an input or output tag), a table name with a quote (control: with an apostrophe)."""
+    bit memory tag (control: an input or output tag), an entry without an operand (the reader's finding at its line;
+    control: the table itself), a table name with a quote (control: with an apostrophe)."""
     data = path.read_bytes()
     root = etree.fromstring(data, xml_parser())
     tags = [(f["Name"].text or "", f["DataTypeName"].text or "", f["LogicalAddress"].text or "")
@@ -656,6 +657,10 @@ def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes
             made[f"force {area in ('I', 'Q')}"] += 1
             yield _watch_table("Force", []), Mutant("force area", target, _watch_table("Force", [(f'"{name}"', None)]),
                                                     7, "WATCH_NOT_FORCEABLE" if area == "M" else None)
+    # an entry without an operand: the reader's finding at the entry (before, at line 0); control: the table itself
+    yield clean, Mutant("watch entry operand", target, _watch_table("Watch", [("", None), *watch[1:]]), 7,
+                        "INVALID_SIMATICML")
+    yield clean, Mutant("watch entry operand", target, clean, 7, None)
     for quote, code in (("&quot;", "WATCH_TABLE_NAME"), ("'", None)):  # line 4: the table's element
         yield clean, Mutant("watch table name", target, clean.replace(b"Mut_Watch", f"Mut{quote}Watch".encode()), 4,
                             code)

@@ -21,7 +21,7 @@ CORPUS = SHARED / "corpus" / "simaticml" / "tagtable"
 TABLES = sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 
 pytestmark = READS_SHARED
-WATCH_CODES = ("WATCH_OPERAND", "WATCH_NOT_FORCEABLE", "WATCH_VALUE", "WATCH_TABLE_NAME")
+WATCH_CODES = ("WATCH_OPERAND", "WATCH_NOT_FORCEABLE", "WATCH_VALUE", "WATCH_TABLE_NAME", "INVALID_SIMATICML")
 
 
 def test_watch_table_mutants_are_refused_at_their_entry() -> None:
@@ -42,6 +42,7 @@ def test_watch_table_mutants_are_refused_at_their_entry() -> None:
     assert counts[("watch member", True)] >= 5, counts
     assert counts[("force area", True)] >= 10 and counts[("force area", False)] >= 10, counts
     assert counts[("watch table name", True)] >= 10 and counts[("watch table name", False)] >= 10, counts
+    assert counts[("watch entry operand", True)] >= 10 and counts[("watch entry operand", False)] >= 10, counts
 
 
 @pytest.mark.parametrize("command", ["simaticml check", "plc check"])

@@ -57,8 +57,8 @@ def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, 
         try:
             table = read_table(data)
         except SimaticMLError as exc:
-            out.append(Diagnostic(f"The watch or force table cannot be read: {exc}", 0, 0, file=path,
-                                  code="INVALID_SIMATICML"))
+            out.append(Diagnostic(f"The watch or force table cannot be read: {exc}", _unread_line(data, exc), 0,
+                                  file=path, code="INVALID_SIMATICML"))
             continue
         try:
             check_table_name(table.name)
@@ -93,3 +93,20 @@ def _table_line(data: bytes) -> int:
     """The line of the table's element (0: not found)."""
     match = _TABLE.search(data)
     return data.count(b"\n", 0, match.start()) + 1 if match else 0
+
+
+_ENTRY_PATH = re.compile(r"Entry\[(\d+)\]")
+"""An entry's place in a reader error's path (``…/SW.WatchAndForceTables.PlcWatchTableEntry[2]/AttributeList``)."""
+
+
+def _unread_line(data: bytes, error: SimaticMLError) -> int:
+    """Where the reader stopped: its own line (malformed XML), the entry its path names, else the table's element."""
+    if error.line:
+        return error.line
+    entry = _ENTRY_PATH.search(getattr(error, "path", "") or "")
+    if entry is not None:
+        lines = [data.count(b"\n", 0, m.start()) + 1 for m in _ENTRY.finditer(data)]
+        index = int(entry.group(1)) - 1
+        if 0 <= index < len(lines):
+            return lines[index]
+    return _table_line(data)
