@@ -3,8 +3,9 @@
 ``engineering_api/rules/compiler/README.md`` (both from :mod:`simatic_xml.diagnostic_codes`), and
 ``docs/openness-members.md`` (the bridge's member table, :mod:`openness_bridge.member_table`, and every name the
 bridge uses with its status per version, :mod:`tools.bridge_members`) and
-``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`); and, through
-:mod:`tools.instruction_catalogue`, ``docs/instructions.md`` (the simulation catalogue).
+``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`); the tables of
+``docs/simaticml-scl.md`` (the block interface rule, and the rule tables' refusal rates, :mod:`tools.refusal_rates`);
+and, through :mod:`tools.instruction_catalogue`, ``docs/instructions.md`` (the simulation catalogue).
 
 ``python -m tools.reference_pages`` rewrites them (``make docs`` runs it); ``test_reference_pages.py`` fails
 when a page differs from the code, so a new command or route cannot leave them stale.
@@ -216,9 +217,12 @@ def block_interfaces_table() -> str:
 
 
 def language_page(text: str) -> str:
-    """``text`` (docs/simaticml-scl.md) with its generated table replaced by :func:`block_interfaces_table`."""
+    """``text`` (docs/simaticml-scl.md) with its generated tables replaced: :func:`block_interfaces_table` and the
+    rule tables' refusal rates (:func:`tools.refusal_rates.rates_table`)."""
+    from tools.refusal_rates import language_page_rates
+
     start, end = text.index(_SECTIONS_START), text.index(_SECTIONS_END) + len(_SECTIONS_END)
-    return text[:start] + block_interfaces_table() + text[end:]
+    return language_page_rates(text[:start] + block_interfaces_table() + text[end:])
 
 
 def main() -> int:
