@@ -29,7 +29,7 @@ from engineering_api.config import Settings
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import IMPORT_REFUSES
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, flgnet_mutants, xml_declaration_mutants
-from tests.compiler.mutants_expanded import expanded_start_mutants
+from tests.compiler.mutants_expanded import LARGE, expanded_start_mutants
 from tests.compiler.mutants_sections import interface_sections, xml_section_mutants
 from tests.conftest import CPU, add_device, data, served
 from tests.lib.shared_corpus import READS_SHARED, SHARED
@@ -97,7 +97,7 @@ def _documents() -> Iterator[tuple[str, Path, bytes]]:
         yield "corpus", path, path.read_bytes()
         mutants = [*xml_section_mutants(path, made, per_context=1), *flgnet_mutants(path, per_family=1),
                    *_two_wires(path), *_self_containing(path), *xml_declaration_mutants(path, per_family=1),
-                   *expanded_start_mutants(path, per_type=1)]
+                   *(expanded_start_mutants(path, per_type=1) if path.stat().st_size < LARGE else ())]
         for mutant in mutants:
             if made[(mutant.family,)] < PER_FAMILY:
                 made[(mutant.family,)] += 1

@@ -35,6 +35,8 @@ from tests.lib.shared_corpus import READS_SHARED
 TABLES = sorted((CORPUS / "tagtable").glob("*.xml")) if CORPUS.is_dir() else []
 PER_FAMILY = 4
 """Mutants of each family through every entry (the check alone runs them all: tests/compiler)."""
+PER_FIELD_FAMILY = 2
+"""Of each family of a table's own fields (:mod:`tests.compiler.mutants_tag_fields`)."""
 CONTEXT_CONTROL = "tag data type"
 """Its control, a tag of a quoted PLC data type the file does not hold, is no finding of the file alone; the PLC
 it is imported into lacks the type, so the tag import refuses it by the plan (no finding): what only the PLC knows."""
@@ -79,7 +81,7 @@ def _tag_documents() -> Iterator[tuple[str, Path, bytes]]:
         yield "corpus", path, raw
         yield "cut in half", path, raw[:len(raw) // 2]
         for mutant in chain(tag_table_mutants(path, per_family=1), tag_field_mutants(path, per_family=1)):
-            if made[(mutant.family, mutant.refused)] < PER_FAMILY:
+            if made[(mutant.family, mutant.refused)] < (PER_FIELD_FAMILY if mutant.family in FAMILIES else PER_FAMILY):
                 made[(mutant.family, mutant.refused)] += 1
                 yield mutant.family + ("" if mutant.refused else " control"), path, mutant.data
 

@@ -15,6 +15,7 @@ from tests.compiler.mutants import (block_number_mutants, flgnet_mutants, scl_ac
                                     xml_declaration_mutants)
 from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
 from tests.compiler.mutants_contexts import scl_context_mutants
+from tests.compiler.mutants_expanded import expanded_start_mutants
 from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
                                              xml_section_mutants)
 from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants, st_literal_mutants, st_twice_mutants
@@ -46,6 +47,7 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
          for p in scl},
         {p: [*st_label_mutants(p), *st_literal_mutants(p), *st_arrow_mutants(p), *st_twice_mutants(p)] for p in xml},
         {p: list(scl_context_mutants(p, texts[p])) for p in scl},
+        {p: list(expanded_start_mutants(p)) for p in xml},
     ]
     out: dict[str, list[int]] = {}
     for mutants in runs:
