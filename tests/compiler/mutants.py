@@ -24,8 +24,8 @@ from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
-__all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "first_integer_tag", "flgnet_mutants", "local_name",
-           "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised",
+__all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "first_integer_tag", "flgnet_mutants",
+           "local_name", "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised",
            "tag_table_mutants", "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
 
 INT_RANGES = {
