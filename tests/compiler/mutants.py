@@ -25,8 +25,8 @@ from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
 __all__ = ("INT_RANGES", "CheckOptions", "Mutant", "block_number_mutants", "first_integer_tag", "flgnet_mutants",
-           "local_name", "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised",
-           "tag_table_mutants", "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
+           "local_name", "run_mutants", "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants",
+           "serialised", "tag_table_mutants", "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
