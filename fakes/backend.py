@@ -44,6 +44,7 @@ from engineering_api.backend.models import (
     WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.naming import check_project_name
 from engineering_api.rules.project_upgrade import needs_upgrade
@@ -110,7 +111,7 @@ def _no_upgrade(name: str, held: str, version: str) -> NotSupportedError:
     return NotSupportedError(
         f"'{name}' holds a TIA Portal {held} project; the simulated TIA Portal {version} cannot upgrade projects (a "
         "real TIA Portal does, with Projects.OpenWithUpgrade). Upgrade it in TIA Portal, or use the openness backend.",
-        code="UPGRADE_NOT_SIMULATED",
+        code=codes.UPGRADE_NOT_SIMULATED,
     )
 
 
@@ -225,7 +226,7 @@ class FakeBackend(EngineeringBackend):
             raise PortalUnavailableError(
                 "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
                 "one (POST /api/instance/actions/attach).",
-                code="NO_PORTAL_ATTACHED",
+                code=codes.NO_PORTAL_ATTACHED,
             )
         return portal
 
@@ -260,7 +261,7 @@ class FakeBackend(EngineeringBackend):
         device = project.device(name)
         if device is None:
             raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.",
-                                code="DEVICE_NOT_FOUND")
+                                code=codes.DEVICE_NOT_FOUND)
         return device
 
     def _software(self, project: Project, device_name: str) -> tuple[Device, PlcSoftware]:
@@ -270,7 +271,7 @@ class FakeBackend(EngineeringBackend):
             raise ValidationError(
                 f"The device '{device.name}' is a {device.category or device.device_kind}, not a PLC; it has no PLC "
                 "software.",
-                code="NOT_A_PLC",
+                code=codes.NOT_A_PLC,
             )
         return device, software
 
@@ -352,13 +353,13 @@ class FakeBackend(EngineeringBackend):
         if self._attached in self.portals.portals:
             raise ConflictError(
                 f"Already attached to TIA Portal (pid {self._attached}); detach or shut it down first.",
-                code="ALREADY_ATTACHED",
+                code=codes.ALREADY_ATTACHED,
             )
         version = version or self.default_version
         if version not in SUPPORTED_VERSIONS:
             raise ValidationError(
                 f"TIA Portal {version} is not installed (installed: {', '.join(SUPPORTED_VERSIONS)}).",
-                code="VERSION_NOT_INSTALLED",
+                code=codes.VERSION_NOT_INSTALLED,
             )
         portal = self.portals.launch(version, with_ui)
         self._attached = portal.pid
@@ -367,10 +368,10 @@ class FakeBackend(EngineeringBackend):
     def attach_portal(self, pid: int) -> PortalInfo:
         portal = self.portals.portals.get(pid)
         if portal is None:
-            raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
+            raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code=codes.PORTAL_NOT_FOUND)
         if self._attached in self.portals.portals and self._attached != pid:
             raise ConflictError(
-                f"Already attached to TIA Portal (pid {self._attached}); detach first.", code="ALREADY_ATTACHED"
+                f"Already attached to TIA Portal (pid {self._attached}); detach first.", code=codes.ALREADY_ATTACHED
             )
         self._attached = pid
         return portal.info(True)
@@ -407,7 +408,7 @@ class FakeBackend(EngineeringBackend):
 
         path = Path(application_path)
         if not path.is_file():
-            raise NotFoundError(f"The application '{application_path}' does not exist.", code="FILE_NOT_FOUND")
+            raise NotFoundError(f"The application '{application_path}' does not exist.", code=codes.FILE_NOT_FOUND)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         entries = [e for e in self._read_state("whitelist") if e.get("applicationPath") != str(path)]
         entry = WhitelistEntry(
@@ -427,7 +428,7 @@ class FakeBackend(EngineeringBackend):
             raise ConflictError(
                 f"Project '{portal.project.name}' is already open; TIA Portal can have only one project open. "
                 "Close it first.",
-                code="PROJECT_ALREADY_OPEN",
+                code=codes.PROJECT_ALREADY_OPEN,
             )
 
     def _activate(self, portal: FakePortal, project: Project) -> ProjectInfo:
@@ -442,7 +443,7 @@ class FakeBackend(EngineeringBackend):
         self._require_no_project(portal)
         folder = directory / name
         if folder.exists():
-            raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
+            raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code=codes.PROJECT_EXISTS)
         project = Project(
             name=name, folder=folder, version=portal.version, author=author, comment=comment, created_at=utc_now()
         )
@@ -459,14 +460,14 @@ class FakeBackend(EngineeringBackend):
         portal = self._portal()
         version = project_version(path)
         if not path.is_file():
-            raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
+            raise NotFoundError(f"The project file '{path}' was not found.", code=codes.PROJECT_NOT_FOUND)
         if needs_upgrade(path.name, version, portal.version, upgrade=upgrade):
             raise _no_upgrade(path.name, version, portal.version)
         holder = self.portals.holder_of(path.parent)
         if holder is not None and holder.pid != portal.pid:
             raise LockedError(
                 f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {holder.pid}).",
-                code="PROJECT_LOCKED",
+                code=codes.PROJECT_LOCKED,
                 details={"holderPid": holder.pid},
             )
         if portal.project is not None and portal.project.file.resolve() == path.resolve():
@@ -514,7 +515,7 @@ class FakeBackend(EngineeringBackend):
         history = self._read_state("history")
         remaining = [h for h in history if h.get("path") != path]
         if len(remaining) == len(history):
-            raise NotFoundError(f"'{path}' is not in the project history.", code="HISTORY_ENTRY_NOT_FOUND")
+            raise NotFoundError(f"'{path}' is not in the project history.", code=codes.HISTORY_ENTRY_NOT_FOUND)
         self._write_state("history", remaining)
         return self.recent_projects()
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import block_not_found, plain_new_name
@@ -47,7 +48,7 @@ def _block(software: PlcSoftware, name: str) -> ProgramObject:
 def _folder_path(software: PlcSoftware, category: str, folder: str) -> str:
     normalised = target_folder(folder)
     if normalised and normalised not in software.folders.get(category, set()):
-        raise ValidationError(f"The folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+        raise ValidationError(f"The folder '{folder}' does not exist; create it first.", code=codes.FOLDER_NOT_FOUND)
     return normalised
 
 
@@ -108,7 +109,7 @@ class FakeBlocks(BlocksWithGeneration):
             key = doc.object.qualified_name or plain
             other = software.named(key)
             if other is not None and other is not obj:
-                raise AlreadyExistsError(f"'{key}' already exists in '{device}'.", code="OBJECT_EXISTS")
+                raise AlreadyExistsError(f"'{key}' already exists in '{device}'.", code=codes.OBJECT_EXISTS)
             software.rename("blocks", name, key)
             renamed = replace(software.blocks[key], xml=to_bytes(doc))
             software.blocks[key] = renamed
@@ -135,7 +136,7 @@ class FakeBlocks(BlocksWithGeneration):
             target = _folder_path(software, "external_sources", folder)
             clash = software.external_sources.spelled(name)
             if clash is not None and not overwrite:
-                raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
+                raise AlreadyExistsError(f"The external source '{name}' already exists.", code=codes.SOURCE_EXISTS)
             if clash is not None:
                 del software.external_sources[clash]
             source = ExternalSource(name=name, text=text, folder=target)
@@ -145,14 +146,14 @@ class FakeBlocks(BlocksWithGeneration):
     def read_external_source(self, device: str, name: str) -> str:
         software = self._read_software(device)
         if name not in software.external_sources:
-            raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+            raise NotFoundError(f"The external source '{name}' was not found.", code=codes.SOURCE_NOT_FOUND)
         return software.external_sources[name].text
 
     def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
         with self._session.change() as project:
             _, software = self._session.software(project, device)
             if name not in software.external_sources:
-                raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+                raise NotFoundError(f"The external source '{name}' was not found.", code=codes.SOURCE_NOT_FOUND)
             return _source_info(software.external_sources.pop(name))
 
     def create_external_source_folder(self, device: str, path: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.catalog import CatalogEntry, HardwareCatalog
 
@@ -27,7 +28,7 @@ def find_entry(catalog: HardwareCatalog, order_number: str) -> CatalogEntry:
     entry = catalog.find(order_number)
     if entry is None:
         raise NotFoundError(
-            f"The article number '{order_number}' was not found in the hardware catalog.", code="ARTICLE_NOT_FOUND"
+            f"The article number '{order_number}' was not found in the hardware catalog.", code=codes.ARTICLE_NOT_FOUND
         )
     return entry
 
@@ -56,7 +57,7 @@ class FakeCatalog(CatalogPort):
 
     def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
         if not query or not query.strip():
-            raise ValidationError("The search query must not be empty.", code="EMPTY_QUERY")
+            raise ValidationError("The search query must not be empty.", code=codes.EMPTY_QUERY)
         return [
             CatalogMatch(item=catalog_item(entry), score=round(score, 4))
             for entry, score in self.loaded().search(query, limit=limit)
@@ -87,5 +88,5 @@ class FakeCatalog(CatalogPort):
         entry = self._find(order_number)
         svg = self.loaded().image_svg(entry.order_number)
         if svg is None:
-            raise NotFoundError(f"No image is available for '{order_number}'.", code="IMAGE_NOT_FOUND")
+            raise NotFoundError(f"No image is available for '{order_number}'.", code=codes.IMAGE_NOT_FOUND)
         return svg.encode("utf-8"), "image/svg+xml"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
+from engineering_api.errors import codes
 from engineering_api.rules.naming import check_device_name, profinet_name
 from fakes import hardware
 from fakes.catalog_ops import find_entry
@@ -54,7 +55,8 @@ class FakeDevices(DevicesPort):
             device = self._session.device(project, name)
             check_device_name(new_name)
             if new_name != name and any(n.lower() == new_name.lower() for n in project.devices if n != name):
-                raise AlreadyExistsError(f"A device with the name '{new_name}' already exists.", code="DEVICE_EXISTS")
+                raise AlreadyExistsError(f"A device with the name '{new_name}' already exists.",
+                                         code=codes.DEVICE_EXISTS)
             # Keep the device's position in the project tree.
             project.devices = {(new_name if k == name else k): v for k, v in project.devices.items()}
             device.name = new_name
@@ -119,7 +121,7 @@ class FakeDevices(DevicesPort):
         project = self._session.project()
         device = self._session.device(project, name)
         if target.exists():
-            raise AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+            raise AlreadyExistsError(f"The file '{target.name}' already exists.", code=codes.FILE_EXISTS)
         subnets = [project.subnets[i.subnet] for i in device.interfaces if i.subnet and i.subnet in project.subnets]
         make_folder(target.parent)
         target.write_bytes(export_aml(project.name, [device], subnets, tia_version=project.version))
@@ -129,11 +131,11 @@ class FakeDevices(DevicesPort):
         from fakes.aml import AmlFormatError, import_aml
 
         if not source.is_file():
-            raise NotFoundError(f"The file '{source}' was not found.", code="FILE_NOT_FOUND")
+            raise NotFoundError(f"The file '{source}' was not found.", code=codes.FILE_NOT_FOUND)
         try:
             devices, subnets = import_aml(source.read_bytes(), catalog_lookup=hardware.catalog_lookup(self._catalog()))
         except (AmlFormatError, ValueError) as exc:
-            raise ValidationError(f"'{source.name}' cannot be imported: {exc}", code="INVALID_AML") from None
+            raise ValidationError(f"'{source.name}' cannot be imported: {exc}", code=codes.INVALID_AML) from None
         catalog = self._catalog()
         with self._session.change() as project:
             for device in devices:
@@ -142,7 +144,7 @@ class FakeDevices(DevicesPort):
                 if any(n.lower() == device.name.lower() for n in project.devices):
                     raise AlreadyExistsError(
                         f"A device with the name '{device.name}' already exists; nothing was imported.",
-                        code="DEVICE_EXISTS",
+                        code=codes.DEVICE_EXISTS,
                     )
                 project.devices[device.name] = device
             for subnet in subnets:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.library import RELEASED, parse_version
 from fakes.library import Library, LibraryType, load_library, save_library
 from fakes.model import SavedFile
@@ -91,7 +92,7 @@ def load_global_library(file: Path, *, read_only: bool) -> GlobalLibrary:
         library = load_library(file.parent / CONTENT, file.stem)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValidationError(f"'{file.name}' is not a global library this service can read ({exc}).",
-                              code="NOT_A_LIBRARY", details={"field": "path"}) from None
+                              code=codes.NOT_A_LIBRARY, details={"field": "path"}) from None
     library.kind, library.links = "Global", {}
     return GlobalLibrary(library=library, file=file, version=str(header.get("version") or ""), read_only=read_only,
                          author=str(header.get("author") or ""), comment=str(header.get("comment") or ""),
@@ -115,7 +116,7 @@ def copy_type(source: Library, target: Library, name: str, numbers: list[str] | 
         for dep, dep_number in version.dependencies.items():
             if dep not in source.types or source.types[dep].version(dep_number) is None:
                 raise ConflictError(f"'{name}' {version.number} uses '{dep}' {dep_number}, which the library does "
-                                    "not hold.", code="DEPENDENCY_MISSING", details={"dependency": dep})
+                                    "not hold.", code=codes.DEPENDENCY_MISSING, details={"dependency": dep})
             copy_type(source, target, dep, [dep_number], copied)
     existing = target.types.get(name)
     if existing is None:
@@ -125,7 +126,7 @@ def copy_type(source: Library, target: Library, name: str, numbers: list[str] | 
             target.type_folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     elif existing.kind != t.kind:
         raise ConflictError(f"The target library's type '{name}' is a {existing.kind}, not a {t.kind}.",
-                            code="TYPE_VERSION_CONFLICT", details={"typeName": name})
+                            code=codes.TYPE_VERSION_CONFLICT, details={"typeName": name})
     added = False
     for version in wanted:
         there = existing.version(version.number)
@@ -134,7 +135,7 @@ def copy_type(source: Library, target: Library, name: str, numbers: list[str] | 
             added = True
         elif there.data != version.data or there.state != RELEASED:
             raise ConflictError(f"The target library's type '{name}' has another version {version.number}; a "
-                                "released version never changes.", code="TYPE_VERSION_CONFLICT",
+                                "released version never changes.", code=codes.TYPE_VERSION_CONFLICT,
                                 details={"typeName": name, "versionNumber": version.number})
     if existing.default is None and existing.versions:
         default = t.default if t.default and existing.version(t.default) is not None else None

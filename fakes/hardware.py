@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import (CompileMessage, CompileResult, CompileState, DeviceInfo, DeviceItem,
                                             IoSystemInfo, NetworkInterface, SubnetInfo)
+from engineering_api.errors import codes
 from engineering_api.rules.naming import check_device_name, check_ipv4, profinet_name
 from fakes.main_ob import main_ob1
 from fakes.model import Device, Interface, Project, Subnet
@@ -45,9 +46,9 @@ def _resolve(catalog: HardwareCatalog, order_number: str, version: str | None,
     except FirmwareNeedsNewerTiaError as exc:
         raise firmware_refusal(exc, order_number) from None
     except UnknownArticleError as exc:
-        raise NotFoundError(str(exc), code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number}) from None
+        raise NotFoundError(str(exc), code=codes.ARTICLE_NOT_FOUND, details={"orderNumber": order_number}) from None
     except UnknownFirmwareError as exc:
-        raise ValidationError(str(exc), code="UNKNOWN_FIRMWARE", details={"orderNumber": order_number}) from None
+        raise ValidationError(str(exc), code=codes.UNKNOWN_FIRMWARE, details={"orderNumber": order_number}) from None
 
 
 def firmware_refusal(exc: Exception, order_number: str) -> ValidationError:
@@ -80,12 +81,12 @@ def add_device(project: Project, catalog: HardwareCatalog, order_number: str, ve
     program cycle OB ``Main`` [OB1] TIA creates with it (:mod:`fakes.main_ob`)."""
     check_device_name(name)
     if any(existing.lower() == name.lower() for existing in project.devices):
-        raise AlreadyExistsError(f"A device with the name '{name}' already exists.", code="DEVICE_EXISTS")
+        raise AlreadyExistsError(f"A device with the name '{name}' already exists.", code=codes.DEVICE_EXISTS)
     entry, firmware = _resolve(catalog, order_number, version, project.version)
     if entry.device_kind not in ("plc", "hmi", "io-device"):
         raise ValidationError(
             f"{entry.order_number} ({entry.name}) is a module; plug it into a device instead of adding it as one.",
-            code="NOT_A_DEVICE",
+            code=codes.NOT_A_DEVICE,
         )
     interfaces = [Interface(name=i.name, type=i.type, ports=i.ports) for i in entry.interfaces]
     device = Device(
@@ -113,7 +114,7 @@ def configure_network(
         if target is None:
             raise ValidationError(
                 f"The device '{device.name}' has no PROFINET/Ethernet interface to give an IP address.",
-                code="NO_INTERFACE",
+                code=codes.NO_INTERFACE,
             )
     else:
         target = device.interface(interface)
@@ -121,13 +122,13 @@ def configure_network(
             names = ", ".join(i.name for i in device.interfaces)
             raise NotFoundError(
                 f"The device '{device.name}' has no interface '{interface}' (it has: {names}).",
-                code="INTERFACE_NOT_FOUND",
+                code=codes.INTERFACE_NOT_FOUND,
             )
         if target.type not in ETHERNET_TYPES:
             raise ValidationError(
                 f"'{target.name}' of '{device.name}' is a {target.type} interface; only PROFINET/Ethernet "
                 "interfaces have an IP address.",
-                code="NOT_AN_ETHERNET_INTERFACE",
+                code=codes.NOT_AN_ETHERNET_INTERFACE,
             )
     check_ipv4(ip_address, subnet_mask, router_address)
     subnet_name = subnet or target.subnet or DEFAULT_SUBNET

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.hmi import DEFAULT_TAG_TABLE
 from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def check_hmi(device: Device) -> None:
     if device.device_kind != "hmi":
         raise ValidationError(
             f"The device '{device.name}' is a {device.category or device.device_kind}, not an HMI panel; it has no "
-            "screens, HMI tags or connections.", code="NOT_AN_HMI")
+            "screens, HMI tags or connections.", code=codes.NOT_AN_HMI)
 
 
 def is_unified(device: Device) -> bool:
@@ -132,7 +133,7 @@ def hmi_target(device: Device, version: str) -> HmiTarget:
         raise NotSupportedError(
             f"'{device.name}' is a WinCC Unified panel ({device.family}). Unified objects have no SimaticML in "
             "Openness (they are an object model, served by the Unified routes and documents).",
-            code="UNIFIED_NOT_SUPPORTED")
+            code=codes.UNIFIED_NOT_SUPPORTED)
     if device.hmi is None:
         width, height = panel_size(device)
         device.hmi = HmiTarget(

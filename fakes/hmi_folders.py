@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def stored_folder(target: HmiTarget, kind: str, folder: str) -> str:
     found = next((p for p in target.folders[kind] if p.casefold() == path.casefold()), None)
     if found is None:
         raise NotFoundError(f"'{_LABEL[kind]}' has no user folder '{path}'; create it first "
-                            f"(POST …/hmi/{kind}/folders).", code="FOLDER_NOT_FOUND", details={"folderPath": path})
+                            f"(POST …/hmi/{kind}/folders).", code=codes.FOLDER_NOT_FOUND, details={"folderPath": path})
     return found
 
 
@@ -74,5 +75,5 @@ def create_folder(target: HmiTarget, kind: HmiFolderKind, parts: list[str], devi
         made = stored
     if not created:
         raise AlreadyExistsError(f"'{_LABEL[kind]}' of '{device}' already has the user folder '{made}'.",
-                                 code="FOLDER_EXISTS", details={"folderPath": made})
+                                 code=codes.FOLDER_EXISTS, details={"folderPath": made})
     return made

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort, HmiProjectGraphicData, HmiProjectGraphicInfo
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_graphics import EXTENSIONS, check_graphic_name, sniff_graphic
 from fakes.hmi import check_hmi
 from fakes.project_commit import is_transient
@@ -97,7 +98,7 @@ class FakeHmiGraphics(HmiGraphicsPort):
         graphics = self._graphics(self._session.project(), device)
         key = _key(graphics, name)
         if key is None:
-            raise NotFoundError(f"The project has no graphic '{name}'.", code="GRAPHIC_NOT_FOUND",
+            raise NotFoundError(f"The project has no graphic '{name}'.", code=codes.GRAPHIC_NOT_FOUND,
                                 details={"name": name})
         return key, graphics[key]
 
@@ -114,7 +115,7 @@ class FakeHmiGraphics(HmiGraphicsPort):
             existing = _key(graphics, name)
             if existing is not None and not overwrite:
                 raise AlreadyExistsError(f"The project graphic '{existing}' exists. Send overwrite=true to replace it.",
-                                         code="GRAPHIC_EXISTS", details={"name": existing})
+                                         code=codes.GRAPHIC_EXISTS, details={"name": existing})
             if existing is None:
                 graphics[name] = graphic
             else:  # replaced in place, under its stored name

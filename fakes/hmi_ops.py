@@ -18,6 +18,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagInfo,
     HmiTagTableInfo,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.hmi import check_screen, check_tags, read_import, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
@@ -141,7 +142,7 @@ class FakeHmi(HmiPort):
         return _placed(target, "screens", target.screens, screen_info)
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
-        return export_document(self._access.read_target(device).screens, name, "screen", "SCREEN_NOT_FOUND", device)
+        return export_document(self._access.read_target(device).screens, name, "screen", codes.SCREEN_NOT_FOUND, device)
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
@@ -162,7 +163,8 @@ class FakeHmi(HmiPort):
         return _placed(target, "tags", target.tag_tables, table_info)
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
-        return export_document(self._access.read_target(device).tag_tables, name, "tag table", "TAG_TABLE_NOT_FOUND",
+        return export_document(self._access.read_target(device).tag_tables, name, "tag table",
+                               codes.TAG_TABLE_NOT_FOUND,
                                device)
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
@@ -190,7 +192,7 @@ class FakeHmi(HmiPort):
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
         return export_document(self._access.read_target(device).connections, name, "connection",
-                               "CONNECTION_NOT_FOUND", device)
+                               codes.CONNECTION_NOT_FOUND, device)
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
@@ -198,7 +200,7 @@ class FakeHmi(HmiPort):
         with self._session.change() as project:
             _, target = self._access.panel(project, device)
             existing = replaced_document(target.connections, doc.root.name, overwrite, "connection",
-                                         "CONNECTION_EXISTS", device)
+                                         codes.CONNECTION_EXISTS, device)
             store_document(target.connections, doc, existing)
         return connection_info(doc)
 

@@ -21,6 +21,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_unified import (
     DEFAULT_TAG_TABLE,
     check_delete,
@@ -54,7 +55,7 @@ def unified_software(device: Device) -> UnifiedHmi:
     if not is_unified(device):
         raise ValidationError(
             f"'{device.name}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
-            "and connections are SimaticML documents (import and export them).", code="NOT_A_UNIFIED_PANEL")
+            "and connections are SimaticML documents (import and export them).", code=codes.NOT_A_UNIFIED_PANEL)
     if device.hmi is None:
         device.hmi = UnifiedHmi(device_name=device.name, tag_tables=[UnifiedTagTable(name=DEFAULT_TAG_TABLE)])
     hmi: UnifiedHmi = device.hmi

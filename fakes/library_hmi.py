@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.areas.hmi_resources import HmiLibraryTypeInfo
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeComparison, TypeInstance
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.hmi import read_document
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, faceplate_references, not_a_classic_panel
@@ -92,7 +93,7 @@ def check_script_type(kind: str) -> None:
     """
     if kind != SCRIPT_KIND:
         raise NotSupportedError(f"The fake models no instances of {kind} types (only of VB script types); use TIA "
-                                "Portal.", code="NOT_MODELLED", details={"kind": kind})
+                                "Portal.", code=codes.NOT_MODELLED, details={"kind": kind})
 
 
 def classic_panel(project: Project, device: Device) -> HmiTarget:
@@ -125,9 +126,9 @@ def script_source(project: Project, device: Device, name: str) -> sx.HmiDocument
             f"'{name}' is a screen of '{device.name}'. TIA makes a faceplate type from objects selected on a screen "
             "and puts a faceplate instance in their place; the fake does not model faceplates (the SimaticML of a "
             "faceplate instance is unknown to it). Types of a classic panel are made of its VB scripts here.",
-            code="NOT_TYPEABLE", details={"objectName": name})
+            code=codes.NOT_TYPEABLE, details={"objectName": name})
     raise NotFoundError(f"'{device.name}' has no VB script '{name}' (an HMI panel's types are made of its VB "
-                        "scripts).", code="OBJECT_NOT_FOUND", details={"objectName": name})
+                        "scripts).", code=codes.OBJECT_NOT_FOUND, details={"objectName": name})
 
 
 def new_script_type(project: Project, lib: Library, device: str, doc: sx.HmiDocument, folder: str,
@@ -154,7 +155,7 @@ def place_script(project: Project, lib: Library, device: str, t: LibraryType, ve
     link = lib.links.get(device, {}).get(t.name)
     if existing is not None and (link is None or link[0] != t.name):
         raise AlreadyExistsError(f"'{device}' has a VB script named '{existing}' that is no instance of the type; "
-                                 "rename or delete it first.", code="OBJECT_EXISTS", details={"name": existing})
+                                 "rename or delete it first.", code=codes.OBJECT_EXISTS, details={"name": existing})
     if existing is not None and sx.to_bytes(target.scripts[existing]) == version.data and \
             link == (t.name, version.number):
         return

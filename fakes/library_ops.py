@@ -17,6 +17,7 @@ from engineering_api.backend.areas.library import (
     LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.library import (
@@ -87,7 +88,7 @@ class FakeLibrary(LibraryPort):
                         f"'{name}' is an instance of the library type '{type_name}' {number}, which is released: the "
                         "instance is write-protected. Edit the type first (POST /api/project/library/types/versions "
                         "with action 'edit'), change its test instance, then release it.",
-                        code="INSTANCE_WRITE_PROTECTED",
+                        code=codes.INSTANCE_WRITE_PROTECTED,
                         details={"name": name, "typeName": type_name, "versionNumber": number},
                     )
         return result
@@ -103,7 +104,7 @@ class FakeLibrary(LibraryPort):
         if name in self._libraries.lib_protected(project, device):
             type_name, number = self._libraries.lib(project, None).links[device][name]
             raise ConflictError(f"'{name}' is an instance of the library type '{type_name}' {number}: an instance is "
-                                "named like its type and cannot be renamed.", code="INSTANCE_WRITE_PROTECTED",
+                                "named like its type and cannot be renamed.", code=codes.INSTANCE_WRITE_PROTECTED,
                                 details={"name": name, "typeName": type_name, "versionNumber": number})
 
     def _lib_find_mc(self, lib: Library, path: str) -> MasterCopy:
@@ -216,7 +217,7 @@ class FakeLibrary(LibraryPort):
                 name = check_device_name(new_name) if new_name else raw["device"]["name"]
                 if any(n.lower() == name.lower() for n in project.devices):
                     raise AlreadyExistsError(f"A device with the name '{name}' already exists; pass newName.",
-                                             code="DEVICE_EXISTS")
+                                             code=codes.DEVICE_EXISTS)
                 dev = Device.from_dict(raw["device"] | {"name": name})
                 pasted = dev.software  # None for a device that is no PLC: its master copy has no objects
                 for entry in raw["objects"]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.library import (
     RELEASED, TYPE_KINDS, library_not_open, library_read_only, no_default_version, parse_version, type_not_found,
     version_not_found,
@@ -162,7 +163,7 @@ class LibraryAccess:
         """(device, object) of the in-work version's test instance. Raises ConflictError ``TEST_INSTANCE_MISSING``."""
         if work.test_instance is None:
             raise ConflictError(f"The in-work version {work.number} of '{t.name}' has no test instance; discard the "
-                                "version.", code="TEST_INSTANCE_MISSING")
+                                "version.", code=codes.TEST_INSTANCE_MISSING)
         return work.test_instance
 
     def lib_instances(self, lib: Library, type_name: str) -> list[TypeInstance]:
@@ -198,7 +199,7 @@ class LibraryAccess:
         _, software = self._session.software(project, device)
         obj = software.find(name)
         if obj is None:
-            raise NotFoundError(f"'{device}' has no {what} '{name}'.", code="OBJECT_NOT_FOUND")
+            raise NotFoundError(f"'{device}' has no {what} '{name}'.", code=codes.OBJECT_NOT_FOUND)
         return software, obj
 
     def lib_place(self, project: Project, lib: Library, device: str, software: PlcSoftware | None, t: LibraryType,
@@ -215,14 +216,14 @@ class LibraryAccess:
             dep_version = dep.version(dep_number) if dep is not None else None
             if dep is None or dep_version is None:
                 raise ConflictError(f"The type '{t.name}' {version.number} needs '{dep_name}' {dep_number}, which the "
-                                    "library no longer has.", code="DEPENDENCY_MISSING")
+                                    "library no longer has.", code=codes.DEPENDENCY_MISSING)
             self.lib_place(project, lib, device, software, dep, dep_version, created, updated)
         table = software.types if t.kind == "UDT" else software.blocks
         existing = table.get(t.name)
         link = lib.links.get(device, {}).get(t.name)
         if existing is not None and (link is None or link[0] != t.name):
             raise AlreadyExistsError(f"'{device}' has an object named '{t.name}' that is no instance of the type; "
-                                     "rename or delete it first.", code="OBJECT_EXISTS")
+                                     "rename or delete it first.", code=codes.OBJECT_EXISTS)
         if existing is not None and existing.xml == version.data and link == (t.name, version.number):
             return
         obj = read_object(version.data, project_version=project.version, folder=existing.folder if existing else "",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
@@ -68,7 +69,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             if dep.name in lib.types:
                 raise ConflictError(f"'{obj.name}' uses '{dep.name}', which is not an instance of the library type of "
                                     "that name; instantiate the type in this PLC first.",
-                                    code="DEPENDENCY_NOT_AN_INSTANCE")
+                                    code=codes.DEPENDENCY_NOT_AN_INSTANCE)
             self._lib_new_type(project, lib, device, software, dep, folder, comment, created)
             created.append(dep.name)
             dependencies[dep.name] = "0.0.1"
@@ -94,16 +95,16 @@ class FakeLibraryTypes(LibraryTypesPort):
                 kind = source[1].kind
                 if kind not in TYPE_KINDS:
                     raise ValidationError(f"'{object_name}' is a {kind}: TIA makes types of FBs, FCs and PLC data "
-                                          "types only.", code="NOT_TYPEABLE")
+                                          "types only.", code=codes.NOT_TYPEABLE)
                 name = source[1].name
             if any(n.lower() == name.lower() for n in lib.types):
-                raise AlreadyExistsError(f"The library already has a type '{name}'.", code="TYPE_EXISTS")
+                raise AlreadyExistsError(f"The library already has a type '{name}'.", code=codes.TYPE_EXISTS)
             if name in lib.links.get(device, {}):
                 raise AlreadyExistsError(f"'{object_name}' is already an instance of a library type.",
-                                         code="ALREADY_AN_INSTANCE")
+                                         code=codes.ALREADY_AN_INSTANCE)
             if source is not None and not is_consistent(*source):
                 raise ValidationError(f"'{object_name}' is inconsistent; compile it before making it a type.",
-                                      code="TYPE_INCONSISTENT")
+                                      code=codes.TYPE_INCONSISTENT)
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
             if folder:
                 parts = folder.split("/")
@@ -157,7 +158,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             data = instance_data(project, device, name, t.kind)
             if data is None:
                 raise ConflictError(f"The test instance of '{type_name}' {work.number} in '{device}' is gone; discard "
-                                    "the version.", code="TEST_INSTANCE_MISSING")
+                                    "the version.", code=codes.TEST_INSTANCE_MISSING)
             # A VB script uses no other types; a block's consistency and the types it uses are checked.
             dependencies = {} if t.kind in HMI_KINDS else self._lib_release_dependencies(lib, project, device, name)
             work.number, work.state, work.data, work.dependencies = number, RELEASED, data, dependencies
@@ -179,17 +180,17 @@ class FakeLibraryTypes(LibraryTypesPort):
         software, obj = self._libraries.lib_plc_object(project, device, name, "test instance")
         if not is_consistent(software, obj):
             raise ValidationError(f"The test instance '{name}' in '{device}' is inconsistent; compile it before "
-                                  "releasing.", code="TYPE_INCONSISTENT")
+                                  "releasing.", code=codes.TYPE_INCONSISTENT)
         dependencies = {}
         for dep in dependencies_of(software, obj):
             link = lib.links.get(device, {}).get(dep.name)
             if link is None:
                 raise ValidationError(f"'{name}' now uses '{dep.name}', which is not a library type; make it a "
-                                      "type first.", code="DEPENDENCY_NOT_A_TYPE", details={"dependency": dep.name})
+                                      "type first.", code=codes.DEPENDENCY_NOT_A_TYPE, details={"dependency": dep.name})
             dep_version = lib.types[link[0]].version(link[1])
             if dep_version is None or dep_version.state != RELEASED:
                 raise ValidationError(f"'{name}' uses '{dep.name}' {link[1]}, which is in work; release it first.",
-                                      code="DEPENDENCY_IN_WORK", details={"dependency": dep.name})
+                                      code=codes.DEPENDENCY_IN_WORK, details={"dependency": dep.name})
             dependencies[dep.name] = link[1]
         return dependencies
 
@@ -233,7 +234,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             linked = t.version(link[1]) if link is not None else None
             if link is not None and linked is not None and linked.state == IN_WORK:
                 raise ConflictError(f"'{t.name}' in '{device}' is the test instance of the in-work version {link[1]}; "
-                                    "release or discard it first.", code="IN_WORK_VERSION_EXISTS")
+                                    "release or discard it first.", code=codes.IN_WORK_VERSION_EXISTS)
             created: list[str] = []
             updated: list[str] = []
             self._libraries.lib_place(project, lib, device, software, t, version, created, updated)
@@ -250,7 +251,7 @@ class FakeLibraryTypes(LibraryTypesPort):
                                 and any(type_name in v.dependencies for v in o.versions))
             if dependents:
                 raise ConflictError(f"The types {', '.join(dependents)} use '{type_name}'; delete them first.",
-                                    code="TYPE_IS_DEPENDENCY", details={"dependents": dependents})
+                                    code=codes.TYPE_IS_DEPENDENCY, details={"dependents": dependents})
             info = self._libraries.lib_type_info(lib, t)
             del lib.types[type_name]
             return info

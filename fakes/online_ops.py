@@ -23,6 +23,7 @@ from engineering_api.backend.areas.online_rules import (choose_instance, compile
                                                         online_with_other_instance, require_stop_confirmed,
                                                         simulation_support_disabled)
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, EngineeringError, ValidationError
+from engineering_api.errors import codes
 from fakes.program import object_file_name, read_object
 from fakes.security_ops import check_cpu_access
 from fakes.runtime.cpu import FAULT_EVENTS, OperatingState
@@ -98,7 +99,7 @@ def _refuse_reinitialisation(cpu: SimulatedCpu, device: str, digests: dict[str, 
     if changed:
         raise ConflictError(
             f'The download to "{cpu.name}" was canceled: the data blocks {", ".join(changed)} would be reinitialized, '
-            'and DataBlockReinitialization was answered NoAction.', code="DOWNLOAD_FAILED",
+            'and DataBlockReinitialization was answered NoAction.', code=codes.DOWNLOAD_FAILED,
             details={"instanceName": cpu.name, "messages": [], "preDownloadChecks": [
                 {"category": "DataBlockReinitialization", "message": ", ".join(changed), "answer": "NoAction"}]},
         )
@@ -176,7 +177,7 @@ class FakeOnline(OnlinePort):
         if name is None:
             raise ConflictError(f'The device "{device}" is offline. Go online first (POST '
                                 f'/api/devices/{device}/online).',
-                                code="DEVICE_OFFLINE")
+                                code=codes.DEVICE_OFFLINE)
         return self._plcsim.get(name)
 
     def _online_state(self, dev: Device) -> OnlineStatus:
@@ -331,7 +332,7 @@ class FakeOnline(OnlinePort):
             objects, digests, loaded = dict(cpu.image.objects), dict(cpu.image.digests), cpu.device or None
         if not objects:
             raise ConflictError(f'The CPU "{cpu.name}" holds no program; download one first '
-                                f"(POST /api/devices/{dev.name}/actions/download-sync).", code="NOTHING_LOADED")
+                                f"(POST /api/devices/{dev.name}/actions/download-sync).", code=codes.NOTHING_LOADED)
         version = self._session.project().version
         items = [UploadedObject(name=n, kind=_kind_of(x, version), digest=digests.get(n, ""))
                  for n, x in objects.items()]
@@ -347,12 +348,12 @@ class FakeOnline(OnlinePort):
                       overwrite: bool) -> list[UploadedObject]:
         if folder.exists() and not folder.is_dir():
             raise ValidationError(f"exportPath '{folder}' is a file; an upload writes one file per object into a "
-                                  "folder.", code="PATH_REJECTED", details={"field": "exportPath"})
+                                  "folder.", code=codes.PATH_REJECTED, details={"field": "exportPath"})
         targets = {item.name: folder / object_file_name(item.name) for item in items}
         taken = sorted(p.name for p in targets.values() if p.exists())
         if taken and not overwrite:
             raise AlreadyExistsError(f"{len(taken)} file(s) already exist in '{folder}' ({', '.join(taken[:5])}); "
-                                     "send overwrite=true to replace them.", code="FILE_EXISTS")
+                                     "send overwrite=true to replace them.", code=codes.FILE_EXISTS)
         folder.mkdir(parents=True, exist_ok=True)
         for name, path in targets.items():
             path.write_bytes(objects[name])
@@ -369,7 +370,7 @@ class FakeOnline(OnlinePort):
                 except EngineeringError as exc:
                     raise ValidationError(
                         f"The uploaded object '{item.name}' cannot replace the offline one: {exc.message} "
-                        "Nothing was changed.", code="UPLOAD_APPLY_FAILED", details={"object": item.name},
+                        "Nothing was changed.", code=codes.UPLOAD_APPLY_FAILED, details={"object": item.name},
                     ) from None
 
     def load_start_values(self, device: str, block: str) -> dict[str, Any]:
@@ -377,13 +378,13 @@ class FakeOnline(OnlinePort):
             cpu = self.online_cpu(device)
         except ConflictError as exc:
             raise ConflictError(f"Loading start values as actual values needs an online connection. {exc}",
-                                code="NOT_ONLINE") from None
+                                code=codes.NOT_ONLINE) from None
         with cpu.lock:
             name = next((n for n in cpu.image.digests if n.lower() == block.lower()), None)
             if name is None or cpu.memory is None or name.lower() not in cpu.memory.dbs:
                 raise ConflictError(f'The data block "{block}" is not in the program of "{cpu.name}". Download the '
                                     f"device first (POST /api/devices/{device}/actions/download-sync).",
-                                    code="NOT_DOWNLOADED")
+                                    code=codes.NOT_DOWNLOADED)
             cpu.image.reinitialise(cpu.memory, [name])
             return {"blockName": name, "instanceName": cpu.name, "operatingState": str(cpu.state)}
 

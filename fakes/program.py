@@ -16,6 +16,7 @@ from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
@@ -122,7 +123,7 @@ class PlcSoftware:
         """
         table = self._named(category)
         if name not in table:
-            raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
+            raise NotFoundError(f"'{name}' was not found.", code=codes.OBJECT_NOT_FOUND)
         return table.pop(name)
 
     def rename(self, category: str, name: str, new_name: str) -> None:
@@ -134,9 +135,9 @@ class PlcSoftware:
         """
         table = self._named(category)
         if name not in table:
-            raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
+            raise NotFoundError(f"'{name}' was not found.", code=codes.OBJECT_NOT_FOUND)
         if new_name.lower() != name.lower() and table.spelled(new_name) is not None:
-            raise AlreadyExistsError(f"'{new_name}' already exists.", code="OBJECT_EXISTS")
+            raise AlreadyExistsError(f"'{new_name}' already exists.", code=codes.OBJECT_EXISTS)
         items = list(table.items())
         table.clear()
         for key, value in items:
@@ -156,7 +157,7 @@ class PlcSoftware:
         parts = self._spelled(category, folder_parts(path))
         normalised = "/".join(parts)
         if normalised in self.folders.setdefault(category, set()):
-            raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+            raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code=codes.FOLDER_EXISTS)
         self._list_folder(category, parts)
         return normalised
 
@@ -188,7 +189,7 @@ class PlcSoftware:
         known = self.folders.setdefault(category, set())
         normalised = normalise_folder(path)
         if normalised not in known:
-            raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+            raise NotFoundError(f"The folder '{path}' was not found.", code=codes.FOLDER_NOT_FOUND)
         inside = lambda folder: folder == normalised or folder.startswith(normalised + "/")  # noqa: E731
         self.folders[category] = {f for f in known if not inside(f)}
         table = self._named(category)
@@ -264,7 +265,7 @@ class PlcSoftware:
             holder, clash = name_clash
             raise AlreadyExistsError(
                 f"The {_label(holder[clash])} '{clash}' already exists; import with overwrite to replace it.",
-                code="OBJECT_EXISTS",
+                code=codes.OBJECT_EXISTS,
             )
         number_class = obj.number_class
         if number_class is not None and obj.number is not None:
@@ -276,14 +277,14 @@ class PlcSoftware:
             elif taken is not None:
                 raise ConflictError(
                     f"The block number {obj.number_class} {obj.number} is already used by '{taken.name}'.",
-                    code="BLOCK_NUMBER_IN_USE",
+                    code=codes.BLOCK_NUMBER_IN_USE,
                 )
         if obj.kind == "InstanceDB" and obj.instance_of is not None and obj.instance_of not in self.blocks \
                 and obj.instance_of not in self.types and not _is_system_instance(obj):
             raise ValidationError(
                 f"The instance data block '{obj.name}' refers to '{obj.instance_of}', which does not exist; "
                 "import the function block first.",
-                code="INSTANCE_OF_MISSING",
+                code=codes.INSTANCE_OF_MISSING,
             )
         if name_clash is not None:
             holder, clash = name_clash
@@ -402,6 +403,6 @@ def require(software: PlcSoftware, name: str) -> ProgramObject:
     """
     obj = software.find(name)
     if obj is None:
-        raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
+        raise NotFoundError(f"The program object '{name}' was not found.", code=codes.OBJECT_NOT_FOUND)
     return obj
 

@@ -13,6 +13,7 @@ from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.program_pages import ListedObject, OrderedTree
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.compiler.project import remember_written
 from engineering_api.rules.program_objects import generated_object
@@ -143,7 +144,7 @@ class FakeProgram(ProgramPort):
                     )
             raise ValidationError(
                 f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
-                code="IMPORT_FAILED",
+                code=codes.IMPORT_FAILED,
                 details={"files": msgspec.to_builtins(reports)},
             )
         return reports

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import ArchiveInfo
+from engineering_api.errors import codes
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
 from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused, unsaved_changes_warning
@@ -55,9 +56,10 @@ def retrieve_archive(archive: Path, target_directory: Path, version: str) -> Pat
     """Restore an archive of a ``version`` project into ``target_directory``; returns its project file (the port's
     ``retrieve_project`` opens it). A refused archive leaves nothing behind."""
     if not archive.is_file():
-        raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
+        raise NotFoundError(f"The archive '{archive}' was not found.", code=codes.ARCHIVE_NOT_FOUND)
     if not archive.suffix.lower().startswith(".zap"):
-        raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap16 … .zap21).", code="NOT_AN_ARCHIVE")
+        raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap16 … .zap21).",
+                              code=codes.NOT_AN_ARCHIVE)
     new_target = not target_directory.exists()
     make_folder(target_directory)
     restored = False
@@ -76,20 +78,20 @@ def _restore_into(archive: Path, staging: Path, target_directory: Path, version:
     try:
         extract_zip(archive, staging)
     except ArchiveRejectedError as exc:
-        raise ValidationError(str(exc), code="ARCHIVE_REJECTED") from None
+        raise ValidationError(str(exc), code=codes.ARCHIVE_REJECTED) from None
     tops = [p for p in staging.iterdir() if p.is_dir()]
     files = [f for top in tops for f in top.glob("*.ap[0-9][0-9]")]
     if len(tops) != 1 or len(files) != 1:
-        raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code="NOT_AN_ARCHIVE")
+        raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code=codes.NOT_AN_ARCHIVE)
     project_dir = target_directory / tops[0].name
     if project_dir.exists():
-        raise AlreadyExistsError(f"The target folder '{project_dir}' already exists.", code="PROJECT_EXISTS")
+        raise AlreadyExistsError(f"The target folder '{project_dir}' already exists.", code=codes.PROJECT_EXISTS)
     file = files[0]
     held = project_version(file)
     if held != version:
         raise ValidationError(
             f"The archive holds a TIA Portal {held} project; this portal is {version}.",
-            code="PROJECT_VERSION_MISMATCH",
+            code=codes.PROJECT_VERSION_MISMATCH,
         )
     load_project(file)  # refuse a damaged project before it lands in the target folder
     tops[0].rename(project_dir)

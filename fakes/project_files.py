@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.paths import safe_file_stem
 from fakes.hmi_storage import load_hmi, save_hmi
 from fakes.hmi_graphics_ops import load_graphics, save_graphics
@@ -47,7 +48,7 @@ def project_version(path: Path) -> str:
     match = _SUFFIX.match(path.suffix)
     if not match:
         raise ValidationError(
-            f"'{path.name}' is not a TIA Portal project file (expected .ap17 … .ap21).", code="NOT_A_PROJECT"
+            f"'{path.name}' is not a TIA Portal project file (expected .ap17 … .ap21).", code=codes.NOT_A_PROJECT
         )
     return f"V{match.group(1)}"
 
@@ -62,7 +63,7 @@ def make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise ValidationError(
-            f"The folder '{folder}' cannot be created: a file with that name is in the way.", code="NOT_A_FOLDER"
+            f"The folder '{folder}' cannot be created: a file with that name is in the way.", code=codes.NOT_A_FOLDER
         ) from None
 
 
@@ -313,7 +314,7 @@ def load_project(file: Path) -> Project:
         ValidationError: the file is not a project this model wrote, or is damaged.
     """
     if not file.is_file():
-        raise NotFoundError(f"Project file '{file}' was not found.", code="PROJECT_NOT_FOUND")
+        raise NotFoundError(f"Project file '{file}' was not found.", code=codes.PROJECT_NOT_FOUND)
     version = project_version(file)
     try:
         recover(file.parent)  # an interrupted save is finished (journal committed) or undone (staged files only)
@@ -333,17 +334,17 @@ def load_project(file: Path) -> Project:
     except EngineeringError as exc:
         raise ValidationError(
             f"'{file.name}' cannot be opened: a stored program object is damaged ({exc.message}).",
-            code="PROJECT_DAMAGED",
+            code=codes.PROJECT_DAMAGED,
         ) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # any shape of damage
         raise ValidationError(
             f"'{file.name}' cannot be opened: it is not a project of this model or it is damaged ({exc}).",
-            code="PROJECT_DAMAGED",
+            code=codes.PROJECT_DAMAGED,
         ) from None
     if manifest.get("tiaVersion", version) != version:
         raise ValidationError(
             f"'{file.name}' says it is a {manifest.get('tiaVersion')} project but has the {version} extension.",
-            code="PROJECT_DAMAGED",
+            code=codes.PROJECT_DAMAGED,
         )
     # As in TIA, a project is named after its file (a copied and renamed project file is that project).
     return Project(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import LockedError
 from engineering_api.backend.lock_holders import holder_alive, holder_identity
+from engineering_api.errors import codes
 from engineering_api.lib.processes import process_alive
 from engineering_api.lib.schema import utc_now
 from fakes.project_files import LOCK_NAME
@@ -128,7 +129,7 @@ def _locked(folder: Path, holder: dict[str, Any] | None) -> LockedError:
     holder = holder or {}
     return LockedError(
         f"The project '{folder.name}' is already opened by TIA Portal pid {holder.get('pid', '?')} on host "
-        f"{holder.get('host', '?')}.", code="PROJECT_LOCKED",
+        f"{holder.get('host', '?')}.", code=codes.PROJECT_LOCKED,
         details={"holderPid": holder.get("pid"), "holderHost": holder.get("host")},
     )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import (AlreadyExistsError, ConflictError, EngineeringError, NotFoundError,
                                             NotSupportedError, ValidationError)
+from engineering_api.errors import codes
 from fakes.runtime.cpu import CpuStateError, TagError
 from fakes.runtime.errors import ImageError, PlcRuntimeError
 from fakes.runtime.manager import SimulationError
@@ -33,25 +34,27 @@ Overrides = Mapping["str | type[Exception]", Target]
 RUNTIME_ERRORS = (SimulationError, CpuStateError, TagError, ImageError, PlcRuntimeError)
 _CODES: dict[type[Exception], dict[str, Target]] = {
     SimulationError: {
-        "not-found": (NotFoundError, "SIM_INSTANCE_NOT_FOUND"), "exists": (AlreadyExistsError, "SIM_INSTANCE_EXISTS"),
-        "limit": (ConflictError, "SIM_INSTANCE_LIMIT"), "invalid": (ValidationError, "SIM_INVALID_ARGUMENT"),
-        "busy": (ConflictError, "SIM_INSTANCE_NOT_OFF"), "runtime-stopped": (ConflictError, "SIM_RUNTIME_STOPPED"),
-        "not-connected": (ConflictError, "SIM_NOT_CONNECTED"),
+        "not-found": (NotFoundError, codes.SIM_INSTANCE_NOT_FOUND), "exists": (AlreadyExistsError,
+                                                                               codes.SIM_INSTANCE_EXISTS),
+        "limit": (ConflictError, codes.SIM_INSTANCE_LIMIT), "invalid": (ValidationError, codes.SIM_INVALID_ARGUMENT),
+        "busy": (ConflictError, codes.SIM_INSTANCE_NOT_OFF), "runtime-stopped": (ConflictError,
+                                                                                 codes.SIM_RUNTIME_STOPPED),
+        "not-connected": (ConflictError, codes.SIM_NOT_CONNECTED),
     },
     CpuStateError: {
-        "instance-off": (ConflictError, "INSTANCE_OFF"), "not-running": (ConflictError, "CPU_NOT_RUNNING"),
-        "needs-stop": (ConflictError, "CPU_IN_RUN"), "free-running": (ConflictError, "SIM_FREE_RUNNING"),
-        "bad-step": (ValidationError, "SIM_BAD_STEP"), "not-forceable": (ValidationError, "TAG_NOT_FORCEABLE"),
+        "instance-off": (ConflictError, codes.INSTANCE_OFF), "not-running": (ConflictError, codes.CPU_NOT_RUNNING),
+        "needs-stop": (ConflictError, codes.CPU_IN_RUN), "free-running": (ConflictError, codes.SIM_FREE_RUNNING),
+        "bad-step": (ValidationError, codes.SIM_BAD_STEP), "not-forceable": (ValidationError, codes.TAG_NOT_FORCEABLE),
     },
     TagError: {
-        "DoesNotExist": (NotFoundError, "SIM_TAG_NOT_FOUND"),
-        "TypeMismatch": (ValidationError, "SIM_TAG_TYPE_MISMATCH"),
-        "NotUpToDate": (ConflictError, "SIM_TAG_LIST_NOT_UP_TO_DATE"),
-        "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
-        "NotSupported": (ValidationError, "SIM_TAG_NOT_SUPPORTED"),
+        "DoesNotExist": (NotFoundError, codes.SIM_TAG_NOT_FOUND),
+        "TypeMismatch": (ValidationError, codes.SIM_TAG_TYPE_MISMATCH),
+        "NotUpToDate": (ConflictError, codes.SIM_TAG_LIST_NOT_UP_TO_DATE),
+        "InstanceNotRunning": (ConflictError, codes.INSTANCE_OFF),
+        "NotSupported": (ValidationError, codes.SIM_TAG_NOT_SUPPORTED),
     },
 }
-_FALLBACK: Target = (ConflictError, "SIMULATION_ERROR")
+_FALLBACK: Target = (ConflictError, codes.SIMULATION_ERROR)
 """A runtime code this table does not know yet still answers 409, not 500."""
 _HINTS = {
     "InstanceNotRunning": "Power it on first.",
@@ -74,7 +77,7 @@ def stopped_by_error(message: str, entry: SimDiagnosticEntry | PlcRuntimeError |
     """``CPU_STOPPED_BY_ERROR`` with the failing block/network/line at the top of ``details``, as every route
     that reports a programming error answers it (``details`` add to them)."""
     where = {key: getattr(entry, key, None) for key in ("block", "network", "line")}
-    return ConflictError(message, code="CPU_STOPPED_BY_ERROR", details={**where, **details})
+    return ConflictError(message, code=codes.CPU_STOPPED_BY_ERROR, details={**where, **details})
 
 
 def translate(exc: Exception, overrides: Overrides | None = None, hints: Mapping[str, str] | None = None,
@@ -87,7 +90,7 @@ def translate(exc: Exception, overrides: Overrides | None = None, hints: Mapping
     extra = dict(details or {})
     if isinstance(exc, ImageError):
         return ConflictError(f"The program cannot be loaded into the CPU: {exc.message} Fix the errors and compile "
-                             "again.", code="DOWNLOAD_COMPILE_FAILED", details={"messages": exc.messages, **extra})
+                             "again.", code=codes.DOWNLOAD_COMPILE_FAILED, details={"messages": exc.messages, **extra})
     if isinstance(exc, PlcRuntimeError):
         return stopped_by_error(f"The CPU went to STOP: {exc.message}", exc, **extra)
     code: str = getattr(exc, "code", "")
@@ -117,5 +120,5 @@ def runtime_errors(overrides: Overrides | None = None, *, hints: Mapping[str, st
             raise
         raise NotSupportedError(
             "The simulated PLC engine (fakes.runtime.image) is not part of this build, so no instance can be created "
-            "or run and no program downloaded. Install a build that includes it.", code="SIM_ENGINE_UNAVAILABLE",
+            "or run and no program downloaded. Install a build that includes it.", code=codes.SIM_ENGINE_UNAVAILABLE,
         ) from None

@@ -20,6 +20,7 @@ from engineering_api.backend.areas.runtime_values import (RuntimeValuesPort, Sim
                                                           scan_timestamp)
 from engineering_api.backend.areas.simulation_models import SimTagError
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.released_tags import released_tags as released_leaves
 from fakes.runtime.cpu import OperatingState, TagError
 from fakes.security_ops import check_cpu_access
@@ -77,7 +78,8 @@ class FakeRuntimeValues(RuntimeValuesPort):
     def _powered(self, instance: str) -> SimulatedCpu:
         cpu = self._cpu(instance)
         if cpu.memory is None:
-            raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+            raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.',
+                                code=codes.INSTANCE_OFF)
         return cpu
 
     def released_tags(self, instance: str) -> list[SimReleasedTag]:
@@ -89,7 +91,7 @@ class FakeRuntimeValues(RuntimeValuesPort):
                    one: Callable[[SimulatedCpu, Any], TagReading], name_of: Callable[[Any], str]) -> SimScanRead:
         if not items or len(items) > HMI_BATCH_LIMIT:
             raise ValidationError(f"A batch holds 1..{HMI_BATCH_LIMIT} tags (got {len(items)}).",
-                                  code="SIM_BATCH_SIZE")
+                                  code=codes.SIM_BATCH_SIZE)
         cpu = self._powered(instance)
         check_cpu_access(cpu, None, what)
         with cpu.lock:  # one pause between cycles: a free-running CPU does not cycle meanwhile
@@ -125,7 +127,7 @@ class FakeRuntimeValues(RuntimeValuesPort):
         for item in items:
             if item.sampling_ms < 0 or (item.deadband is not None and item.deadband < 0):
                 raise ValidationError(f"Monitored item {item.item_id}: the sampling interval and deadband must not "
-                                      "be negative.", code="SIM_INVALID_ARGUMENT")
+                                      "be negative.", code=codes.SIM_INVALID_ARGUMENT)
         cpu = self._cpu(instance)
         with cpu.lock:
             cpu.events.set_items([Monitored(i.item_id, i.name, i.sampling_ms, i.deadband) for i in items])

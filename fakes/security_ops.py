@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.security import (AccessPasswordState, MasterSecretResult, ProtectionInfo,
                                                     SecurityPort, SecuritySummary, UmacRole, UmacUser)
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
 
@@ -77,7 +78,7 @@ class FakeSecurity(SecurityPort):
         dev = self._session.device(project, device)
         if not cp.supports_protection(dev.device_kind, dev.family):
             raise ValidationError(f"'{device}' ({dev.family}) is not an S7-1200/1500 CPU; it has no access levels.",
-                                  code="NOT_PROTECTABLE")
+                                  code=codes.NOT_PROTECTABLE)
         return dev
 
     def _sec_state(self, dev: Device) -> dict[str, Any]:
@@ -101,7 +102,7 @@ class FakeSecurity(SecurityPort):
     def _sec_distinct(password: str, hashes: dict[str, str], skip: str | None = None) -> None:
         if any(verify_secret(password, h) for lv, h in hashes.items() if lv != skip):
             raise ValidationError("Two access levels cannot have the same password (nor the display password).",
-                                  code="PASSWORDS_NOT_DISTINCT")
+                                  code=codes.PASSWORDS_NOT_DISTINCT)
 
     def _sec_secrets(self, state: dict[str, Any]) -> dict[str, str]:
         """Every password hash of a CPU that must differ from a new one: the levels' and the display's."""
@@ -156,12 +157,12 @@ class FakeSecurity(SecurityPort):
             dev = self._sec_cpu_device(project, device)
             failsafe, state = self._sec_failsafe(dev), self._sec_state(dev)
             if level not in state["passwords"]:
-                raise NotFoundError(f"'{device}' has no password for {level}.", code="PASSWORD_NOT_SET")
+                raise NotFoundError(f"'{device}' has no password for {level}.", code=codes.PASSWORD_NOT_SET)
             if level in cp.passwords_required(state["level"], failsafe):
                 raise ValidationError(
                     f"The protection level '{state['level']}' needs the {level} password; select "
                     f"{_top(failsafe)} first (POST .../security/configure) to remove it.",
-                    code="PASSWORD_REQUIRED", details={"accessLevel": level, "protectionLevel": state["level"]})
+                    code=codes.PASSWORD_REQUIRED, details={"accessLevel": level, "protectionLevel": state["level"]})
             del state["passwords"][level]
             return self._sec_info(dev)
 
@@ -170,11 +171,11 @@ class FakeSecurity(SecurityPort):
             dev = self._sec_cpu_device(project, device)
             if not dev.family.startswith("S7-1500"):
                 raise ValidationError(f"'{device}' ({dev.family}) has no display; only S7-1500 CPUs have one.",
-                                      code="NO_DISPLAY")
+                                      code=codes.NO_DISPLAY)
             state = self._sec_state(dev)
             if password is None:
                 if not state.get("display"):
-                    raise NotFoundError(f"'{device}' has no display password.", code="PASSWORD_NOT_SET")
+                    raise NotFoundError(f"'{device}' has no display password.", code=codes.PASSWORD_NOT_SET)
                 del state["display"]
             else:
                 cp.check_password_text(password)
@@ -191,26 +192,27 @@ class FakeSecurity(SecurityPort):
             if int(project.version.lstrip("Vv").split(".")[0]) < 17:
                 raise ValidationError(
                     f"The master secret for confidential PLC configuration data exists from TIA Portal V17; the "
-                    f"project is {project.version}. Upgrade the project to use it.", code="MASTER_SECRET_NEEDS_V17")
+                    f"project is {project.version}. Upgrade the project to use it.", code=codes.MASTER_SECRET_NEEDS_V17)
             secret = self._sec_state(dev).setdefault("masterSecret", {"state": "None"})
             protected = secret["state"] != "None"
             if action == "protect":
                 if protected:
                     raise ConflictError(f"'{device}' already has a master secret; use action 'change'.",
-                                        code="MASTER_SECRET_SET")
+                                        code=codes.MASTER_SECRET_SET)
                 secret.update(state="WithPassword", hash=hash_secret(cp.check_password_text(password)))
             elif action == "reset":
                 secret.clear()
                 secret["state"] = "None"
             else:
                 if not protected:
-                    raise ConflictError(f"'{device}' has no master secret.", code="MASTER_SECRET_NOT_SET")
+                    raise ConflictError(f"'{device}' has no master secret.", code=codes.MASTER_SECRET_NOT_SET)
                 if not verify_secret(password, secret.get("hash")):
-                    raise PermissionDeniedError("The current master secret password is wrong.", code="WRONG_PASSWORD")
+                    raise PermissionDeniedError("The current master secret password is wrong.",
+                                                code=codes.WRONG_PASSWORD)
                 if action == "change":
                     new = cp.check_password_text(new_password, "newPassword")
                     if new == password:
-                        raise ValidationError("The new password equals the current one.", code="INVALID_PASSWORD",
+                        raise ValidationError("The new password equals the current one.", code=codes.INVALID_PASSWORD,
                                               details={"field": "newPassword"})
                     secret["hash"] = hash_secret(new)
                 else:
@@ -222,7 +224,7 @@ class FakeSecurity(SecurityPort):
     def _sec_umac(self, project: Project) -> dict[str, Any]:
         if int(project.version.lstrip("Vv").split(".")[0]) < 18:
             raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs a V18 or newer "
-                                  f"project; the project is {project.version}.", code="UMAC_NEEDS_V18")
+                                  f"project; the project is {project.version}.", code=codes.UMAC_NEEDS_V18)
         return project.umac
 
     def umac_users(self) -> list[UmacUser]:
@@ -272,5 +274,5 @@ def check_cpu_access(cpu: Any, password: str | None, what: str) -> None:
             + ('; reads take it with POST /api/simulation/tags/batch-read).' if what == "read" else ').'))
     raise PermissionDeniedError(
         f'The CPU "{cpu.name}" is protected ({loaded["level"]}): a {_WHAT[what]} it needs {need}. {hint}',
-        code="CPU_ACCESS_DENIED", details={"protectionLevel": loaded["level"], "requiredAccess": need,
+        code=codes.CPU_ACCESS_DENIED, details={"protectionLevel": loaded["level"], "requiredAccess": need,
                                            "instanceName": cpu.name})

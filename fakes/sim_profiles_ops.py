@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.simulation import SimProfilesPort
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.errors import codes
 from engineering_api.rules.simulation_profiles import (SimInstanceCalls, apply_profile, check_profile, profile_out,
                                                        profile_raw)
 from fakes.runtime.manager import Profile
@@ -47,7 +48,7 @@ class FakeSimProfiles(SimProfilesPort):
         return profile_out(saved)
 
     def get_profile(self, file_name: str) -> SimProfile:
-        with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
+        with sim_errors(not_found=(NotFoundError, codes.SIM_PROFILE_NOT_FOUND)):
             return profile_out(self._plcsim.profile(file_name))
 
     def apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
@@ -63,4 +64,4 @@ class FakeSimProfiles(SimProfilesPort):
         raise NotSupportedError(
             "Legacy S7-PLCSIM projects (.plc) are a Windows binary format that the simulated runtime cannot read. "
             "Create an instance (POST /api/simulation/instances/create or a profile) and download the program from "
-            "the TIA project instead.", code="SIM_LEGACY_NOT_SUPPORTED")
+            "the TIA project instead.", code=codes.SIM_LEGACY_NOT_SUPPORTED)

@@ -12,6 +12,7 @@ from engineering_api.backend.areas.simulation import SimSnapshotsPort
 from engineering_api.backend.areas.simulation_snapshots import (MAX_SNAPSHOTS, SimSnapshotInfo, SimSnapshotRestored,
                                                                 check_snapshot_name)
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.schema import utc_now
 from fakes.runtime.cpu import OperatingState, SimulatedCpu
@@ -58,7 +59,7 @@ class FakeSimSnapshots(SimSnapshotsPort):
         if kept is None:
             raise NotFoundError(f'The instance "{cpu.name}" has no snapshot "{name}". List its snapshots (GET '
                                 f"/api/simulation/instances/{segment(cpu.name)}/snapshots).",
-                                code="SIM_SNAPSHOT_NOT_FOUND", details={"instance": cpu.name, "snapshot": name})
+                                code=codes.SIM_SNAPSHOT_NOT_FOUND, details={"instance": cpu.name, "snapshot": name})
         return kept
 
     def list_snapshots(self, instance: str) -> list[SimSnapshotInfo]:
@@ -71,11 +72,11 @@ class FakeSimSnapshots(SimSnapshotsPort):
         kept = self._of(cpu)
         if name.casefold() in kept:
             raise AlreadyExistsError(f'The instance "{cpu.name}" already has a snapshot "{name}". Delete it first, or '
-                                     "take the snapshot under another name.", code="SIM_SNAPSHOT_EXISTS",
+                                     "take the snapshot under another name.", code=codes.SIM_SNAPSHOT_EXISTS,
                                      details={"instance": cpu.name, "snapshot": name})
         if len(kept) >= MAX_SNAPSHOTS:
             raise ConflictError(f'The instance "{cpu.name}" keeps at most {MAX_SNAPSHOTS} snapshots. Delete one '
-                                "first.", code="SIM_SNAPSHOT_LIMIT", details={"instance": cpu.name})
+                                "first.", code=codes.SIM_SNAPSHOT_LIMIT, details={"instance": cpu.name})
         with cpu.lock:  # between two cycles of a free-running CPU
             _require_on(cpu)
             state = take(cpu)
@@ -96,12 +97,12 @@ class FakeSimSnapshots(SimSnapshotsPort):
                     f'The CPU "{cpu.name}" is in RUN. Stop it first (POST '
                     f'/api/simulation/instances/{segment(cpu.name)}/stop with '
                     '{"confirm": true}), then restore: the CPU goes back to the snapshot\'s operating state.',
-                    code="SIM_SNAPSHOT_CPU_RUNNING", details={"instance": cpu.name, "snapshot": kept.info.name})
+                    code=codes.SIM_SNAPSHOT_CPU_RUNNING, details={"instance": cpu.name, "snapshot": kept.info.name})
             if not same_program(cpu, kept.state):
                 raise ConflictError(
                     f'Another program was downloaded to "{cpu.name}" since the snapshot "{kept.info.name}" was taken, '
                     "so its data blocks may not fit. Download the program it was taken with, or take a new "
-                    "snapshot.", code="SIM_SNAPSHOT_PROGRAM_CHANGED",
+                    "snapshot.", code=codes.SIM_SNAPSHOT_PROGRAM_CHANGED,
                     details={"instance": cpu.name, "snapshot": kept.info.name, "device": kept.info.device})
             put_back(cpu, kept.state, f'Snapshot "{kept.info.name}" restored: virtual time '
                                       f"{kept.info.virtual_time_ms:g} ms, {kept.info.operating_state.upper()}.")
@@ -119,5 +120,5 @@ class FakeSimSnapshots(SimSnapshotsPort):
 
 def _require_on(cpu: SimulatedCpu[Any]) -> None:
     if cpu.state == OperatingState.OFF:
-        raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF",
+        raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code=codes.INSTANCE_OFF,
                             details={"instance": cpu.name})

@@ -14,6 +14,7 @@ from engineering_api.backend.areas.simulation import SimTagsPort
 from engineering_api.backend.areas.simulation_models import (SimTagError, SimTagInfo, SimTagList, SimTagResult,
                                                              SimTagValue, SimTagWrite)
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from fakes.runtime.cpu import SimulatedCpu, TagError
 from fakes.runtime_errors import message_of
@@ -94,7 +95,7 @@ class FakeSimTags(SimTagsPort):
     def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagReading],
                name_of: Callable[[Any], str]) -> list[SimTagResult]:
         if not items or len(items) > BATCH_LIMIT:
-            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
+            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code=codes.SIM_BATCH_SIZE)
         cpu = cpu_of(self._plcsim, instance)
         results = []
         with cpu.lock:  # one batch sees one cycle's values: a free-running CPU does not cycle in between

@@ -18,6 +18,7 @@ from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimC
                                                              SimRuntimeStatus,
                                                              SimSessionState, SimStatus, SimStepResult)
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.simulation_profiles import (INTERFACES, check_mode, check_suites, in_range)
 from fakes.runtime.cpu import FAULT_EVENTS, IpSuite, OperatingMode, OperatingState, SimulatedCpu
 from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, SimulationRuntime
@@ -157,11 +158,11 @@ class FakeSimulation(SimulationPort):
         if network_mode is not None and network_mode != sim.network_mode:
             if network_mode not in NETWORK_MODES:
                 raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: {", ".join(NETWORK_MODES)}.',
-                                      code="SIM_INVALID_ARGUMENT")
+                                      code=codes.SIM_INVALID_ARGUMENT)
             powered = [c.name for c in sim.instances.values() if c.state != OperatingState.OFF]
             if powered:
                 raise ConflictError(f"Power off every instance before changing the network mode ({', '.join(powered)} "
-                                    "are on).", code="SIM_INSTANCES_RUNNING")
+                                    "are on).", code=codes.SIM_INSTANCES_RUNNING)
         if port is not None:
             self.set_port(port)
         if network_mode is not None:
@@ -221,7 +222,7 @@ class FakeSimulation(SimulationPort):
             cpu = self._sim_cpu(instance)
             if cpu.state == OperatingState.OFF:
                 raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.',
-                                    code="INSTANCE_OFF")
+                                    code=codes.INSTANCE_OFF)
             return cpu.unforce()
 
     def instance_state(self, instance: str | None) -> SimInstanceState:
@@ -243,7 +244,7 @@ class FakeSimulation(SimulationPort):
         cpu = self._cpu(instance)
         if cpu_type is not None and cpu_type != cpu.cpu_type:
             raise ValidationError(f'The CPU type of "{cpu.name}" is {cpu.cpu_type} and cannot be changed; create a '
-                                  "new instance for another CPU type.", code="SIM_CPU_TYPE_READ_ONLY")
+                                  "new instance for another CPU type.", code=codes.SIM_CPU_TYPE_READ_ONLY)
         mode = OperatingMode(check_mode(operating_mode)) if operating_mode is not None else None
         in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
         in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)  # at least 1 ms: a free-running CPU must not spin
@@ -266,7 +267,7 @@ class FakeSimulation(SimulationPort):
     def set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         cpu = self._cpu(instance)
         check_suites(suites)
-        with sim_errors(exists=(ConflictError, "SIM_IP_IN_USE")):
+        with sim_errors(exists=(ConflictError, codes.SIM_IP_IN_USE)):
             self._plcsim.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
                                                    for s in suites])
         return self.instance_network(cpu.name)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.tags import checked_constant, refuse_taken_name
 from fakes.tag_support import constant_info
 from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
@@ -56,9 +57,9 @@ class FakeTagConstants(TagConstantsPort):
         if position is None:
             if any(c.name.lower() == name.lower() for c in self._tables.system_constant_list(plc, software)):
                 raise ValidationError(f"'{name}' is a system constant; system constants are read-only.",
-                                      code="SYSTEM_CONSTANT_READ_ONLY")
+                                      code=codes.SYSTEM_CONSTANT_READ_ONLY)
             raise NotFoundError(f"The user constant '{name}' was not found in the tag table '{obj.name}'.",
-                                code="CONSTANT_NOT_FOUND")
+                                code=codes.CONSTANT_NOT_FOUND)
         return position
 
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
@@ -68,7 +69,7 @@ class FakeTagConstants(TagConstantsPort):
             obj = self._tables.table(software, project.version, table, device)
             data_type, value = checked_constant(constant.name, constant.data_type, constant.value)
             refuse_taken_name(constant.name, self._tables.names(plc, software, tables).get(constant.name.lower()),
-                              "CONSTANT_EXISTS")
+                              codes.CONSTANT_EXISTS)
             record = ConstRecord(constant.name, data_type, value, constant.comment)
             self._tables.store(software, obj, replace(obj.table, constants=(*obj.table.constants, record)))
             return constant_info(record, obj.name)
@@ -88,7 +89,7 @@ class FakeTagConstants(TagConstantsPort):
             )
             if new_name.lower() != old.name.lower():
                 refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
-                                  "CONSTANT_EXISTS")
+                                  codes.CONSTANT_EXISTS)
             record = ConstRecord(new_name, data_type, value,
                                  changes.comment if changes.comment is not None else old.comment, old.texts)
             constants[position] = record

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from fakes.tags.tables import (
     DEFAULT_TABLE, ConstRecord, TableData, TagRecord, TagTableObject, default_table, table_object,
@@ -74,7 +75,7 @@ class TagTables:
             match = software.tag_tables.spelled(name)
             obj = table_object(software, match, version) if match is not None else None
         if obj is None:
-            raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+            raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code=codes.TAG_TABLE_NOT_FOUND)
         return obj
 
     @staticmethod

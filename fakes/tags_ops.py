@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
@@ -79,7 +80,7 @@ class FakeTags(TagsPort):
             _, software = self._tables.plc(project, device)
             check_table_name(name)
             if software.tag_tables.spelled(name) is not None:
-                raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
+                raise AlreadyExistsError(f"The tag table '{name}' already exists.", code=codes.TAG_TABLE_EXISTS)
             folder = target_folder(folder, field="folderPath")
             if folder and folder not in software.folders.setdefault(CATEGORY, set()):
                 folder = software.add_folder(CATEGORY, folder)
@@ -93,9 +94,9 @@ class FakeTags(TagsPort):
             obj = self._tables.table(software, project.version, name, device)
             check_table_name(new_name)
             if obj.name == DEFAULT_TABLE and new_name != DEFAULT_TABLE:
-                raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
+                raise ConflictError("The default tag table cannot be renamed.", code=codes.DEFAULT_TAG_TABLE)
             if new_name.lower() != obj.name.lower() and software.tag_tables.spelled(new_name) is not None:
-                raise AlreadyExistsError(f"The tag table '{new_name}' already exists.", code="TAG_TABLE_EXISTS")
+                raise AlreadyExistsError(f"The tag table '{new_name}' already exists.", code=codes.TAG_TABLE_EXISTS)
             renamed = obj.with_table(replace(obj.table, name=new_name))
             items = list(software.tag_tables.items())
             software.tag_tables.clear()
@@ -111,7 +112,7 @@ class FakeTags(TagsPort):
             _, software = self._tables.plc(project, device)
             obj = self._tables.table(software, project.version, name, device)
             if obj.name == DEFAULT_TABLE:
-                raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
+                raise ConflictError("The default tag table cannot be deleted.", code=codes.DEFAULT_TAG_TABLE)
             software.remove(CATEGORY, obj.name)
 
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
@@ -129,7 +130,7 @@ class FakeTags(TagsPort):
             if default is not None and (default.folder == inside or default.folder.startswith(inside + "/")):
                 raise ConflictError(
                     f"The folder '{inside}' holds the default tag table, which cannot be deleted.",
-                    code="DEFAULT_TAG_TABLE"
+                    code=codes.DEFAULT_TAG_TABLE
                 )
             return software.remove_folder(CATEGORY, inside)
 
@@ -157,7 +158,8 @@ class FakeTags(TagsPort):
             tables = self._tables.all_tables(software, project.version)
             obj = self._tables.table(software, project.version, table, device)
             data_type, address = checked_tag(tag.name, tag.data_type, tag.logical_address, self._tables.udts(software))
-            refuse_taken_name(tag.name, self._tables.names(plc, software, tables).get(tag.name.lower()), "TAG_EXISTS",
+            refuse_taken_name(tag.name, self._tables.names(plc, software, tables).get(tag.name.lower()),
+                              codes.TAG_EXISTS,
                               across_tables=True)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_visible, tag.hmi_accessible,
                                tag.hmi_writeable)
@@ -176,7 +178,7 @@ class FakeTags(TagsPort):
                 position = next((i for i, t in enumerate(tags) if t.name.lower() == name.lower()), None)
             if position is None:
                 raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.",
-                                    code="TAG_NOT_FOUND")
+                                    code=codes.TAG_NOT_FOUND)
             old = tags[position]
             new_name = changes.new_name if changes.new_name is not None else old.name
             data_type = changes.data_type if changes.data_type is not None else old.data_type
@@ -184,7 +186,7 @@ class FakeTags(TagsPort):
             canonical, address = checked_tag(new_name, data_type, address_text, self._tables.udts(software))
             if new_name.lower() != old.name.lower():
                 refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
-                                  "TAG_EXISTS")
+                                  codes.TAG_EXISTS)
             record = TagRecord(
                 new_name, canonical, address.text,
                 changes.comment if changes.comment is not None else old.comment,
@@ -207,5 +209,5 @@ class FakeTags(TagsPort):
                 kept = tuple(t for t in obj.table.tags if t.name.lower() != name.lower())
             if len(kept) == len(obj.table.tags):
                 raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.",
-                                    code="TAG_NOT_FOUND")
+                                    code=codes.TAG_NOT_FOUND)
             self._tables.store(software, obj, replace(obj.table, tags=kept))

@@ -29,6 +29,7 @@ from engineering_api.backend.areas.types import (TypeDeleteResult, TypeDetails, 
                                                  TypeUpdateResult, TypeUser)
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules import type_graph
 from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
@@ -152,7 +153,7 @@ class FakeTypes(TypesPort):
     def _udt(self, software: PlcSoftware, name: str) -> ProgramObject:
         obj = software.types.get(name)
         if obj is None:
-            raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+            raise NotFoundError(f"The PLC data type '{name}' was not found.", code=codes.UDT_NOT_FOUND)
         return obj
 
     def _type_info(self, software: PlcSoftware, obj: ProgramObject) -> TypeInfo:
@@ -215,7 +216,7 @@ class FakeTypes(TypesPort):
     def _read_udt(self, project_version: str, data: bytes, folder: str, source: str) -> ProgramObject:
         obj = read_object(data, project_version=project_version, folder=folder, source=source)
         if obj.kind != "UDT":
-            raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code="NOT_A_UDT")
+            raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code=codes.NOT_A_UDT)
         return obj
 
     @staticmethod
@@ -239,7 +240,7 @@ class FakeTypes(TypesPort):
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(
                     f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
-                    code="OBJECT_EXISTS",
+                    code=codes.OBJECT_EXISTS,
                 )
             self._refuse_recursion(software, obj)
             old = software.types.get(clash) if clash is not None else None
@@ -272,7 +273,7 @@ class FakeTypes(TypesPort):
             if obj.name != name:
                 raise ValidationError(
                     f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
-                    "(rename it instead).", code="NAME_MISMATCH",
+                    "(rename it instead).", code=codes.NAME_MISMATCH,
                 )
             self._refuse_recursion(software, obj)
             changed = obj.interface_hash != old.interface_hash
@@ -295,7 +296,7 @@ class FakeTypes(TypesPort):
                 raise ConflictError(
                     f"The PLC data type '{name}' is used by {', '.join(u.name for u in users)}; delete those first "
                     "or pass force=true.",
-                    code="TYPE_IN_USE", details={"usedBy": [u.name for u in users]},
+                    code=codes.TYPE_IN_USE, details={"usedBy": [u.name for u in users]},
                 )
             software.remove("types", name)
             return TypeDeleteResult(
@@ -311,7 +312,7 @@ class FakeTypes(TypesPort):
             _, software = self._session.software(project, device)
             normalised = path.replace("\\", "/").strip("/")
             if normalised not in software.folders.get("types", set()):
-                raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+                raise NotFoundError(f"The folder '{path}' was not found.", code=codes.FOLDER_NOT_FOUND)
             inside = {
                 n for n, o in software.types.items()
                 if o.folder == normalised or o.folder.startswith(normalised + "/")
@@ -325,7 +326,7 @@ class FakeTypes(TypesPort):
                 raise ConflictError(
                     f"UDTs in '{normalised}' are used by {', '.join(sorted(outside_users))}; pass force=true to "
                     "delete them anyway.",
-                    code="TYPE_IN_USE", details={"usedBy": sorted(outside_users)},
+                    code=codes.TYPE_IN_USE, details={"usedBy": sorted(outside_users)},
                 )
             gone = software.remove_folder("types", normalised)
             return TypeDeleteResult(

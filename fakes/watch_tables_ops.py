@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from engineering_api.backend.areas.watch_tables import (FORCE_TABLE, WATCH_TABLE, ForcingResult, TableDetails,
                                                         TableEntry, TableFolderRemoval, TableInfo, WatchTablesPort)
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from fakes.program import WatchForceTable as Stored
@@ -45,11 +46,11 @@ __all__ = ("FakeWatchTables", "OnlineCpu")
 
 CATEGORY = "watch_tables"
 _CPU_ERRORS: Overrides = {
-    "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
-    "DoesNotExist": (ConflictError, "OPERAND_NOT_LOADED"),
-    TagError: (ValidationError, "INVALID_VALUE"),
-    "not-forceable": (ValidationError, "NOT_FORCEABLE"),
-    CpuStateError: (ValidationError, "CPU_STATE"),
+    "InstanceNotRunning": (ConflictError, codes.INSTANCE_OFF),
+    "DoesNotExist": (ConflictError, codes.OPERAND_NOT_LOADED),
+    TagError: (ValidationError, codes.INVALID_VALUE),
+    "not-forceable": (ValidationError, codes.NOT_FORCEABLE),
+    CpuStateError: (ValidationError, codes.CPU_STATE),
 }
 """Runtime errors of reading and forcing table operands, in the watch area's codes: any other tag error is
 a value the operand does not take, any other state error a CPU that cannot force now."""
@@ -136,7 +137,7 @@ class FakeWatchTables(WatchTablesPort):
         cpu = self._wt_online(device)
         if cpu is None:
             raise ConflictError(f"The device '{device}' is offline. Go online with its CPU first; forcing acts on "
-                                "the online CPU.", code="DEVICE_OFFLINE")
+                                "the online CPU.", code=codes.DEVICE_OFFLINE)
         return cpu
 
     def _wt_info(self, software: PlcSoftware, stored: Stored, resolve: Resolver | None = None) -> TableInfo:
@@ -235,7 +236,7 @@ class FakeWatchTables(WatchTablesPort):
                 raise ConflictError(
                     f"The force table '{stored.name}' is forcing {', '.join(active)} in the CPU. Stop forcing first, "
                     "or send stopForcing=true to remove its forces and delete it.",
-                    code="FORCING_ACTIVE", details={"operands": active})
+                    code=codes.FORCING_ACTIVE, details={"operands": active})
             for operand in active:
                 cpu.unforce(operand)
 
@@ -319,7 +320,7 @@ class FakeWatchTables(WatchTablesPort):
         rows = [r for r in table.entries if r.flag("ForceIntention")]
         if not rows:
             raise ValidationError(f"The force table '{table.name}' has no entry with a force value to force.",
-                                  code="NOTHING_TO_FORCE")
+                                  code=codes.NOTHING_TO_FORCE)
         resolve = Resolver(software)
         check_rows(resolve, FORCE_TABLE, rows, allow_invalid=False)
         cpu = self._wt_forcing_cpu(device)
@@ -328,12 +329,12 @@ class FakeWatchTables(WatchTablesPort):
             operand, force_value = resolve(row.operand), row.get("ForceValue")
             if force_value is None or operand.canonical is None:
                 raise ValidationError(f"{row.operand}: a force needs a value of an elementary data type.",
-                                      code="INVALID_VALUE", details={"operand": row.operand})
+                                      code=codes.INVALID_VALUE, details={"operand": row.operand})
             plan[operand.base] = plc_value(force_value, operand.canonical)
         with cpu.lock, runtime_errors(_CPU_ERRORS, hints=_CPU_HINTS):
             if cpu.state == OperatingState.RUN and not confirm:
                 raise ConflictError(f'The CPU "{cpu.name}" is in RUN: forcing changes what the machine does. '
-                                    'Send {"confirm": true} to force anyway.', code="FORCE_NOT_CONFIRMED")
+                                    'Send {"confirm": true} to force anyway.', code=codes.FORCE_NOT_CONFIRMED)
             for base in plan:
                 cpu.read(base)  # every operand is in the loaded program before any force changes
             previous = cpu.forces()

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Literal
 
 from engineering_api.backend.errors import NotSupportedError
+from engineering_api.errors import codes
 
 __all__ = ("BEST_EVIDENCE_BASE", "COMPLETE_VERSIONS", "NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row",
            "Status", "has_member", "reference", "require_member")
 
-NOT_IN_VERSION = "NOT_IN_THIS_TIA_VERSION"
+NOT_IN_VERSION = codes.NOT_IN_THIS_TIA_VERSION
 REFERENCE_FILE = Path(__file__).parent / "reference" / "openness_api.tsv"
 COMPLETE_VERSIONS = frozenset({"V15.1", "V16", "V17", "V18", "V19", "PLCSIM"})
 """Versions whose evidence lists every public member of a type (the real assemblies' metadata)."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import plain_new_name
@@ -140,7 +141,7 @@ class BridgeBlocks(BlocksWithGeneration):
             # The name the block will have is what must be free (program_object_names: qualified names)
             if (qualified.casefold() != found.name.casefold()
                     and qualified.casefold() in names_in_use(self._session, software)):
-                raise AlreadyExistsError(f"'{qualified}' already exists in '{device}'.", code="OBJECT_EXISTS")
+                raise AlreadyExistsError(f"'{qualified}' already exists in '{device}'.", code=codes.OBJECT_EXISTS)
             found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
             return self._block_info(SoftwareObject(found.folder, found.obj, qualified, found.unit))
 
@@ -197,7 +198,7 @@ class BridgeBlocks(BlocksWithGeneration):
         found = find_software_object(self._session, software, "ExternalSourceGroup", "ExternalSources", name,
                                      namespaced=False)
         if found is None:
-            raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+            raise NotFoundError(f"The external source '{name}' was not found.", code=codes.SOURCE_NOT_FOUND)
         return found.folder, found.obj
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
@@ -223,7 +224,7 @@ class BridgeBlocks(BlocksWithGeneration):
             clash = next((found.obj for found in self._sources(device) if found.name.casefold() == name.casefold()),
                          None)
             if clash is not None and not overwrite:
-                raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
+                raise AlreadyExistsError(f"The external source '{name}' already exists.", code=codes.SOURCE_EXISTS)
             if clash is not None:
                 clash.Delete()  # same transaction: a failing CreateFromFile brings the old source back
             with self._session.scratch("source") as staging:
@@ -241,7 +242,7 @@ class BridgeBlocks(BlocksWithGeneration):
                 f"Openness cannot read the text of the external source '{name}': PlcExternalSource has no member that "
                 "returns its content (only Name, Delete and GenerateBlocksFromSource). Keep the text you added, or "
                 "generate the blocks and export them (SimaticML) instead.",
-                code="NO_OPENNESS_EQUIVALENT", details={"method": "read_external_source"},
+                code=codes.NO_OPENNESS_EQUIVALENT, details={"method": "read_external_source"},
             )
 
         return self._session.call("PlcExternalSourceComposition.Find", run)

@@ -21,6 +21,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
+from engineering_api.errors import codes
 from openness_bridge.api_reference import NOT_IN_VERSION, require_member
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def require_article(facts: ArticleFacts | None, order_number: str) -> ArticleFac
     if facts is None:
         raise NotFoundError(
             f"The article number '{order_number}' is not in the hardware catalog of TIA Portal.",
-            code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
+            code=codes.ARTICLE_NOT_FOUND, details={"orderNumber": order_number},
         )
     return facts
 
@@ -171,7 +172,7 @@ class BridgeCatalog(CatalogPort):
     def catalog_search(self, query: str, limit: int) -> list[CatalogMatch]:
         text = query.strip()
         if not text:
-            raise ValidationError("The search query must not be empty.", code="EMPTY_QUERY")
+            raise ValidationError("The search query must not be empty.", code=codes.EMPTY_QUERY)
 
         def run() -> list[CatalogMatch]:
             wanted = _key(text)
@@ -192,7 +193,7 @@ class BridgeCatalog(CatalogPort):
             f"{what}: TIA Portal keeps its hardware catalog itself, and Openness has no call to load, build or "
             "inspect a catalog cache. Search the catalog directly (catalog search/find), which always reads TIA's "
             "installed catalog.",
-            code="NO_OPENNESS_EQUIVALENT",
+            code=codes.NO_OPENNESS_EQUIVALENT,
         )
 
     def catalog_cache_status(self) -> CatalogCacheStatus:
@@ -208,5 +209,5 @@ class BridgeCatalog(CatalogPort):
         raise NotSupportedError(
             "Openness' CatalogEntry carries no picture of the article (only its article number, version, type "
             "identifier, catalog path, type name and description); use Siemens' product pages (SiePortal) for images.",
-            code="NO_OPENNESS_EQUIVALENT",
+            code=codes.NO_OPENNESS_EQUIVALENT,
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.models import CompileMessage, CompileResult
+from engineering_api.errors import codes
 from openness_bridge.units import find_block_or_type
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class BridgeCompile(CompilePort):
             if target is None:
                 raise NotFoundError(
                     f"No block or PLC data type '{name}' in the software of '{device}' (searched every group).",
-                    code="BLOCK_NOT_FOUND",
+                    code=codes.BLOCK_NOT_FOUND,
                 )
             return self._compile(target)
 

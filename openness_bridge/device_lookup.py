@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
+from engineering_api.errors import codes
 
 __all__ = (
     "all_devices", "article_type_identifier", "device_places", "find_device", "head_item", "rename_device_names",
@@ -57,7 +58,7 @@ def find_device(project: Any, name: str) -> Any:
         head = head_item(device)
         if head is not None and str(head.Name).casefold() == key:
             return device
-    raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code="DEVICE_NOT_FOUND")
+    raise NotFoundError(f"The device '{name}' was not found in project '{project.Name}'.", code=codes.DEVICE_NOT_FOUND)
 
 
 def _names(device: Any) -> set[str]:
@@ -73,7 +74,7 @@ def require_free_device_name(project: Any, name: str, *, current: str | None = N
     for device in all_devices(project):
         names = _names(device)
         if key in names and (current is None or current.casefold() not in names):
-            raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
+            raise AlreadyExistsError(f"A device named '{name}' already exists.", code=codes.DEVICE_EXISTS)
 
 
 def rename_device_names(device: Any, name: str, new_name: str) -> None:

@@ -23,6 +23,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
+from engineering_api.errors import codes
 from engineering_api.rules.naming import check_device_name, check_ipv4
 from openness_bridge.catalog import no_catalog, require_article
 from openness_bridge.device_lookup import (
@@ -122,13 +123,13 @@ class BridgeDevices(DevicesPort):
                 raise ValidationError(
                     f"{facts['order']} has no firmware {version} in the hardware catalog "
                     f"(known: {', '.join(facts['versions'])}).",
-                    code="UNKNOWN_FIRMWARE", details={"orderNumber": order_number},
+                    code=codes.UNKNOWN_FIRMWARE, details={"orderNumber": order_number},
                 )
             if facts["kind"] == "module":
                 raise ValidationError(
                     f"{facts['order']} ({facts['name']}) is a module; plug it into a device instead of adding it as "
                     "one.",
-                    code="NOT_A_DEVICE",
+                    code=codes.NOT_A_DEVICE,
                 )
             # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
             # (whether it then picks the newest firmware is not confirmed, see docs/openness-members.md).
@@ -181,7 +182,7 @@ class BridgeDevices(DevicesPort):
             if target is None:
                 raise ValidationError(
                     f"The device '{device}' has no PROFINET/Ethernet interface to give an IP address.",
-                    code="NO_INTERFACE"
+                    code=codes.NO_INTERFACE
                 )
             return target
         found = next(((n, i) for n, i in interfaces if n.casefold() == interface.casefold()), None)
@@ -189,13 +190,13 @@ class BridgeDevices(DevicesPort):
             raise NotFoundError(
                 f"The device '{device}' has no interface '{interface}' (it has: "
                 f"{', '.join(n for n, _ in interfaces)}).",
-                code="INTERFACE_NOT_FOUND",
+                code=codes.INTERFACE_NOT_FOUND,
             )
         if not is_ethernet(found[1]):
             raise ValidationError(
                 f"'{found[0]}' of '{device}' is a {interface_kind(*found)} interface; only PROFINET/Ethernet "
                 "interfaces have an IP address.",
-                code="NOT_AN_ETHERNET_INTERFACE",
+                code=codes.NOT_AN_ETHERNET_INTERFACE,
             )
         return found[1]
 
@@ -204,7 +205,8 @@ class BridgeDevices(DevicesPort):
             device = find_device(self._session.project(), name)
             compilable = self._hardware_compilable(device.DeviceItems)
             if compilable is None:
-                raise ValidationError(f"No device item of '{name}' offers a hardware compile.", code="NOT_COMPILABLE")
+                raise ValidationError(f"No device item of '{name}' offers a hardware compile.",
+                                      code=codes.NOT_COMPILABLE)
             return self._compile_result(compilable.Compile())
 
         return self._session.call("ICompilable.Compile", run)

@@ -19,6 +19,7 @@ from engineering_api.backend.errors import (
     PortalUnavailableError,
     ValidationError,
 )
+from engineering_api.errors import codes
 
 __all__ = ("MEANINGS", "OPENNESS_ACCESS_HINT", "Meaning", "describe", "kind_of", "translate")
 
@@ -42,37 +43,37 @@ class Meaning:
 
 MEANINGS: dict[str, Meaning] = {
     "SimaticMLVersionNotSupportedException": Meaning(
-        ValidationError, "SIMATICML_VERSION_NOT_SUPPORTED",
+        ValidationError, codes.SIMATICML_VERSION_NOT_SUPPORTED,
         "The document was exported by a TIA Portal version this one cannot import: use an export of this TIA "
         "version (or an older one it reads), or import it in the TIA version that wrote it."),
     "MissingProductsException": Meaning(
-        ConflictError, "MISSING_PRODUCTS",
+        ConflictError, codes.MISSING_PRODUCTS,
         "The project uses TIA Portal products (options, hardware support packages) this installation lacks: install "
         "the products TIA names above, then open it again."),
     "LicenseNotFoundException": Meaning(
-        ConflictError, "LICENSE_NOT_FOUND",
+        ConflictError, codes.LICENSE_NOT_FOUND,
         "TIA Portal found no licence for this: check the licence with the Automation License Manager on this "
         "machine, then repeat the request."),
     "EngineeringUserAbortException": Meaning(
-        OperationCanceledError, "OPENNESS_USER_ABORTED",
+        OperationCanceledError, codes.OPENNESS_USER_ABORTED,
         "Someone canceled the operation in TIA Portal (a dialog or its progress window); repeat the request."),
     "EngineeringDelegateInvocationException": Meaning(
-        EngineeringError, "OPENNESS_CALLBACK_FAILED",
+        EngineeringError, codes.OPENNESS_CALLBACK_FAILED,
         "An answer this service gave TIA Portal (a confirmation, a download or a credentials callback) failed; the "
         "inner exception says why."),
     "EngineeringPasswordPolicyViolationException": Meaning(
-        ValidationError, "PASSWORD_POLICY_VIOLATION",
+        ValidationError, codes.PASSWORD_POLICY_VIOLATION,
         "The password does not meet the project's password policy: choose one that does (the project's user "
         "management settings list the rules)."),
     "PasswordPolicySettingsException": Meaning(
-        ValidationError, "PASSWORD_POLICY_SETTINGS_INVALID",
+        ValidationError, codes.PASSWORD_POLICY_SETTINGS_INVALID,
         "TIA Portal refused the password policy settings: correct them as TIA's message says."),
     "FunctionRightNotFoundException": Meaning(
-        PermissionDeniedError, "FUNCTION_RIGHT_MISSING",
+        PermissionDeniedError, codes.FUNCTION_RIGHT_MISSING,
         "The project user lacks the function right this needs: grant it in the project's user management (UMAC), "
         "or sign in as a user who has it."),
     "EngineeringOutOfMemoryException": Meaning(
-        PortalUnavailableError, "OPENNESS_OUT_OF_MEMORY",
+        PortalUnavailableError, codes.OPENNESS_OUT_OF_MEMORY,
         "TIA Portal ran out of memory: save your work, restart TIA Portal, and split the operation into smaller "
         "ones."),
 }
@@ -187,24 +188,24 @@ def translate(
     if meaning is not None:
         return meaning.error(f"{message} {meaning.next_step}", code=meaning.code, details=details)
     if kind == "EngineeringSecurityException":
-        return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code="OPENNESS_ACCESS_DENIED",
+        return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code=codes.OPENNESS_ACCESS_DENIED,
                                      details=details)
     if kind == "NonRecoverableException":
         return PortalUnavailableError(
             f"{message} The connection to TIA Portal was lost; the session will attach again on the next request.",
-            code="PORTAL_CONNECTION_LOST", details=details,
+            code=codes.PORTAL_CONNECTION_LOST, details=details,
         )
     if kind == "EngineeringObjectDisposedException":
         return ConflictError(
             f"{message} The object went away (closed or deleted in TIA Portal) and could not be found again.",
-            code="OPENNESS_OBJECT_DISPOSED", details=details,
+            code=codes.OPENNESS_OBJECT_DISPOSED, details=details,
         )
     if kind == "EngineeringRuntimeException":
-        return EngineeringError(message, code="OPENNESS_RUNTIME_ERROR", details=details)
+        return EngineeringError(message, code=codes.OPENNESS_RUNTIME_ERROR, details=details)
     if kind == "EngineeringNotSupportedException":
-        return NotSupportedError(message, code="OPENNESS_NOT_SUPPORTED", details=details)
+        return NotSupportedError(message, code=codes.OPENNESS_NOT_SUPPORTED, details=details)
     if kind == "EngineeringTargetInvocationException":
-        return invocation(message, code="OPENNESS_REFUSED", details=details)
+        return invocation(message, code=codes.OPENNESS_REFUSED, details=details)
     if kind == "EngineeringException":
-        return EngineeringError(message, code="OPENNESS_ERROR", details=details)
-    return EngineeringError(message, code="BRIDGE_ERROR", details=details)
+        return EngineeringError(message, code=codes.OPENNESS_ERROR, details=details)
+    return EngineeringError(message, code=codes.BRIDGE_ERROR, details=details)

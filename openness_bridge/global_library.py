@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.library import (
     check_archive_target, check_library_file, check_new_global_library, library_already_open, library_file_version,
@@ -97,7 +98,7 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
             expected = library_suffix(self._session.version)
             if Path(str(created.Path.FullName)).suffix.lower() != expected:
                 raise EngineeringError(f"GlobalLibraries.Create wrote '{created.Path.Name}', not a {expected} file.",
-                                       code="BRIDGE_ERROR")
+                                       code=codes.BRIDGE_ERROR)
             return self._global_info(created)
         return self._session.call("GlobalLibraries.Create", run, invocation=ValidationError)
 
@@ -155,7 +156,7 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
                 produced = [p for p in staging.iterdir() if p.is_file()]
                 if len(produced) != 1:
                     raise EngineeringError(f"GlobalLibrary.Archive wrote {len(produced)} files instead of one.",
-                                           code="BRIDGE_ERROR")
+                                           code=codes.BRIDGE_ERROR)
                 produced[0].replace(target)
             data = target.read_bytes()
             # TIA's archive format is its own: how many files it holds is not visible from outside (0: unknown).

@@ -19,6 +19,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 # Paths to create or import into follow the shared rule, so the bridge refuses what the fake refuses.
+from engineering_api.errors import codes
 from engineering_api.rules.folders import folder_parts, target_folder
 
 __all__ = (
@@ -46,7 +47,7 @@ def require_group(root: Any, path: str) -> Any:
     """:func:`find_group` or ``NotFoundError`` (``FOLDER_NOT_FOUND``); the system group itself is not a folder."""
     group = find_group(root, path) if normalise(path) else None
     if group is None:
-        raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+        raise NotFoundError(f"The folder '{path}' was not found.", code=codes.FOLDER_NOT_FOUND)
     return group
 
 
@@ -58,7 +59,7 @@ def folder_of(root: Any, path: str, *, shown: str | None = None) -> tuple[str, A
     group = find_group(root, normalised)
     if group is None:
         raise ValidationError(f"The folder '{shown or path}' does not exist; create it first.",
-                              code="FOLDER_NOT_FOUND")
+                              code=codes.FOLDER_NOT_FOUND)
     return normalised, group
 
 
@@ -79,7 +80,7 @@ def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, 
         group = child
     normalised = "/".join(spelled)
     if not created and not exist_ok:
-        raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+        raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code=codes.FOLDER_EXISTS)
     return normalised, group
 
 

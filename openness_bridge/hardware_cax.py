@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import HardwareTransfer
+from engineering_api.errors import codes
 from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.naming import check_device_name
 from openness_bridge.device_lookup import all_devices, find_device
@@ -105,7 +106,7 @@ class CaxTransfer:
             device = find_device(project, name)
             require_folder(target.parent)
             if target.exists():
-                raise AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+                raise AlreadyExistsError(f"The file '{target.name}' already exists.", code=codes.FILE_EXISTS)
             target.parent.mkdir(parents=True, exist_ok=True)
             with staging_folder(target.parent, "export") as staging:
                 aml, log = staging / "hardware.aml", staging / "hardware.log"
@@ -113,7 +114,7 @@ class CaxTransfer:
                 if not self._cax(project).Export(device, io.FileInfo(str(aml)), io.FileInfo(str(log))):
                     raise EngineeringError(
                         f"CaxProvider.Export failed: {log.read_text(errors='replace') if log.exists() else 'no log'}",
-                        code="OPENNESS_REFUSED",
+                        code=codes.OPENNESS_REFUSED,
                     )
                 aml.replace(target)
             return HardwareTransfer(path=str(target), devices=[str(device.Name)])
@@ -124,11 +125,11 @@ class CaxTransfer:
         def run() -> HardwareTransfer:
             project = self._session.project()
             if not source.is_file():
-                raise NotFoundError(f"The file '{source}' was not found.", code="FILE_NOT_FOUND")
+                raise NotFoundError(f"The file '{source}' was not found.", code=codes.FILE_NOT_FOUND)
             try:
                 devices = aml_devices(source.read_bytes())
             except ValueError as exc:
-                raise ValidationError(f"'{source.name}' cannot be imported: {exc}.", code="INVALID_AML") from None
+                raise ValidationError(f"'{source.name}' cannot be imported: {exc}.", code=codes.INVALID_AML) from None
             existing = {str(d.Name).casefold() for d in all_devices(project)}
             for name, article in devices:
                 check_device_name(name)
@@ -138,11 +139,12 @@ class CaxTransfer:
                         f"'{source.name}' cannot be imported: device '{name}' is article '{article}', "
                         + ("which is not in TIA's hardware catalog." if facts is None
                            else "which is a module, not a device."),
-                        code="INVALID_AML",
+                        code=codes.INVALID_AML,
                     )
                 if name.casefold() in existing:
                     raise AlreadyExistsError(
-                        f"A device with the name '{name}' already exists; nothing was imported.", code="DEVICE_EXISTS"
+                        f"A device with the name '{name}' already exists; nothing was imported.",
+                                             code=codes.DEVICE_EXISTS
                     )
             with self._scratch("cax") as logs:
                 log = logs / "import.log"
@@ -155,7 +157,8 @@ class CaxTransfer:
                 io = self._session.api.io
                 if not self._cax(project).Import(io.FileInfo(str(aml)), io.FileInfo(str(log)), options):
                     reason = log.read_text(errors="replace").strip() if log.exists() else "no log written"
-                    raise ValidationError(f"TIA Portal did not import '{source.name}': {reason}", code="INVALID_AML")
+                    raise ValidationError(f"TIA Portal did not import '{source.name}': {reason}",
+                                          code=codes.INVALID_AML)
             return HardwareTransfer(path=str(source), devices=[name for name, _ in devices])
 
         return self._session.call("CaxProvider.Import", run, invocation=ValidationError)

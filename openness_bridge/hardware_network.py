@@ -22,6 +22,7 @@ from engineering_api.backend.models import (
     ProjectInfrastructure,
     SubnetInfo,
 )
+from engineering_api.errors import codes
 from openness_bridge.device_lookup import all_devices
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class NetworkAccess:
         """Write the node's addressing and connect it to ``subnet`` (created when new); returns the subnet."""
         node = self._first_node(interface)
         if node is None:
-            raise ValidationError("The interface has no network node to give an address.", code="NO_INTERFACE")
+            raise ValidationError("The interface has no network node to give an address.", code=codes.NO_INTERFACE)
         connected = node.ConnectedSubnet
         name = subnet or (str(connected.Name) if connected is not None else DEFAULT_SUBNET)
         target = project.Subnets.Find(name)

@@ -28,6 +28,7 @@ from engineering_api.backend.areas.hmi import (
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.backend.models import CompileResult
+from engineering_api.errors import codes
 from engineering_api.rules.folders import folder_parts, target_folder
 from engineering_api.rules.hmi import check_screen, check_tags, read_import, screen_number
 from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
@@ -154,7 +155,7 @@ class BridgeHmi(HmiPort):
 
     def export_hmi_screen(self, device: str, name: str) -> HmiExport:
         return self._exported(device, name, lambda target: _walk(target.ScreenFolder, "Screens"), "screen",
-                              "SCREEN_NOT_FOUND", "Screen.Export")
+                              codes.SCREEN_NOT_FOUND, "Screen.Export")
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
@@ -184,7 +185,7 @@ class BridgeHmi(HmiPort):
 
     def export_hmi_tag_table(self, device: str, name: str) -> HmiExport:
         return self._exported(device, name, lambda target: _walk(target.TagFolder, "TagTables"), "tag table",
-                              "TAG_TABLE_NOT_FOUND", "TagTable.Export")
+                              codes.TAG_TABLE_NOT_FOUND, "TagTable.Export")
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
@@ -221,7 +222,7 @@ class BridgeHmi(HmiPort):
         return self._session.call("Connection.Export", run)
 
     def export_hmi_connection(self, device: str, name: str) -> HmiExport:
-        return self._exported(device, name, lambda target: target.Connections, "connection", "CONNECTION_NOT_FOUND",
+        return self._exported(device, name, lambda target: target.Connections, "connection", codes.CONNECTION_NOT_FOUND,
                               "Connection.Export")
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
@@ -232,7 +233,7 @@ class BridgeHmi(HmiPort):
             connections = self._access.hmi_target(device).Connections
             existing = self._named(connections, doc.root.name)
             if existing is not None and not overwrite:
-                raise _exists("connection", "CONNECTION_EXISTS", str(existing.Name), device)
+                raise _exists("connection", codes.CONNECTION_EXISTS, str(existing.Name), device)
             self._session.import_bytes(connections, data, override=existing is not None)
             return _connection_info(doc)
 
@@ -248,7 +249,7 @@ class BridgeHmi(HmiPort):
                                                self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
             if compilable is None:
                 raise NotSupportedError(f"The HMI device '{device}' offers no ICompilable service.",
-                                        code="NO_OPENNESS_EQUIVALENT")
+                                        code=codes.NO_OPENNESS_EQUIVALENT)
             return self._compile_result(compilable.Compile())
 
         return self._session.call("ICompilable.Compile", run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from openness_bridge.plc_software import first_software
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class HmiAccess:
         software = first_software(found.DeviceItems, self.session.service, container_type, as_panel)
         if software is None:
             raise ValidationError(f"The device '{device}' is not an HMI panel (no device item offers an HmiTarget or "
-                                  "HmiSoftware); it has no screens, HMI tags or connections.", code="NOT_AN_HMI")
+                                  "HmiSoftware); it has no screens, HMI tags or connections.", code=codes.NOT_AN_HMI)
         return software
 
     def hmi_target(self, device: str) -> Any:
@@ -72,7 +73,7 @@ class HmiAccess:
         if kind == "unified":
             raise NotSupportedError(
                 f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an "
-                "object model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
+                "object model, served by the Unified routes and documents).", code=codes.UNIFIED_NOT_SUPPORTED)
         target_type = self.session.namespace("Siemens.Engineering.Hmi").HmiTarget
         return software if isinstance(software, target_type) else target_type(software)
 
@@ -87,5 +88,5 @@ class HmiAccess:
         if kind != "unified":
             raise ValidationError(
                 f"'{device}' is a classic (WinCC Comfort/Advanced/Basic) panel, not a Unified one; its screens, tags "
-                "and connections are SimaticML documents (import and export them).", code="NOT_A_UNIFIED_PANEL")
+                "and connections are SimaticML documents (import and export them).", code=codes.NOT_A_UNIFIED_PANEL)
         return software

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 
 __all__ = ("SYSTEM_FOLDERS", "create_folder", "folder_paths", "user_folder")
@@ -46,7 +47,7 @@ def user_folder(target: Any, kind: str, path: str) -> Any:
         folder = _child(folder, name)
         if folder is None:
             raise NotFoundError(f"'{_LABEL[kind]}' has no user folder '{clean}'; create it first "
-                                f"(POST …/hmi/{kind}/folders).", code="FOLDER_NOT_FOUND",
+                                f"(POST …/hmi/{kind}/folders).", code=codes.FOLDER_NOT_FOUND,
                                 details={"folderPath": clean})
     return folder
 
@@ -73,5 +74,5 @@ def create_folder(target: Any, kind: str, parts: list[str], device: str) -> str:
         made.append(str(found.Name))
     if not created:
         raise AlreadyExistsError(f"'{_LABEL[kind]}' of '{device}' already has the user folder '{'/'.join(made)}'.",
-                                 code="FOLDER_EXISTS", details={"folderPath": "/".join(made)})
+                                 code=codes.FOLDER_EXISTS, details={"folderPath": "/".join(made)})
     return "/".join(made)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort, HmiProjectGraphicData, HmiProjectGraphicInfo
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from openness_bridge.hmi_access import HmiAccess
@@ -43,17 +44,17 @@ class BridgeHmiGraphics(HmiGraphicsPort):
     def import_hmi_project_graphic(self, device: str, name: str, data: bytes, *, overwrite: bool = False,
                                    source: str = "image") -> HmiProjectGraphicInfo:
         self._session.call("Project.Graphics", lambda: self._graphics(device))
-        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
+        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code=codes.NO_OPENNESS_EQUIVALENT)
 
     def export_hmi_project_graphic(self, device: str, name: str) -> HmiProjectGraphicData:
         self._session.call("Project.Graphics", lambda: self._graphics(device))
-        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code="NO_OPENNESS_EQUIVALENT")
+        raise NotSupportedError(_NO_IMAGE_EXCHANGE, code=codes.NO_OPENNESS_EQUIVALENT)
 
     def delete_hmi_project_graphic(self, device: str, name: str) -> None:
         def run() -> None:
             found = next((g for g in self._graphics(device) if str(g.Name).casefold() == name.casefold()), None)
             if found is None:
-                raise NotFoundError(f"The project has no graphic '{name}'.", code="GRAPHIC_NOT_FOUND",
+                raise NotFoundError(f"The project has no graphic '{name}'.", code=codes.GRAPHIC_NOT_FOUND,
                                     details={"name": name})
             found.Delete()
 

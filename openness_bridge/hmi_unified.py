@@ -50,6 +50,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_unified import check_delete, merge, subset
 from openness_bridge.api_reference import has_member, require_member
 
@@ -113,7 +114,7 @@ def _require_partner_held(connection: UnifiedConnection, existing: UnifiedConnec
         "HmiConnection.Partner is read-only in TIA Portal's Openness API and HmiConnectionComposition.Create takes "
         "only a name. Connect the panel to the PLC in TIA Portal's network view (TIA then makes the connection with "
         "its partner), then apply again: a connection whose partner TIA already has is kept. Nothing was changed.",
-        code="NO_OPENNESS_EQUIVALENT",
+        code=codes.NO_OPENNESS_EQUIVALENT,
         details={"connection": connection.name, "partner": connection.partner, "tiaPartner": held},
     )
 
@@ -122,7 +123,7 @@ def _no_lists() -> NotSupportedError:
     # HmiSoftware.HmiTextLists/HmiGraphicLists exist from V21 (U7), but no public source shows their entries' members.
     return NotSupportedError("Text and graphic lists of a Unified panel are not reached over Openness: no public "
                              "source shows the members of HmiTextList/HmiGraphicList entries (V20 has no "
-                             "HmiGraphicLists at all); create them in TIA Portal.", code="NO_OPENNESS_EQUIVALENT")
+                             "HmiGraphicLists at all); create them in TIA Portal.", code=codes.NO_OPENNESS_EQUIVALENT)
 
 
 def _text(value: Any) -> str:
@@ -182,7 +183,7 @@ class BridgeHmiUnified(HmiUnifiedPort):
             if found is not None:
                 return found
         raise NotSupportedError(f"This TIA Portal's Openness has no screen item class {name}.",
-                                code="NO_OPENNESS_EQUIVALENT", details={"type": name})
+                                code=codes.NO_OPENNESS_EQUIVALENT, details={"type": name})
 
     def _add_events(self, owner: Any, type_name: str, events: list[UnifiedEvent]) -> None:
         if not events:
@@ -191,11 +192,11 @@ class BridgeHmiUnified(HmiUnifiedPort):
         if enum is None or getattr(owner, "EventHandlers", None) is None:
             raise NotSupportedError(f"{type_name} has no events in this TIA Portal's Openness (no "
                                     f"{type_name}EventType); remove its events or script it in TIA Portal.",
-                                    code="NO_OPENNESS_EQUIVALENT", details={"type": type_name})
+                                    code=codes.NO_OPENNESS_EQUIVALENT, details={"type": type_name})
         for event in events:
             value = getattr(enum, event.event, None)
             if value is None:
-                raise ValidationError(f"{type_name} has no event {event.event!r}.", code="INVALID_UNIFIED_DOCUMENT",
+                raise ValidationError(f"{type_name} has no event {event.event!r}.", code=codes.INVALID_UNIFIED_DOCUMENT,
                                       details={"event": event.event})
             handler = owner.EventHandlers.Find(value) or owner.EventHandlers.Create(value)
             handler.Script.ScriptCode = event.script_code
@@ -257,7 +258,7 @@ class BridgeHmiUnified(HmiUnifiedPort):
             raise NotSupportedError(
                 "Openness reaches a Unified script module's code only through HmiSoftware.Scripts.Export/Import files, "
                 "whose layout no public source shows; create global modules in TIA Portal.",
-                code="NO_OPENNESS_EQUIVALENT")
+                code=codes.NO_OPENNESS_EQUIVALENT)
         if model.text_lists or model.graphic_lists:
             raise _no_lists()
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
 from engineering_api.rules.library import (
     IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, type_not_found, version_not_found,
@@ -182,7 +183,7 @@ class LibraryAccess:
                 if found.name == object_name:
                     return found.obj, kind
         raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",
-                            code="OBJECT_NOT_FOUND")
+                            code=codes.OBJECT_NOT_FOUND)
 
     @staticmethod
     def in_work(t: Any) -> Any:

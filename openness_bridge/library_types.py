@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import (
     IN_WORK, check_release_number, check_released, compare_target_required, edited_in_project_library,
@@ -72,11 +73,11 @@ class BridgeLibraryTypes(LibraryTypesPort):
                 "Openness cannot make a library type of a panel's VB script: no member types a project object "
                 "(VBScriptLibraryType versions come from TIA's 'Add type'; V21's "
                 "LibraryTypeComposition.CreateFromDocuments takes SIMATIC SD documents). Use TIA Portal, or the fake "
-                "backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+                "backend.", code=codes.NO_OPENNESS_EQUIVALENT, details={"member": "LibraryTypeComposition"})
         raise NotSupportedError(
             "Openness cannot make a library type of a project block: it creates types only from SIMATIC SD documents "
             "(LibraryTypeComposition.CreateFromDocuments, V21). Use TIA Portal's 'Add new type', or the fake backend.",
-            code="NO_OPENNESS_EQUIVALENT", details={"member": "LibraryTypeComposition"})
+            code=codes.NO_OPENNESS_EQUIVALENT, details={"member": "LibraryTypeComposition"})
 
     def _type_source(self, device: str, object_name: str) -> str:
         """``block`` when ``device`` is a PLC with the block, UDT or tag table ``object_name``; ``script`` when it
@@ -102,7 +103,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
         scripts = vb_scripts(target.VBScriptFolder)
         if not any(str(s.Name).casefold() == object_name.casefold() for _, s in scripts):
             raise NotFoundError(f"'{device}' has no VB script '{object_name}' (an HMI panel's types are made of its "
-                                "VB scripts).", code="OBJECT_NOT_FOUND", details={"objectName": object_name})
+                                "VB scripts).", code=codes.OBJECT_NOT_FOUND, details={"objectName": object_name})
         return "script"
 
     def _one(self, library: str | None, type_name: str, operation: str, act: Any) -> LibraryTypeInfo:
@@ -130,7 +131,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
         raise NotSupportedError(
             f"'{t.Name}' is a {kind} type, whose instances live on HMI panels; no public source shows an Openness "
             f"member that puts a library type version on a panel ({member} is for PLC software). Use TIA Portal, or "
-            "the fake backend.", code="NO_OPENNESS_EQUIVALENT", details={"member": member})
+            "the fake backend.", code=codes.NO_OPENNESS_EQUIVALENT, details={"member": member})
 
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
@@ -221,7 +222,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
                     f"Comparing type versions needs LibraryTypeVersion.Export (in the API since V15.1); this is "
-                    f"{self._session.version}.", code="NO_OPENNESS_EQUIVALENT",
+                    f"{self._session.version}.", code=codes.NO_OPENNESS_EQUIVALENT,
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._session.export_bytes(left)
             if right_version is not None:

@@ -37,6 +37,7 @@ from engineering_api.backend.areas.online_rules import (
     compile_failed, cpu_in_run, require_stop_confirmed, simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.errors import codes
 from openness_bridge.online_legitimation import TlsAnswer
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import software_blocks, software_types
@@ -126,7 +127,7 @@ class BridgeOnline(OnlinePort):
         if state != "Online":
             raise ConflictError(
                 f'TIA could not go online with "{device}" (state {state}); the instance "{instance.name}" did not '
-                "answer at the device's address over PLCSIM.", code="ONLINE_FAILED",
+                "answer at the device's address over PLCSIM.", code=codes.ONLINE_FAILED,
                 details={"instanceName": instance.name, "onlineState": state},
             )
         return msgspec.structs.replace(self._status(device, instance), tls_verifications=tls.verifications)
@@ -212,20 +213,20 @@ class BridgeOnline(OnlinePort):
             "Openness cannot read a CPU's program back block by block: its only upload is StationUploadProvider."
             "StationUpload, which adds the whole station as a new device to the project. Compare instead "
             f"(POST /api/devices/{device}/actions/compare-online) and download the offline software.",
-            code="NO_OPENNESS_EQUIVALENT",
+            code=codes.NO_OPENNESS_EQUIVALENT,
         )
 
     def load_start_values(self, device: str, block: str) -> dict[str, Any]:
         if self._session.call("OnlineProvider.State", lambda: self._online_or_none(device)) is None:
             raise ConflictError(f'Loading start values as actual values needs an online connection. The device '
                                 f'"{device}" is offline. Go online first (POST /api/devices/{device}/online).',
-                                code="NOT_ONLINE")
+                                code=codes.NOT_ONLINE)
         # ValueService.LoadStartValuesAsActualValues() (DataBlock.Interface.GetService<ValueService>()) exists from
         # V21 on; this API version does not have it.
         raise NotSupportedError(
             f"TIA Portal {self._session.version} has no Openness call to load start values as actual values "
             "(ValueService arrived with V21). Download the data block again after changing it, or write the values "
-            "with PUT /api/simulation/tags/{name}.", code="NO_OPENNESS_EQUIVALENT",
+            "with PUT /api/simulation/tags/{name}.", code=codes.NO_OPENNESS_EQUIVALENT,
         )
 
     # ----- compare -------------------------------------------------------------------------------
@@ -402,7 +403,7 @@ class BridgeOnline(OnlinePort):
             raise ConflictError(
                 f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see '
                 'details.messages.',
-                code="DOWNLOAD_FAILED",
+                code=codes.DOWNLOAD_FAILED,
                 details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages),
                          "preDownloadChecks": msgspec.to_builtins(asked)},
             )
@@ -413,7 +414,7 @@ class BridgeOnline(OnlinePort):
             raise ConflictError(
                 f'The CPU "{instance.name}" went to STOP when it was started after the download'
                 + (f": {error.message}" if error else ".") + " Fix the program, download it, and start the CPU again.",
-                code="CPU_STOPPED_BY_ERROR",
+                code=codes.CPU_STOPPED_BY_ERROR,
                 details={"instanceName": instance.name, "diagnostic": msgspec.to_builtins(error) if error else None},
             )
         report(100, "download finished")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.online_rules import choose_instance, instance_off, online_with_other_instance
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,7 +58,7 @@ class OnlineBinding:
                                          self.online_namespace("Online").OnlineProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.",
-                                  code="NOT_A_PLC")
+                                  code=codes.NOT_A_PLC)
         return provider
 
     def download_provider(self, project: Any, device: str) -> Any:
@@ -79,7 +80,7 @@ class OnlineBinding:
                                          self.online_namespace("Download").DownloadProvider)
         if provider is None:
             raise ValidationError(f"The device '{device}' offers no DownloadProvider; it cannot be downloaded.",
-                                  code="NOT_A_PLC")
+                                  code=codes.NOT_A_PLC)
         cache[key] = provider
         return provider
 
@@ -91,7 +92,7 @@ class OnlineBinding:
         if pc_interface is None or pc_interface.TargetInterfaces.Count == 0:
             raise ConflictError(
                 f"TIA offers no route to PLCSIM for '{device}' (mode {MODE}, PC interface PLCSIM): install PLCSIM "
-                "Advanced on the machine running TIA Portal.", code="NO_PLCSIM_ROUTE",
+                "Advanced on the machine running TIA Portal.", code=codes.NO_PLCSIM_ROUTE,
             )
         return pc_interface.TargetInterfaces[0]
 
@@ -125,7 +126,7 @@ class OnlineBinding:
             named = next((i for i in instances if i.name.lower() == instance_name.lower()), None)
             if named is None:
                 raise NotFoundError(f'No simulation instance named "{instance_name}" exists.',
-                                    code="SIM_INSTANCE_NOT_FOUND",
+                                    code=codes.SIM_INSTANCE_NOT_FOUND,
                                     details={"instanceName": instance_name})
         by_ip = next((i for ip in ips for i in instances if ip in i.ip_addresses), None)
         return choose_instance(device, ips, named, by_ip, [i for i in instances if not i.ip_addresses])
@@ -139,5 +140,5 @@ class OnlineBinding:
         """Apply the PLCSIM target to a provider's configuration; returns the target (an ``IConfiguration``)."""
         target = self.plcsim_target(configuration, device)
         if not configuration.ApplyConfiguration(target):
-            raise ConflictError(f"TIA did not accept the PLCSIM route for '{device}'.", code="NO_PLCSIM_ROUTE")
+            raise ConflictError(f"TIA did not accept the PLCSIM route for '{device}'.", code=codes.NO_PLCSIM_ROUTE)
         return target

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engineering_api.backend.areas.online import TlsVerification
 from engineering_api.backend.errors import ConflictError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -82,7 +83,7 @@ class TlsAnswer:
         return ConflictError(
             f"The PLC of '{device}' presents a TLS certificate ({self.verifications[-1].verification_info}) that was "
             'not trusted, so TIA did not connect. Send "trustTls": true to trust it (or set the server setting '
-            "trust_plc_certificates).", code="TLS_NOT_TRUSTED",
+            "trust_plc_certificates).", code=codes.TLS_NOT_TRUSTED,
             details={"option": "trustTls", "tlsVerifications": [v.verification_info for v in self.verifications]},
         )
 

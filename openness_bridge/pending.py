@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from engineering_api.backend.errors import NotSupportedError
+from engineering_api.errors import codes
 
 __all__ = ("PendingStandIns", "pending_methods", "port_methods")
 
@@ -37,7 +38,7 @@ def _pending(name: str) -> Any:
         raise NotSupportedError(
             f"The Openness bridge does not implement '{name}' yet. Use --backend fake for this operation; "
             "openness_bridge/README.md lists what the bridge serves.",
-            code="BRIDGE_NOT_YET_IMPLEMENTED",
+            code=codes.BRIDGE_NOT_YET_IMPLEMENTED,
             details={"method": name},
         )
 

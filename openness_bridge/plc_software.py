@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,7 +75,7 @@ def plc_item(api: OpennessApi, device: Any, name: str) -> tuple[Any, Any]:
         raise ValidationError(
             f"The device '{name}' has no PLC software (no device item offers a SoftwareContainer with PlcSoftware); "
             "it is not a PLC.",
-            code="NOT_A_PLC",
+            code=codes.NOT_A_PLC,
         )
     return found
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
+from engineering_api.errors import codes
 from openness_bridge.api_reference import has_member
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ class PortalEvents:
             f"TIA Portal (pid {pid}) ended this Openness session (TiaPortal.Disposed: the portal was closed). Changes "
             "since the project's last save may be lost. Launch a portal (POST /api/instance/actions/launch) or "
             "attach to a running one (POST /api/instance/actions/attach), then open the project again.",
-            code="PORTAL_SESSION_ENDED", details={"pid": pid},
+            code=codes.PORTAL_SESSION_ENDED, details={"pid": pid},
         )
 
     # ----- what a call saw -----------------------------------------------------------------------

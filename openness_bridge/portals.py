@@ -21,6 +21,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import InstalledVersion, PortalInfo
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import PortalMode
@@ -87,7 +88,7 @@ class PortalLink:
         raise PortalUnavailableError(
             "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
             "one (POST /api/instance/actions/attach).",
-            code="NO_PORTAL_ATTACHED",
+            code=codes.NO_PORTAL_ATTACHED,
         )
 
     def open_project(self) -> Any | None:
@@ -157,19 +158,19 @@ class BridgePortals:
             if link.attached_alive() is not None:
                 raise ConflictError(
                     f"Already attached to TIA Portal (pid {link.pid}); detach or shut it down first.",
-                    code="ALREADY_ATTACHED",
+                    code=codes.ALREADY_ATTACHED,
                 )
             installed = [i.version for i in self._installations]
             if version is not None and version not in installed:
                 raise ValidationError(
                     f"TIA Portal {version} is not installed (installed: {', '.join(installed) or 'none'}).",
-                    code="VERSION_NOT_INSTALLED",
+                    code=codes.VERSION_NOT_INSTALLED,
                 )
             if version is not None and version != self._api.version:
                 raise ValidationError(
                     f"This service loaded the Openness API of TIA Portal {self._api.version}; launching {version} "
                     "needs the service restarted for that version.",
-                    code="VERSION_NOT_LOADED",
+                    code=codes.VERSION_NOT_LOADED,
                 )
             mode = self._api.engineering.TiaPortalMode
             portal = self._api.engineering.TiaPortal(mode.WithUserInterface if with_ui else mode.WithoutUserInterface)
@@ -187,11 +188,11 @@ class BridgePortals:
         def run() -> PortalInfo:
             process = link.process(pid)
             if process is None:
-                raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
+                raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code=codes.PORTAL_NOT_FOUND)
             current = link.attached_alive()
             if current is not None and current != pid:
                 raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.",
-                                    code="ALREADY_ATTACHED")
+                                    code=codes.ALREADY_ATTACHED)
             if current != pid or link.portal is None:
                 link.portal = link.watched(link.owned.get(pid) or process.Attach(), pid)
                 link.pid = pid
@@ -224,7 +225,7 @@ class BridgePortals:
             process = link.process(pid)
             if process is None:
                 raise PortalUnavailableError(f"TIA Portal pid {pid} is not running any more.",
-                                             code="NO_PORTAL_ATTACHED")
+                                             code=codes.NO_PORTAL_ATTACHED)
             info = link.info(process, False)
             project = link.open_project()
             if project is not None:

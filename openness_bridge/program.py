@@ -31,6 +31,7 @@ from engineering_api.backend.models import (
     ProgramImportReport,
     ProgramObjectInfo,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
@@ -79,7 +80,7 @@ class BridgeProgram(ProgramPort):
     def _program_object(self, software: Any, name: str) -> Any:
         found = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
         if found is None:
-            raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
+            raise NotFoundError(f"The program object '{name}' was not found.", code=codes.OBJECT_NOT_FOUND)
         return found
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
@@ -135,7 +136,7 @@ class BridgeProgram(ProgramPort):
                 raise ConflictError(
                     f"'{name}' is inconsistent and still is after compiling it ({result.error_count} error(s)); "
                     "TIA cannot export an inconsistent block. Fix the errors and compile again.",
-                    code="BLOCK_INCONSISTENT", details={"compile": msgspec.to_builtins(result)},
+                    code=codes.BLOCK_INCONSISTENT, details={"compile": msgspec.to_builtins(result)},
                 )
         return self._export_document(obj)
 
@@ -178,7 +179,7 @@ class BridgeProgram(ProgramPort):
             doc = parse_bytes(document.data)
         except SimaticMLError as exc:
             raise ValidationError(f"{document.source} is not valid SimaticML: {exc}",
-                                  code="INVALID_SIMATICML") from None
+                                  code=codes.INVALID_SIMATICML) from None
         obj = doc.object
         if isinstance(obj, PlcStruct):
             kind = "UDT"
@@ -190,13 +191,13 @@ class BridgeProgram(ProgramPort):
             raise ValidationError(
                 f"{document.source}: '{obj.element}' documents cannot be imported as program objects (blocks, PLC "
                 "data types, tag tables).",
-                code="UNSUPPORTED_OBJECT",
+                code=codes.UNSUPPORTED_OBJECT,
             )
         # Named as listed and as the fake names it: Namespace.Name for a unit's namespaced block or type, so a name
         # check, a number clash and an overwrite compare it with the unit's object (units.software_objects).
         name = str(obj.qualified_name or "")
         if not name:
-            raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
+            raise ValidationError(f"{document.source} has no Name attribute.", code=codes.INVALID_SIMATICML)
         check_not_newer(document.source, doc.engineering_version, self._session.version)
         # A unit's folder (as listed: Software units/<unit>/...) is that unit's group, an unknown unit's refused
         system_group = {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup")
@@ -212,7 +213,7 @@ class BridgeProgram(ProgramPort):
             except NotFoundError:
                 raise ValidationError(
                     f"{document.source}: the instance DB '{name}' needs the FB '{instance_of}', which is neither in "
-                    "the PLC nor in this import.", code="INSTANCE_OF_MISSING",
+                    "the PLC nor in this import.", code=codes.INSTANCE_OF_MISSING,
                 ) from None
         number = obj.number if isinstance(obj, Block) else None
         # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
@@ -224,7 +225,7 @@ class BridgeProgram(ProgramPort):
                         and other.name.casefold() != name.casefold()):
                     raise ConflictError(
                         f"{document.source}: {kind} number {number} is already used by '{other.name}'.",
-                        code="BLOCK_NUMBER_IN_USE",
+                        code=codes.BLOCK_NUMBER_IN_USE,
                     )
         return kind, name, group
 
@@ -249,7 +250,8 @@ class BridgeProgram(ProgramPort):
                 try:
                     kind, name, group = self._prepare(software, document, names)
                     if not overwrite and (name.casefold() in batch or self._exists(software, name, kind, taken)):
-                        raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
+                        raise AlreadyExistsError(f"{document.source}: '{name}' already exists.",
+                                                 code=codes.OBJECT_EXISTS)
                     if kind == "TagTable":
                         self._check_table(software, document, name, tag_names(), claimed)
                 except NotSupportedError:
@@ -276,7 +278,7 @@ class BridgeProgram(ProgramPort):
                 failed = sum(1 for r in reports if r.status == "Failed")
                 raise ValidationError(
                     f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
-                    code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
+                    code=codes.IMPORT_FAILED, details={"files": msgspec.to_builtins(reports)},
                 )
             for index, kind, name, group in self.import_order([p for p in prepared if p is not None]):
                 if isinstance(group, _PendingGroup):
@@ -311,7 +313,7 @@ class BridgeProgram(ProgramPort):
         if existing is not None and bool(existing[1].IsDefault) and document.folder.strip("/"):
             raise ConflictError(
                 f"{document.source}: the default tag table '{existing[1].Name}' stays in 'PLC tags'; import it "
-                "without a folder.", code="DEFAULT_TAG_TABLE",
+                "without a folder.", code=codes.DEFAULT_TAG_TABLE,
             )
         used = {
             key: f"the {kind} '{other}' in '{table}'"
@@ -328,7 +330,7 @@ class BridgeProgram(ProgramPort):
             if clash is not None:
                 raise AlreadyExistsError(
                     f"{document.source}: the name '{item.name}' is already used by {clash}; names are unique "
-                    "across all tag tables of the PLC.", code="TAG_EXISTS",
+                    "across all tag tables of the PLC.", code=codes.TAG_EXISTS,
                 )
             mine[key] = f"'{item.name}' of the tag table '{name}' in this import"
         claimed.update(mine)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import PermissionDeniedError
+from engineering_api.errors import codes
 from openness_bridge.security import secure_string
 
 if TYPE_CHECKING:
@@ -74,12 +75,12 @@ class UmacAnswer:
                 f"The project '{project}' is protected (UMAC): opening it needs the name and password of a user who "
                 'may open it. Send "credentials": {"user": ..., "password": ..., "userType": "Project" | "Global"}, or '
                 "store them on the server (PUT /api/projects/credentials, admin).",
-                code="PROJECT_CREDENTIALS_REQUIRED", details={"option": "credentials"},
+                code=codes.PROJECT_CREDENTIALS_REQUIRED, details={"option": "credentials"},
             )
         return PermissionDeniedError(
             f"TIA Portal refused the credentials of the {self._credentials.user_type.lower()} user "
             f"'{self._credentials.user}' for the protected project '{project}' (wrong user, password or user type).",
-            code="PROJECT_CREDENTIALS_REFUSED", details={"user": self._credentials.user},
+            code=codes.PROJECT_CREDENTIALS_REFUSED, details={"user": self._credentials.user},
         )
 
 

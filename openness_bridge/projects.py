@@ -41,6 +41,7 @@ from engineering_api.backend.models import (
     ProjectInfrastructure,
     ProjectOverview,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused
 from engineering_api.rules.naming import check_project_name
 from engineering_api.lib.staging import staging_folder
@@ -65,7 +66,7 @@ _NO_HISTORY = (
 )
 
 
-def require_folder(folder: Path, *, code: str = "NOT_A_FOLDER") -> None:
+def require_folder(folder: Path, *, code: str = codes.NOT_A_FOLDER) -> None:
     """Raise ``ValidationError`` when a file stands where ``folder`` or one of its parents must be a folder."""
     for parent in (folder, *folder.parents):
         if parent.exists() and not parent.is_dir():
@@ -115,7 +116,7 @@ class BridgeProjects:
         if project is not None:
             raise ConflictError(
                 f"Project '{project.Name}' is already open; TIA Portal can have only one project open. Close it first.",
-                code="PROJECT_ALREADY_OPEN",
+                code=codes.PROJECT_ALREADY_OPEN,
             )
 
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
@@ -124,17 +125,17 @@ class BridgeProjects:
                 "TIA Portal's Openness cannot set a project's author: Project.Author is read-only (the reference of "
                 "the real API, openness_bridge/reference). TIA records the Windows user; create the project "
                 "without an author.",
-                code="AUTHOR_READ_ONLY", details={"member": "Project.Author"},
+                code=codes.AUTHOR_READ_ONLY, details={"member": "Project.Author"},
             )
 
         def run() -> ProjectInfo:
             self._link.connection()
             check_project_name(name, self._session.version)
             self._require_no_project()
-            require_folder(directory, code="PATH_IS_A_FILE")
+            require_folder(directory, code=codes.PATH_IS_A_FILE)
             folder = directory / name
             if folder.exists():
-                raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
+                raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code=codes.PROJECT_EXISTS)
             directory.mkdir(parents=True, exist_ok=True)
             project = self._link.connection().Projects.Create(self._session.api.io.DirectoryInfo(str(directory)), name)
             # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
@@ -149,10 +150,10 @@ class BridgeProjects:
             self._link.connection()
             suffix = path.suffix.lower()
             if not path.is_file():
-                raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
+                raise NotFoundError(f"The project file '{path}' was not found.", code=codes.PROJECT_NOT_FOUND)
             if not re.fullmatch(r"\.ap\d\d", suffix):
                 raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).",
-                                      code="NOT_A_PROJECT")
+                                      code=codes.NOT_A_PROJECT)
             upgrading = needs_upgrade(path.name, f"V{suffix[3:]}", self._session.version, upgrade=upgrade)
             wanted = same_file_key(path)
             for process in self._link.processes():
@@ -162,7 +163,7 @@ class BridgeProjects:
                     raise LockedError(
                         f"The project '{path.stem}' is already opened by another TIA Portal instance (pid "
                         f"{process.Id}).",
-                        code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
+                        code=codes.PROJECT_LOCKED, details={"holderPid": int(process.Id)},
                     )
             current = self._link.open_project()
             if current is not None and same_file_key(Path(str(current.Path.FullName))) == wanted:
@@ -259,7 +260,7 @@ class BridgeProjects:
                 produced = [p for p in staging.iterdir() if p.is_file()]
                 if len(produced) != 1:
                     raise EngineeringError(
-                        f"Project.Archive wrote {len(produced)} files instead of one archive.", code="BRIDGE_ERROR"
+                        f"Project.Archive wrote {len(produced)} files instead of one archive.", code=codes.BRIDGE_ERROR
                     )
                 produced[0].replace(target)
             data = target.read_bytes()
@@ -277,18 +278,18 @@ class BridgeProjects:
         def run() -> ProjectInfo:
             self._link.connection()
             if not archive.is_file():
-                raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
+                raise NotFoundError(f"The archive '{archive}' was not found.", code=codes.ARCHIVE_NOT_FOUND)
             suffix = archive.suffix.lower()
             if not re.fullmatch(r"\.zap\d\d", suffix):
                 raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).",
-                                      code="NOT_AN_ARCHIVE")
+                                      code=codes.NOT_AN_ARCHIVE)
             upgrading = needs_upgrade(archive.name, f"V{suffix[4:]}", self._session.version, upgrade=upgrade)
             self._require_no_project()
             require_folder(target_directory)
             # TIA names the retrieved folder after the project; archives are named after their project as a rule.
             if (target_directory / archive.stem).exists():
                 raise AlreadyExistsError(
-                    f"The target folder '{target_directory / archive.stem}' already exists.", code="PROJECT_EXISTS"
+                    f"The target folder '{target_directory / archive.stem}' already exists.", code=codes.PROJECT_EXISTS
                 )
             created = not target_directory.exists()
             target_directory.mkdir(parents=True, exist_ok=True)
@@ -310,7 +311,9 @@ class BridgeProjects:
 
     # ----- history -----------------------------------------------------------------------------
     def recent_projects(self) -> list[HistoryEntry]:
-        raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}", code="NO_OPENNESS_EQUIVALENT")
+        raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}",
+                                code=codes.NO_OPENNESS_EQUIVALENT)
 
     def forget_recent_project(self, path: str) -> list[HistoryEntry]:
-        raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}", code="NO_OPENNESS_EQUIVALENT")
+        raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}",
+                                code=codes.NO_OPENNESS_EQUIVALENT)

@@ -24,6 +24,7 @@ from engineering_api.backend.areas.runtime_values import RuntimeValuesPort, SimS
 from engineering_api.backend.errors import (
     ConflictError, NoProjectOpenError, NotFoundError, NotSupportedError, ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.released_tags import quoted_name, released_tags
 from openness_bridge.sim_tags import tag_list
 
@@ -48,7 +49,7 @@ _DOTNET_EPOCH_TICKS = 621_355_968_000_000_000
 def _no_equivalent(what: str) -> NoReturn:
     raise NotSupportedError(
         f"PLCSIM Advanced's API has no equivalent: {what}. The runtime API serves this from the fake backend's "
-        "simulated CPUs; against a real CPU use an OPC UA source.", code="NO_PLCSIM_EQUIVALENT")
+        "simulated CPUs; against a real CPU use an OPC UA source.", code=codes.NO_PLCSIM_EQUIVALENT)
 
 
 class BridgeRuntimeValues(RuntimeValuesPort):
@@ -84,7 +85,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
             state = str(inst.OperatingState)
             if state == "Off":
                 raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.',
-                                    code="INSTANCE_OFF")
+                                    code=codes.INSTANCE_OFF)
             ticks = int(inst.SystemTime.Ticks)
             return "Run" if state in _IN_RUN else state, scan_timestamp((ticks - _DOTNET_EPOCH_TICKS) * 100)
 
@@ -155,7 +156,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
                 raise
             raise ConflictError(f'The program in "{instance}" was downloaded from "{device}", which is no PLC of the '
                                 "open project; the released tags are read from that PLC's flags in its project. "
-                                "Open the project it was downloaded from.", code="PROGRAM_NOT_IN_PROJECT") from None
+                                "Open the project it was downloaded from.", code=codes.PROGRAM_NOT_IN_PROJECT) from None
         released = released_tags(leaves, documents, undeclared_released=False)
         record.released = (key, released)
         return list(released)

@@ -37,6 +37,7 @@ from engineering_api.backend.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
 from openness_bridge.device_lookup import article_type_identifier
@@ -91,7 +92,7 @@ class BridgeSecurity(SecurityPort):
         provider = self._session.service(item, provider_type) if item is not None and provider_type else None
         if provider is None:
             raise ValidationError(f"'{device}' is not an S7-1200/1500 CPU; it has no access levels.",
-                                  code="NOT_PROTECTABLE")
+                                  code=codes.NOT_PROTECTABLE)
         return provider, failsafe
 
     def _master(self, project: Any, device: str) -> Any:
@@ -103,7 +104,7 @@ class BridgeSecurity(SecurityPort):
             raise ValidationError(
                 f"The master secret for confidential PLC configuration data exists from TIA Portal V17; this TIA "
                 f"Portal ({self._session.version}) or this CPU offers no PlcMasterSecretConfigurator.",
-                code="MASTER_SECRET_NEEDS_V17")
+                code=codes.MASTER_SECRET_NEEDS_V17)
         return service
 
     def _umac(self, project: Any) -> Any:
@@ -115,7 +116,7 @@ class BridgeSecurity(SecurityPort):
         if service is None:
             raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs a TIA Portal "
                                   f"with Siemens.Engineering.Umac (V17 or newer); this is {self._session.version}.",
-                                  code="UMAC_NEEDS_V18")
+                                  code=codes.UMAC_NEEDS_V18)
         return service
 
     def _has_umac(self) -> bool:
@@ -214,12 +215,12 @@ class BridgeSecurity(SecurityPort):
             provider, failsafe = self._cpu_security(self._session.project(), device)
             current = self._level_of(provider, failsafe)
             if level not in cp.levels_of(failsafe):
-                raise ValidationError(f"'{level}' exists only on F-CPUs.", code="FAILSAFE_LEVEL_NOT_AVAILABLE")
+                raise ValidationError(f"'{level}' exists only on F-CPUs.", code=codes.FAILSAFE_LEVEL_NOT_AVAILABLE)
             if level in cp.passwords_required(current, failsafe):
                 raise ValidationError(
                     f"The protection level '{current}' needs the {level} password; select "
                     f"{cp.levels_of(failsafe)[0]} first (POST .../security/configure) to remove it.",
-                    code="PASSWORD_REQUIRED", details={"accessLevel": level, "protectionLevel": current})
+                    code=codes.PASSWORD_REQUIRED, details={"accessLevel": level, "protectionLevel": current})
             provider.ResetPassword(getattr(self._level_enum(), level))
             return self._protection_info(device, provider, failsafe)
 
@@ -229,7 +230,7 @@ class BridgeSecurity(SecurityPort):
         self._session.call("PlcAccessLevelProvider", lambda: self._cpu_security(self._session.project(), device))
         raise NotSupportedError(
             "Openness has no member for the CPU display's password (it is set in TIA's device configuration, "
-            "'Protection & Security' of the display, by hand).", code="NO_OPENNESS_EQUIVALENT")
+            "'Protection & Security' of the display, by hand).", code=codes.NO_OPENNESS_EQUIVALENT)
 
     # ----- master secret -----------------------------------------------------------------------
     def master_secret(
@@ -241,13 +242,13 @@ class BridgeSecurity(SecurityPort):
             if action == "protect":
                 if state != "None":
                     raise ConflictError(f"'{device}' already has a master secret; use action 'change'.",
-                                        code="MASTER_SECRET_SET")
+                                        code=codes.MASTER_SECRET_SET)
                 service.Protect(secure_string(cp.check_password_text(password)))
             elif action == "reset":
                 service.Reset()
             else:
                 if state == "None":
-                    raise ConflictError(f"'{device}' has no master secret.", code="MASTER_SECRET_NOT_SET")
+                    raise ConflictError(f"'{device}' has no master secret.", code=codes.MASTER_SECRET_NOT_SET)
                 current = secure_string(cp.check_password_text(password))
                 try:
                     if action == "change":
@@ -259,7 +260,7 @@ class BridgeSecurity(SecurityPort):
                     raise
                 except Exception as exc:  # TIA refuses a wrong current password; its text is kept, never the password
                     raise PermissionDeniedError("TIA refused the current master secret password.",
-                                                code="WRONG_PASSWORD", details={"detail": str(exc)[:200]}) from None
+                                                code=codes.WRONG_PASSWORD, details={"detail": str(exc)[:200]}) from None
             return MasterSecretResult(device_name=device, action=action,
                                       master_secret=str(service.MasterSecretConfiguration.ToString()))
 

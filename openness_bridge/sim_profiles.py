@@ -17,6 +17,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.simulation_profiles import (
     PROFILE_FOLDER,
     Profile,
@@ -70,8 +71,8 @@ class BridgeSimProfiles(SimProfilesPort):
             return fn()
         except ProfileError as exc:
             if exc.code == "not-found":
-                raise NotFoundError(exc.message, code="SIM_PROFILE_NOT_FOUND") from None
-            raise ValidationError(exc.message, code="SIM_INVALID_ARGUMENT") from None
+                raise NotFoundError(exc.message, code=codes.SIM_PROFILE_NOT_FOUND) from None
+            raise ValidationError(exc.message, code=codes.SIM_INVALID_ARGUMENT) from None
 
     def list_profiles(self) -> list[SimProfile]:
         store = self._sim_profiles(self._plcsim.require_api())
@@ -106,4 +107,4 @@ class BridgeSimProfiles(SimProfilesPort):
             "S7-1500 and ET 200SP CPUs and its API (SimulationRuntimeManager, IInstance) has no call that reads a "
             "legacy PLCSIM project; it only restores its own archives (IInstance.RetrieveStorage). Create an "
             "instance (or apply a profile) and download the program from the TIA project instead.",
-            code="SIM_LEGACY_NOT_SUPPORTED")
+            code=codes.SIM_LEGACY_NOT_SUPPORTED)

@@ -22,6 +22,7 @@ from typing import NoReturn
 from engineering_api.backend.areas.simulation import SimSnapshotsPort
 from engineering_api.backend.areas.simulation_snapshots import SimSnapshotInfo, SimSnapshotRestored
 from engineering_api.backend.errors import NotSupportedError
+from engineering_api.errors import codes
 
 __all__ = ("BridgeSimSnapshots",)
 
@@ -33,7 +34,7 @@ _REASON = ("snapshots of a running CPU's state. IInstance.ArchiveStorage/Retriev
 
 def _no_equivalent() -> NoReturn:
     raise NotSupportedError(f"PLCSIM Advanced's API has no equivalent: {_REASON}. The fake backend's simulated CPUs "
-                            "serve snapshots.", code="NO_PLCSIM_EQUIVALENT")
+                            "serve snapshots.", code=codes.NO_PLCSIM_EQUIVALENT)
 
 
 class BridgeSimSnapshots(SimSnapshotsPort):

@@ -22,6 +22,7 @@ from engineering_api.backend.areas.simulation_models import (
     SimTagValue,
 )
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from openness_bridge.simulation_support import TagFailure, runtime_code, tag_failure
 from simatic_xml.watchtables import absolute_address
@@ -203,7 +204,7 @@ class BridgeSimTags(SimTagsPort):
     def _sim_batch(self, operation: str, instance: str | None, items: list[Any],
                one: Callable[[PlcsimApi, Any, Any], SimTagValue], name_of: Callable[[Any], str]) -> list[SimTagResult]:
         if not items or len(items) > BATCH_LIMIT:
-            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
+            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code=codes.SIM_BATCH_SIZE)
 
         def run(api: PlcsimApi) -> list[SimTagResult]:
             inst = self._plcsim.target(api, instance)
@@ -251,7 +252,7 @@ class BridgeSimTags(SimTagsPort):
             elif str(inst.OperatingState) != "Off" and not self._plcsim.tags_fresh(api, inst):
                 raise ConflictError(f'The tag list of "{inst.Name}" is out of date after a download. Refresh it '
                                     "(POST /api/simulation/tags/refresh) or connect again.",
-                                    code="SIM_TAG_LIST_NOT_UP_TO_DATE")
+                                    code=codes.SIM_TAG_LIST_NOT_UP_TO_DATE)
             return tag_list(inst, filter)
 
         return self._plcsim.call("IInstance.TagInfos", run)
@@ -259,7 +260,7 @@ class BridgeSimTags(SimTagsPort):
     def _sim_require_on_for_tags(self, inst: Any) -> None:
         if str(inst.OperatingState) == "Off":
             raise ConflictError(f'The instance "{inst.Name}" is powered off; PLCSIM reads the tag list from a '
-                                "running instance. Power it on first.", code="INSTANCE_OFF")
+                                "running instance. Power it on first.", code=codes.INSTANCE_OFF)
 
     def refresh_tags(self, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:

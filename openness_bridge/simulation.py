@@ -32,6 +32,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.simulation_profiles import (
     INTERFACES,
     MAX_INSTANCES,
@@ -122,7 +123,7 @@ class BridgeSimulation(SimulationPort):
         chosen = next((n for n in mode_candidates(check_mode(mode)) if n in names), None)
         if chosen is None:
             raise ValidationError(f'This PLCSIM Advanced API has no operating mode for "{mode}" '
-                                  f'(it has {", ".join(names)}).', code="SIM_INVALID_ARGUMENT")
+                                  f'(it has {", ".join(names)}).', code=codes.SIM_INVALID_ARGUMENT)
         return api.enum("EOperatingMode", chosen)
 
     def create_instance(
@@ -132,21 +133,21 @@ class BridgeSimulation(SimulationPort):
             mode = self._sim_mode_enum(api, operating_mode) if operating_mode is not None else None
             if not _NAME.match(name or ""):
                 raise ValidationError(f'"{name}" is not a valid instance name (letters, digits, - _ . and spaces, '
-                                      "at most 63).", code="SIM_INVALID_ARGUMENT")
+                                      "at most 63).", code=codes.SIM_INVALID_ARGUMENT)
             known = api.enum_names("ECPUType")
             if cpu_type not in known:
                 raise ValidationError(f'Unknown CPU type "{cpu_type}". This PLCSIM Advanced knows: {", ".join(known)}.',
-                                      code="SIM_INVALID_ARGUMENT")
+                                      code=codes.SIM_INVALID_ARGUMENT)
             if not api.manager.IsRuntimeManagerAvailable:
                 raise ConflictError("The PLCSIM Advanced Runtime Manager is not running. Start S7-PLCSIM Advanced.",
-                                    code="SIM_RUNTIME_STOPPED")
+                                    code=codes.SIM_RUNTIME_STOPPED)
             registered = self._plcsim.names(api)
             if name.lower() in registered:  # PLCSIM compares names as given; the port says case-insensitively
                 raise AlreadyExistsError(f'An instance named "{registered[name.lower()].Name}" already exists.',
-                                         code="SIM_INSTANCE_EXISTS")
+                                         code=codes.SIM_INSTANCE_EXISTS)
             if len(registered) >= MAX_INSTANCES:
                 raise ConflictError(f"PLCSIM Advanced runs at most {MAX_INSTANCES} instances.",
-                                    code="SIM_INSTANCE_LIMIT")
+                                    code=codes.SIM_INSTANCE_LIMIT)
             inst = api.manager.RegisterInstance(api.enum("ECPUType", cpu_type), name)
             try:
                 inst.OverwrittenMinimalCycleTime_ns = DEFAULT_CYCLE_NS
@@ -167,7 +168,7 @@ class BridgeSimulation(SimulationPort):
             state = str(inst.OperatingState)
             if state != "Off":
                 raise ConflictError(f'The instance "{inst.Name}" is {state_name(state)}; power it off before '
-                                    "deleting it.", code="SIM_INSTANCE_NOT_OFF")
+                                    "deleting it.", code=codes.SIM_INSTANCE_NOT_OFF)
             info = self._plcsim.info(inst)
             inst.UnregisterInstance()
             self._plcsim.state.records.pop(info.name.lower(), None)
@@ -188,7 +189,8 @@ class BridgeSimulation(SimulationPort):
 
     def _sim_require_on(self, inst: Any) -> None:
         if str(inst.OperatingState) == "Off":
-            raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+            raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.',
+                                code=codes.INSTANCE_OFF)
 
     def _sim_power_on(self, api: PlcsimApi, inst: Any) -> None:
         if str(inst.OperatingState) != "Off":
@@ -230,7 +232,7 @@ class BridgeSimulation(SimulationPort):
             record.note("Stop", "The CPU did not go to RUN.")
             raise ConflictError(f'The CPU "{inst.Name}" stayed in STOP after Run(): its startup failed. Read its '
                                 "diagnostic buffer in TIA Portal (Online & diagnostics), fix the program, download "
-                                "and run again.", code="CPU_STOPPED_BY_ERROR",
+                                "and run again.", code=codes.CPU_STOPPED_BY_ERROR,
                                 details={"block": None, "network": None, "line": None})
         record.note("Startup", "STOP to RUN.")
 
@@ -265,7 +267,7 @@ class BridgeSimulation(SimulationPort):
         # the instance state reports none, so a test run never asks for this here.
         raise NotSupportedError(
             "Removing forces: PLCSIM Advanced's API has no forces and Openness cannot stop forcing. Stop forcing in "
-            "TIA Portal's force table editor, online with the CPU.", code="NO_OPENNESS_EQUIVALENT",
+            "TIA Portal's force table editor, online with the CPU.", code=codes.NO_OPENNESS_EQUIVALENT,
             details={"method": "clear_forces"},
         )
 
@@ -293,7 +295,7 @@ class BridgeSimulation(SimulationPort):
             current = str(inst.CPUType)
             if cpu_type is not None and cpu_type != current:
                 raise ValidationError(f'The CPU type of "{inst.Name}" is {current} and cannot be changed; create a '
-                                      "new instance for another CPU type.", code="SIM_CPU_TYPE_READ_ONLY")
+                                      "new instance for another CPU type.", code=codes.SIM_CPU_TYPE_READ_ONLY)
             mode = self._sim_mode_enum(api, operating_mode) if operating_mode is not None else None
             in_range("cycleTimeMs", cycle_time_ms, 0.1, 10_000)
             in_range("minCycleTimeMs", min_cycle_time_ms, 1, 1_000)
@@ -339,7 +341,7 @@ class BridgeSimulation(SimulationPort):
                 clash = next((s.ip_address for s in suites if s.ip_address in used), None)
                 if clash is not None:
                     raise ConflictError(f'The IP address {clash} is already used by instance "{other.Name}".',
-                                        code="SIM_IP_IN_USE")
+                                        code=codes.SIM_IP_IN_USE)
             for suite in suites:
                 # Interface ids count from 0 for IE1 (inferred from public wrappers); remanent: kept across PowerOff.
                 inst.SetIPSuite(INTERFACES.index(suite.interface),
@@ -357,11 +359,11 @@ class BridgeSimulation(SimulationPort):
             self._sim_require_on(inst)
             if str(inst.OperatingState) not in ("Run", "Freeze"):
                 raise ConflictError(f'The CPU "{inst.Name}" is not in RUN (it is {state_name(inst.OperatingState)}). '
-                                    "Set it to RUN first.", code="CPU_NOT_RUNNING")
+                                    "Set it to RUN first.", code=codes.CPU_NOT_RUNNING)
             if mode_name(inst.OperatingMode) == "Default":
                 raise ConflictError(f'The instance "{inst.Name}" runs freely (operating mode Default). Set the '
                                     "operating mode to SingleStep or TimespanSynchronized to step virtual time.",
-                                    code="SIM_FREE_RUNNING")
+                                    code=codes.SIM_FREE_RUNNING)
             cycle_ns = int(inst.OverwrittenMinimalCycleTime_ns)
             plan = _plan(cycles, milliseconds, cycle_ns)
             record = self._plcsim.record(inst)
@@ -477,13 +479,13 @@ def _plan(cycles: int | None, milliseconds: float | None, cycle_ns: int) -> list
     """The virtual duration of each cycle of a step: ``cycles`` full ones, or ``milliseconds`` (last one shorter)."""
     if cycles is not None and milliseconds is None:
         if not 0 < cycles <= MAX_STEP_CYCLES:
-            raise ValidationError(f"cycles must be 1..{MAX_STEP_CYCLES}.", code="SIM_BAD_STEP")
+            raise ValidationError(f"cycles must be 1..{MAX_STEP_CYCLES}.", code=codes.SIM_BAD_STEP)
         return [cycle_ns] * cycles
     if cycles is not None or milliseconds is None:
-        raise ValidationError("Give either a number of cycles or a time in milliseconds.", code="SIM_BAD_STEP")
+        raise ValidationError("Give either a number of cycles or a time in milliseconds.", code=codes.SIM_BAD_STEP)
     total = round(float(milliseconds) * 1_000_000)
     if total <= 0 or cycle_ns <= 0 or total // cycle_ns > MAX_STEP_CYCLES:
         raise ValidationError(f"milliseconds must be > 0 and at most {MAX_STEP_CYCLES} cycles long.",
-                              code="SIM_BAD_STEP")
+                              code=codes.SIM_BAD_STEP)
     full, rest = divmod(total, cycle_ns)
     return [cycle_ns] * full + ([rest] if rest else [])

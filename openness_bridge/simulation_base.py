@@ -24,6 +24,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     NotSupportedError,
 )
+from engineering_api.errors import codes
 from openness_bridge.errors import translate
 from openness_bridge.simulation_support import (
     TIMEOUT_MS,
@@ -44,7 +45,8 @@ if TYPE_CHECKING:
 __all__ = ("PlcsimAccess", "PlcsimSession")
 
 T = TypeVar("T")
-_NOT_FOUND: dict[str, tuple[type[EngineeringError], str]] = {"DoesNotExist": (NotFoundError, "SIM_INSTANCE_NOT_FOUND")}
+_NOT_FOUND: dict[str, tuple[type[EngineeringError], str]] = {"DoesNotExist": (NotFoundError,
+                                                                              codes.SIM_INSTANCE_NOT_FOUND)}
 """Instance lookups: PLCSIM's DoesNotExist names an instance, not a tag."""
 
 
@@ -89,7 +91,7 @@ class PlcsimAccess:
                 "PLCSIM Advanced is not installed on this machine (no Siemens.Simatic.Simulation.Runtime.Api.x64.dll "
                 r"under HKLM\SOFTWARE\Wow6432Node\Siemens\Shared Tools\PLCSIMADV_SimRT 'Path'\API\<version>), so "
                 "there is no virtual PLC to create or drive. Install S7-PLCSIM Advanced and restart the service.",
-                code="SIM_ENGINE_UNAVAILABLE",
+                code=codes.SIM_ENGINE_UNAVAILABLE,
             )
         return self.api
 
@@ -123,7 +125,7 @@ class PlcsimAccess:
         """A fresh ``IInstance`` of the instance named ``name`` (case-insensitive)."""
         info = self.names(api).get(name.lower())
         if info is None:
-            raise NotFoundError(f'The simulation instance "{name}" does not exist.', code="SIM_INSTANCE_NOT_FOUND")
+            raise NotFoundError(f'The simulation instance "{name}" does not exist.', code=codes.SIM_INSTANCE_NOT_FOUND)
         try:
             return api.manager.CreateInterface(str(info.Name))
         except Exception as exc:  # unregistered in between
@@ -140,7 +142,7 @@ class PlcsimAccess:
         if connected is None or connected.lower() not in self.names(api):
             self.state.connected = None
             raise ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
-                                code="SIM_NOT_CONNECTED")
+                                code=codes.SIM_NOT_CONNECTED)
         return self.instance(api, connected)
 
     def record(self, inst: Any) -> InstanceRecord:
@@ -175,7 +177,7 @@ class PlcsimAccess:
                 return name
             if time.monotonic() > deadline:
                 raise ConflictError(f'The instance "{inst.Name}" did not {what} within {TIMEOUT_MS // 1000} s '
-                                    f"(it is {name}).", code="SIM_TIMEOUT")
+                                    f"(it is {name}).", code=codes.SIM_TIMEOUT)
             time.sleep(0.001)
 
     def load_tags(self, inst: Any) -> None:

@@ -16,6 +16,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.simulation_profiles import MAX_INSTANCES
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class SimulationRuntimeOperations:
                 # The API connects to the Runtime Manager process; it cannot start it.
                 raise ConflictError("The PLCSIM Advanced Runtime Manager is not running and its API cannot start "
                                     "it: start S7-PLCSIM Advanced on this machine, then retry.",
-                                    code="SIM_RUNTIME_STOPPED")
+                                    code=codes.SIM_RUNTIME_STOPPED)
             return self.runtime_status()
 
         return self._plcsim.call("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
@@ -93,12 +94,12 @@ class SimulationRuntimeOperations:
             if network_mode is not None and network_mode != _RUNTIME_NETWORK_MODE:
                 if network_mode not in NETWORK_MODES:
                     raise ValidationError(f'Unknown network mode "{network_mode}". Use one of: '
-                                          f'{", ".join(NETWORK_MODES)}.', code="SIM_INVALID_ARGUMENT")
+                                          f'{", ".join(NETWORK_MODES)}.', code=codes.SIM_INVALID_ARGUMENT)
                 raise NotSupportedError(
                     f"The PLCSIM Advanced API ({api.version}) has no runtime-wide network mode (its NetworkMode "
                     "only switches promiscuous mode). Give an instance IP suites (PUT its network) to make it "
                     "talk TCP/IP, or none for Softbus; the adapters are chosen in the PLCSIM Advanced control panel.",
-                    code="NO_OPENNESS_EQUIVALENT")
+                    code=codes.NO_OPENNESS_EQUIVALENT)
             if port is not None:
                 self._sim_open_port(api, port)
             return self._sim_runtime_config(api)
@@ -108,7 +109,7 @@ class SimulationRuntimeOperations:
     def _sim_open_port(self, api: PlcsimApi, port: int | None) -> None:
         if port is not None and not 1024 <= port <= 65535:
             raise ValidationError("The runtime manager port must be in 1024..65535 (or null to close it).",
-                                  code="SIM_INVALID_ARGUMENT")
+                                  code=codes.SIM_INVALID_ARGUMENT)
         if port is None:
             api.manager.ClosePort()
         elif int(api.manager.Port) != port:

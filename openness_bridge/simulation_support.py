@@ -22,6 +22,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from openness_bridge.errors import (  # the .NET type chain, as errors.kind_of reads it
     _type_chain,
@@ -45,26 +46,26 @@ TIMEOUT_MS = 60000
 """Timeout of PowerOn/PowerOff/Run/Stop/MemoryReset (the value Siemens recommends); they then return when done."""
 
 _ERRORS: dict[str, tuple[type[EngineeringError], str]] = {
-    "DoesNotExist": (NotFoundError, "SIM_TAG_NOT_FOUND"),
-    "IndexOutOfRange": (NotFoundError, "SIM_TAG_NOT_FOUND"),
-    "TypeMismatch": (ValidationError, "SIM_TAG_TYPE_MISMATCH"),
-    "NotSupported": (ValidationError, "SIM_TAG_NOT_SUPPORTED"),
-    "NotUpToDate": (ConflictError, "SIM_TAG_LIST_NOT_UP_TO_DATE"),
-    "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
-    "InterfaceRemoved": (NotFoundError, "SIM_INSTANCE_NOT_FOUND"),
-    "AlreadyExists": (AlreadyExistsError, "SIM_INSTANCE_EXISTS"),
-    "LimitReached": (ConflictError, "SIM_INSTANCE_LIMIT"),
-    "WrongArgument": (ValidationError, "SIM_INVALID_ARGUMENT"),
-    "RuntimeNotAvailable": (ConflictError, "SIM_RUNTIME_STOPPED"),
-    "InvalidOperatingState": (ConflictError, "SIM_INVALID_OPERATING_STATE"),
-    "Timeout": (ConflictError, "SIM_TIMEOUT"),
-    "LicenseNotFound": (ConflictError, "SIM_NO_LICENSE"),
-    "NoLicenseAvailable": (ConflictError, "SIM_NO_LICENSE"),
-    "WrongCommunicationInterface": (ConflictError, "SIM_COMMUNICATION_INTERFACE"),
-    "CommunicationInterfaceNotAvailable": (ConflictError, "SIM_COMMUNICATION_INTERFACE"),
+    "DoesNotExist": (NotFoundError, codes.SIM_TAG_NOT_FOUND),
+    "IndexOutOfRange": (NotFoundError, codes.SIM_TAG_NOT_FOUND),
+    "TypeMismatch": (ValidationError, codes.SIM_TAG_TYPE_MISMATCH),
+    "NotSupported": (ValidationError, codes.SIM_TAG_NOT_SUPPORTED),
+    "NotUpToDate": (ConflictError, codes.SIM_TAG_LIST_NOT_UP_TO_DATE),
+    "InstanceNotRunning": (ConflictError, codes.INSTANCE_OFF),
+    "InterfaceRemoved": (NotFoundError, codes.SIM_INSTANCE_NOT_FOUND),
+    "AlreadyExists": (AlreadyExistsError, codes.SIM_INSTANCE_EXISTS),
+    "LimitReached": (ConflictError, codes.SIM_INSTANCE_LIMIT),
+    "WrongArgument": (ValidationError, codes.SIM_INVALID_ARGUMENT),
+    "RuntimeNotAvailable": (ConflictError, codes.SIM_RUNTIME_STOPPED),
+    "InvalidOperatingState": (ConflictError, codes.SIM_INVALID_OPERATING_STATE),
+    "Timeout": (ConflictError, codes.SIM_TIMEOUT),
+    "LicenseNotFound": (ConflictError, codes.SIM_NO_LICENSE),
+    "NoLicenseAvailable": (ConflictError, codes.SIM_NO_LICENSE),
+    "WrongCommunicationInterface": (ConflictError, codes.SIM_COMMUNICATION_INTERFACE),
+    "CommunicationInterfaceNotAvailable": (ConflictError, codes.SIM_COMMUNICATION_INTERFACE),
 }
 """ERuntimeErrorCode name -> domain error and code (the fake's codes where the fake has one)."""
-_FALLBACK: tuple[type[EngineeringError], str] = (ConflictError, "SIMULATION_ERROR")
+_FALLBACK: tuple[type[EngineeringError], str] = (ConflictError, codes.SIMULATION_ERROR)
 _BATCH_CODES = {"IndexOutOfRange": "DoesNotExist", "WrongArgument": "TypeMismatch"}
 """Codes a batch item reports under the name the port's TAG_ERROR_CODES use."""
 _HINTS = {

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.tags import checked_constant, refuse_taken_name
 from openness_bridge.tags_support import ConstantRecord
 
@@ -56,7 +57,7 @@ class BridgeTagConstants(TagConstantsPort):
             _, found = self._tag_tables.find_table(root, table, device)
             data_type, value = checked_constant(constant.name, constant.data_type, constant.value)
             refuse_taken_name(constant.name, self._tag_tables.names(root).get(constant.name.casefold()),
-                              "CONSTANT_EXISTS")
+                              codes.CONSTANT_EXISTS)
             record = ConstantRecord(constant.name, data_type, value, constant.comment)
             self._tag_tables.add_constant(found, record)
             return self._tag_tables.constant_info(record, str(found.Name))
@@ -69,9 +70,9 @@ class BridgeTagConstants(TagConstantsPort):
             return found
         if any(c.name.casefold() == name.casefold() for c in self._tag_tables.system_constants(root)):
             raise ValidationError(f"'{name}' is a system constant; system constants are read-only.",
-                                  code="SYSTEM_CONSTANT_READ_ONLY")
+                                  code=codes.SYSTEM_CONSTANT_READ_ONLY)
         raise NotFoundError(f"The user constant '{name}' was not found in the tag table '{table.Name}'.",
-                            code="CONSTANT_NOT_FOUND")
+                            code=codes.CONSTANT_NOT_FOUND)
 
     def update_constant(self, device: str, table: str, name: str, changes: ConstantUpdate) -> ConstantInfo:
         def run() -> ConstantInfo:
@@ -86,7 +87,7 @@ class BridgeTagConstants(TagConstantsPort):
             )
             if new_name.casefold() != old.name.casefold():
                 refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()),
-                                  "CONSTANT_EXISTS")
+                                  codes.CONSTANT_EXISTS)
             record = ConstantRecord(new_name, data_type, value,
                                     old.comment if changes.comment is None else changes.comment)
             self._tag_tables.change_constant(constant, record, old)

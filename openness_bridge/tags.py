@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
 from engineering_api.backend.models import FOLDER_NODE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
@@ -88,7 +89,7 @@ class BridgeTags(TagsPort):
         for _, table in self._tag_tables.tables(root):
             other = str(table.Name)
             if other.casefold() == name.casefold() and other != renaming:
-                raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
+                raise AlreadyExistsError(f"The tag table '{name}' already exists.", code=codes.TAG_TABLE_EXISTS)
 
     def create_tag_table(self, device: str, name: str, folder: str = "") -> TagTableInfo:
         def run() -> TagTableInfo:
@@ -113,7 +114,7 @@ class BridgeTags(TagsPort):
             check_table_name(new_name)
             old = str(table.Name)
             if bool(table.IsDefault) and new_name != old:
-                raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
+                raise ConflictError("The default tag table cannot be renamed.", code=codes.DEFAULT_TAG_TABLE)
             self._require_free_table_name(root, new_name, renaming=old)
             if new_name == old:
                 return self._table_info(table, folder)
@@ -136,7 +137,7 @@ class BridgeTags(TagsPort):
             _, root = self._tag_tables.tag_root(device)
             _, table = self._tag_tables.find_table(root, name, device)
             if bool(table.IsDefault):
-                raise ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
+                raise ConflictError("The default tag table cannot be deleted.", code=codes.DEFAULT_TAG_TABLE)
             table.Delete()
 
         self._session.change("PlcTagTable.Delete", run)
@@ -157,7 +158,7 @@ class BridgeTags(TagsPort):
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(
                     f"The folder '{normalised}' holds the default tag table, which cannot be deleted.",
-                    code="DEFAULT_TAG_TABLE"
+                    code=codes.DEFAULT_TAG_TABLE
                 )
             names = [str(t.Name) for t in tables]
             group.Delete()  # with its subgroups and tables, as in the TIA UI
@@ -196,7 +197,7 @@ class BridgeTags(TagsPort):
             _, found = self._tag_tables.find_table(root, table, device)
             data_type, address = checked_tag(tag.name, tag.data_type, tag.logical_address,
                                              self._tag_tables.udts(software))
-            refuse_taken_name(tag.name, self._tag_tables.names(root).get(tag.name.casefold()), "TAG_EXISTS",
+            refuse_taken_name(tag.name, self._tag_tables.names(root).get(tag.name.casefold()), codes.TAG_EXISTS,
                               across_tables=True)
             warnings = overlap_warnings(self._tag_tables.overlap_index(root), tag.name, address, data_type)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_accessible, tag.hmi_visible,
@@ -210,7 +211,7 @@ class BridgeTags(TagsPort):
         found = self._tag_tables.find_named(table.Tags, name)
         if found is None:
             raise NotFoundError(f"The tag '{name}' was not found in the tag table '{table.Name}'.",
-                                code="TAG_NOT_FOUND")
+                                code=codes.TAG_NOT_FOUND)
         return found
 
     def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
@@ -226,7 +227,7 @@ class BridgeTags(TagsPort):
                 self._tag_tables.udts(software),
             )
             if new_name.casefold() != old.name.casefold():
-                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()), "TAG_EXISTS",
+                refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()), codes.TAG_EXISTS,
                                   across_tables=True)
             record = TagRecord(
                 new_name, data_type, address.text, old.comment if changes.comment is None else changes.comment,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from engineering_api.rules.values import PRIMARY_CULTURE
 from openness_bridge import groups
@@ -155,7 +156,7 @@ class TagTables:
         found = find_plc_tag_table(root.session, root.software, name)
         if found is not None:
             return found
-        raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+        raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code=codes.TAG_TABLE_NOT_FOUND)
 
     # ----- comments (MultilingualText) ---------------------------------------------------------
     @staticmethod
@@ -172,7 +173,8 @@ class TagTables:
     def set_comment(self, obj: Any, text: str) -> None:
         item = self.comment_item(obj)
         if item is None:
-            raise ValidationError("The project has no language to write the comment in.", code="NO_PROJECT_LANGUAGE")
+            raise ValidationError("The project has no language to write the comment in.",
+                                  code=codes.NO_PROJECT_LANGUAGE)
         item.Text = text
 
     # ----- reading -----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge.api_reference import require_member
 from openness_bridge.errors import kind_of
@@ -123,7 +124,7 @@ class BridgeTypes(TypesPort):
     def _udt(index: TypeIndex, name: str) -> Entry:
         entry = index.types.get(name)
         if entry is None:
-            raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+            raise NotFoundError(f"The PLC data type '{name}' was not found.", code=codes.UDT_NOT_FOUND)
         return entry
 
     def _info(self, index: TypeIndex, entry: Entry) -> TypeInfo:
@@ -165,7 +166,7 @@ class BridgeTypes(TypesPort):
             # One UDT: Find in each group (the PLC's and its units'), not a Name and IsConsistent read per UDT
             found = find_software_object(self._session, self._software_for_types(device), "TypeGroup", "Types", name)
             if found is None:
-                raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+                raise NotFoundError(f"The PLC data type '{name}' was not found.", code=codes.UDT_NOT_FOUND)
             return self._session.export_bytes(found.obj)
 
         return self._session.call("PlcType.Export", run)
@@ -211,7 +212,7 @@ class BridgeTypes(TypesPort):
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(
                     f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
-                    code="OBJECT_EXISTS")
+                    code=codes.OBJECT_EXISTS)
             refuse_recursion(obj.name, obj.uses_types, index.udt_uses)
             if folder.strip():  # a unit's folder as listed is in the unit
                 target, group = ensure_user_group(self._session, software, "TypeGroup", folder)
@@ -238,7 +239,7 @@ class BridgeTypes(TypesPort):
             if obj.name != name:
                 raise ValidationError(
                     f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
-                    "(rename it instead).", code="NAME_MISMATCH")
+                    "(rename it instead).", code=codes.NAME_MISMATCH)
             refuse_recursion(name, obj.uses_types, index.udt_uses)
             before = old.document
             changed = before is None or before.interface_hash != obj.interface_hash
@@ -265,7 +266,7 @@ class BridgeTypes(TypesPort):
             if users and not force:
                 raise ConflictError(
                     f"The PLC data type '{name}' is used by {', '.join(users)}; delete those first or pass force=true.",
-                    code="TYPE_IN_USE", details={"usedBy": users})
+                    code=codes.TYPE_IN_USE, details={"usedBy": users})
             entry.proxy.Delete()
             return TypeDeleteResult(deleted=[name], orphaned_users=self._users_now(device, users))
 
@@ -309,7 +310,7 @@ class BridgeTypes(TypesPort):
             if outside and not force:
                 raise ConflictError(
                     f"UDTs in '{folder}' are used by {', '.join(outside)}; pass force=true to delete "
-                    "them anyway.", code="TYPE_IN_USE", details={"usedBy": outside})
+                    "them anyway.", code=codes.TYPE_IN_USE, details={"usedBy": outside})
             group.Delete()  # TIA deletes the group with its subgroups and UDTs
             return TypeDeleteResult(deleted=inside, orphaned_users=self._users_now(device, outside))
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.types import TypeMember, TypeUser
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.type_graph import type_users
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def read_udt(data: bytes, *, version: str, folder: str, source: str) -> ProgramO
 
     obj = read_object(data, project_version=version, folder=folder, source=source)
     if obj.kind != "UDT":
-        raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code="NOT_A_UDT")
+        raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code=codes.NOT_A_UDT)
     return obj
 
 

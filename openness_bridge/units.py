@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
+from engineering_api.errors import codes
 from engineering_api.rules.program_objects import block_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -276,7 +277,7 @@ def creation_root(session: BridgeSession, software: Any, system_group: str, fold
         raise ValidationError(
             f"The folder '{folder}' names no software unit of this PLC (its units: {listed}). A unit's objects go "
             f"into '{UNITS_FOLDER}/<unit>/...' of an existing unit; units are not created here.",
-            code="FOLDER_NOT_FOUND", details={"folder": folder, "units": names},
+            code=codes.FOLDER_NOT_FOUND, details={"folder": folder, "units": names},
         )
     return found, "/".join(parts[2:])
 
@@ -294,7 +295,7 @@ def create_user_group(session: BridgeSession, software: Any, system_group: str, 
     root, below = creation_root(session, software, system_group, path)
     if root.unit is not None and not below:
         if not exist_ok:
-            raise AlreadyExistsError(f"The folder '{root.folder('')}' already exists.", code="FOLDER_EXISTS")
+            raise AlreadyExistsError(f"The folder '{root.folder('')}' already exists.", code=codes.FOLDER_EXISTS)
         return root.folder(""), root.group
     normalised, group = groups.create_group(root.group, below, exist_ok=exist_ok)
     return root.folder(normalised), group
@@ -336,7 +337,7 @@ def require_user_group(session: BridgeSession, software: Any, system_group: str,
     normalised = groups.normalise(below)
     group = groups.find_group(root.group, below) if normalised else None
     if group is None:
-        raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+        raise NotFoundError(f"The folder '{path}' was not found.", code=codes.FOLDER_NOT_FOUND)
     return root.folder(normalised), group, root
 
 

@@ -28,6 +28,7 @@ from engineering_api.backend.areas.watch_tables import (
 from engineering_api.backend.errors import (
     NotSupportedError, ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.watch_operands import check_rows, merge_rows, table_row
 from engineering_api.rules.document_versions import check_not_newer
@@ -142,7 +143,7 @@ class BridgeWatchTables(WatchTablesPort):
                 raise NotSupportedError(
                     f"The force table '{table.Name}' cannot be deleted through Openness: PlcForceTable has no Delete "
                     "(TIA keeps one force table per PLC). Clear its entries instead, or delete its folder.",
-                    code="NO_OPENNESS_EQUIVALENT", details={"method": "delete_watch_force_table"},
+                    code=codes.NO_OPENNESS_EQUIVALENT, details={"method": "delete_watch_force_table"},
                 )
             info = self._access.info(folder, kind, table, self._access.resolver(software))
             table.Delete()  # forces are not visible through Openness, so stop_forcing has nothing to stop here
@@ -261,11 +262,11 @@ class BridgeWatchTables(WatchTablesPort):
 
     # ----- forcing ---------------------------------------------------------------------------------
     def start_forcing(self, device: str, name: str, *, confirm: bool = False) -> ForcingResult:
-        raise NotSupportedError(f"Start forcing: {_NO_FORCING}", code="NO_OPENNESS_EQUIVALENT",
+        raise NotSupportedError(f"Start forcing: {_NO_FORCING}", code=codes.NO_OPENNESS_EQUIVALENT,
                                 details={"method": "start_forcing"})
 
     def stop_forcing(self, device: str, name: str) -> ForcingResult:
-        raise NotSupportedError(f"Stop forcing: {_NO_FORCING}", code="NO_OPENNESS_EQUIVALENT",
+        raise NotSupportedError(f"Stop forcing: {_NO_FORCING}", code=codes.NO_OPENNESS_EQUIVALENT,
                                 details={"method": "stop_forcing"})
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
 from engineering_api.backend.models import WhitelistEntry
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from openness_bridge.loader import Installation
@@ -123,7 +124,7 @@ class OpennessWhitelist:
         """The port's ``whitelist_application``."""
         application = Path(application_path)
         if not application.is_file():
-            raise NotFoundError(f"The application '{application_path}' does not exist.", code="FILE_NOT_FOUND")
+            raise NotFoundError(f"The application '{application_path}' does not exist.", code=codes.FILE_NOT_FOUND)
         values = entry_values(application)
         majors = [installation.major for installation in self._installations]
         for major in majors:
@@ -134,7 +135,7 @@ class OpennessWhitelist:
                 raise PermissionDeniedError(
                     f"Writing HKLM\\{key} was refused: whitelisting needs the service to run elevated (as "
                     "administrator), or an administrator adds the entry once.",
-                    code="WHITELIST_NOT_ELEVATED", details={"key": f"HKLM\\{key}", **values},
+                    code=codes.WHITELIST_NOT_ELEVATED, details={"key": f"HKLM\\{key}", **values},
                 ) from exc
         return WhitelistEntry(
             application_path=str(application), sha256=hashlib.sha256(application.read_bytes()).hexdigest(),

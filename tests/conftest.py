@@ -418,14 +418,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """A test fails when the server answered it with an error code not declared in
-    ``engineering_api/lib/error_code_table.py`` (the problem-response writer notes each code it sends)."""
-    from engineering_api.lib.error_codes import take_undeclared
+    ``engineering_api/errors/codes/`` (the problem-response writer notes each code it sends)."""
+    from engineering_api.errors.registry import take_undeclared
 
     take_undeclared()
     result = yield
     undeclared = take_undeclared()
     if undeclared:
-        raise AssertionError(f"answered with error codes not declared in engineering_api/lib/error_code_table.py: "
+        raise AssertionError(f"answered with error codes not declared in engineering_api/errors/codes/: "
                              f"{sorted(undeclared)} (python -m tools.error_code_scan --stub drafts their lines)")
     return result
 

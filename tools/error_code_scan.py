@@ -17,8 +17,8 @@ error behind it. The source names one in these ways, and the scan reads each:
   to its own registry (``tools.diagnostic_code_scan``);
 - a function that passes one of its parameters on as such a ``code=`` (``_failed(tag, "X", ...)``), called with a
   literal there;
-- a registry constant's ``.code`` (``NOT_ACCESSIBLE.code``: the constants of
-  :mod:`engineering_api.lib.error_code_table` that raise sites import), and the fallback of ``exc.code or "X"``;
+- a registry constant, ``codes.X`` (:mod:`engineering_api.errors.codes`, the form raise sites use), read through
+  the registry itself: a name it lacks is reported as ``codes.X``; and the fallback of ``exc.code or "X"``;
 - ``ClientException(..., extra={"code": "X"})``, ``_bad_request("X", ...)`` (400) and any other ``{"code": "X"}``
   literal (MCP error data);
 - ``FieldError(column, "X", ...)``, ``Refusal(status, "X", ...)``, ``ItemError("X", ..., status)``,
@@ -27,10 +27,10 @@ error behind it. The source names one in these ways, and the scan reads each:
 - module constants ``SOMETHING_CODE = "X"`` and the values of ``_HTTP_CODES`` (the codes of plain HTTP errors).
 
 A code built at run time (``code=f"..."``, ``code=variable``) cannot be read here; the runtime guard of
-``engineering_api.lib.error_codes`` names those in tests. ``python -m tools.error_code_scan`` prints the codes
-the source raises that :data:`engineering_api.lib.error_codes.ERROR_CODES` does not declare (exit 1 if any);
-``--stub`` prints a first table line for each (:func:`stub`) to review and paste into
-``engineering_api/lib/error_code_table.py``.
+``engineering_api.errors.registry`` names those in tests. ``python -m tools.error_code_scan`` prints the codes
+the source raises that :data:`engineering_api.errors.registry.ERROR_CODES` does not declare (exit 1 if any);
+``--stub`` prints a first declaration for each (:func:`stub`) to review and paste into its area's module of
+``engineering_api/errors/codes/``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from engineering_api.lib.error_codes import ErrorCode
+    from engineering_api.errors.entry import ErrorCode
 
 __all__ = ("PACKAGES", "ROOT", "RaisedCode", "codes_in", "entry_line", "main", "missing_codes", "raised_codes",
            "sources", "stub")
@@ -127,23 +127,23 @@ def _status_of(error_class: str) -> int | None:
 
 
 @functools.cache
-def _registry_constants() -> dict[str, str]:
-    """The registry's importable constants (``NOT_ACCESSIBLE = E('NOT_ACCESSIBLE', ...)``) -> their code."""
-    from engineering_api.lib import error_code_table
+def registry_constants() -> dict[str, str]:
+    """The registry's importable constants (``codes.NOT_ACCESSIBLE``, :mod:`engineering_api.errors.codes`) -> their
+    code: the scan reads a raise site's ``codes.X`` through the registry itself."""
+    from engineering_api.errors import codes
 
-    return {name: value.code for name, value in vars(error_code_table).items()
-            if isinstance(value, error_code_table.ErrorCode)}
+    return {name: value for name, value in vars(codes).items() if name.isupper() and isinstance(value, str)}
 
 
-def _text(node: ast.expr | None, constants: dict[str, str]) -> str | None:
-    """The code ``node`` names: a literal, a module constant, a registry constant's ``.code``, or the fallback of
-    ``exc.code or "X"``."""
+def _text(node: ast.expr | None, constants: Mapping[str, str]) -> str | None:
+    """The code ``node`` names: a literal, a module constant, a registry constant (``codes.X``; a name the registry
+    lacks reads as ``codes.X`` itself, which no registry declares), or the fallback of ``exc.code or "X"``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
         return constants.get(node.id)
-    if isinstance(node, ast.Attribute) and node.attr == "code":
-        return _registry_constants().get(_name(node.value))
+    if isinstance(node, ast.Attribute) and _name(node.value) == "codes":
+        return registry_constants().get(node.attr, f"codes.{node.attr}")
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
         return next((text for value in node.values if (text := _text(value, constants)) is not None), None)
     return None
@@ -214,8 +214,8 @@ def _parameter_default(module: ast.Module, function: str, parameter: str) -> ast
 
 def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                  forwarders: dict[str, tuple[int, str, str]] | None = None) -> list[RaisedCode]:
-    constants = {target.id: node.value.value for node in module.body if isinstance(node, ast.Assign)
-                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    constants = {target.id: text for node in module.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant | ast.Attribute) and (text := _text(node.value, {}))
                  for target in node.targets if isinstance(target, ast.Name)}
     tables = {target.id: node.value for node in module.body if isinstance(node, ast.Assign)
               and isinstance(node.value, ast.Dict) for target in node.targets if isinstance(target, ast.Name)}
@@ -223,7 +223,7 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
     found: list[RaisedCode] = []
 
     def add(code: str | None, node: ast.AST, status: int | None, raiser: str) -> None:
-        if code is not None and _CODE.match(code):
+        if code is not None and (_CODE.match(code) or code.startswith("codes.")):
             said = ""
             if isinstance(node, ast.Call):
                 said = _message(node.args[0] if callee in classes and node.args else _keyword(node, "detail"))
@@ -346,7 +346,7 @@ def codes_in(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, tuple[Raise
 def missing_codes(raised: Mapping[str, tuple[RaisedCode, ...]] | None = None) -> dict[str, tuple[RaisedCode, ...]]:
     """The codes the source raises (or ``raised``, from :func:`codes_in`) that the registry does not declare, with
     where."""
-    from engineering_api.lib.error_codes import is_declared
+    from engineering_api.errors.registry import is_declared
 
     found = raised_codes() if raised is None else raised
     return {code: places for code, places in found.items() if not is_declared(code)}
@@ -358,7 +358,7 @@ def _title(code: str) -> str:
 
 
 def stub(code: str, places: tuple[RaisedCode, ...]) -> str:
-    """A first table line for ``code``, from where it is raised: its most frequent status (the others as
+    """A first declaration for ``code``, from where it is raised: its most frequent status (the others as
     ``also``), a title from its name and its first raise's message as the meaning. Review both before committing:
     the meaning must say what the code means to a client, not one occurrence."""
     counted: dict[int, int] = {}
@@ -369,20 +369,23 @@ def stub(code: str, places: tuple[RaisedCode, ...]) -> str:
     said = max((p.message for p in places), key=lambda m: len(m.replace("…", "").strip()), default="")
     meaning = " ".join(said.split())
     meaning = meaning[:1].upper() + meaning[1:] if meaning else f"Raised at {places[0].where}."
-    from engineering_api.lib.error_codes import ErrorCode
+    from engineering_api.errors.entry import ErrorCode
 
     return entry_line(ErrorCode(code, statuses[0], _title(code), meaning, tuple(sorted(statuses[1:]))))
 
 
 def entry_line(entry: ErrorCode) -> str:
-    """``entry`` as a line (or lines, wrapped at 120 characters) of the table module."""
+    """``entry`` as its declaration in an area module of ``engineering_api/errors/codes/`` (a line, or lines wrapped
+    at 120 characters)."""
     also = f", also={entry.also!r}" if entry.also else ""
-    head = f"    E({entry.code!r}, {entry.status}, {entry.title!r},"
-    line = f"{head} {entry.meaning!r}{also}),"
+    head = f"{entry.code}: Final = declare({entry.code!r}, {entry.status}, {entry.title!r},"
+    line = f"{head} {entry.meaning!r}{also})"
     if len(line) <= 120:
         return line
-    pieces = textwrap.wrap(entry.meaning, 92, drop_whitespace=False) or [""]
-    return "\n".join([head, *(f"      {piece!r}" for piece in pieces[:-1]), f"      {pieces[-1]!r}{also}),"])
+    if len(head) > 120:
+        head = f"{entry.code}: Final = declare(\n    {entry.code!r}, {entry.status}, {entry.title!r},"
+    pieces = textwrap.wrap(entry.meaning, 100, drop_whitespace=False) or [""]
+    return "\n".join([head, *(f"    {piece!r}" for piece in pieces[:-1]), f"    {pieces[-1]!r}{also})"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -395,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         statuses = sorted({p.status for p in places if p.status is not None})
         print(f"{code}\t{'/'.join(map(str, statuses)) or '?'}\t{places[0].where}\t{places[0].raiser}")
     if missing and "--all" not in args:
-        print(f"{len(missing)} codes raised but not declared in engineering_api/lib/error_codes.py", file=sys.stderr)
+        print(f"{len(missing)} codes raised but not declared in engineering_api/errors/codes/", file=sys.stderr)
     return 1 if missing else 0
 
 

@@ -1,12 +1,13 @@
 """The packages' layers as one written table (``ALLOWED``), and the reading of our imports it is checked against
 (``tests/lib/test_layering.py`` checks it; ``tools.architecture`` and ``tools.layout`` draw it).
 
-Read from the ground up: ``simatic_xml`` (SimaticML and SCL) imports nothing of ours; ``engineering_api.lib`` and
-``config`` are plumbing; ``engineering_api.backend`` is the port (its areas, models and errors) and
-``engineering_api.rules`` the TIA rules every adapter applies; the two adapters, ``fakes`` and ``openness_bridge``,
-build on those and never on each other or on the service layer above them. The service layer (``jobs``,
-``services``, ``domain``, ``runtime``, ``farm``…) sees the port, never an adapter; only the composition root
-(``engineering_api.compose``) names an adapter. The entry points (``app``, ``cli``, ``asgi``, ``mcp``) sit on top.
+Read from the ground up: ``simatic_xml`` (SimaticML and SCL) imports nothing of ours; ``engineering_api.lib``,
+``config`` and the error codes (``engineering_api.errors``) are plumbing; ``engineering_api.backend`` is the port
+(its areas, models and errors) and ``engineering_api.rules`` the TIA rules every adapter applies; the two adapters,
+``fakes`` and ``openness_bridge``, build on those and never on each other or on the service layer above them. The
+service layer (``jobs``, ``services``, ``domain``, ``runtime``, ``farm``…) sees the port, never an adapter; only the
+composition root (``engineering_api.compose``) names an adapter. The entry points (``app``, ``cli``, ``asgi``,
+``mcp``) sit on top.
 
 Every import counts: top level, inside a function, under ``TYPE_CHECKING``. ``KNOWN_EXCEPTIONS`` lists the
 imports that break the table today, file by file, to be removed; a new one fails, and so does a listed one that
@@ -18,17 +19,20 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-__all__ = ("ABOVE_THE_PORT", "ADAPTERS", "ALLOWED", "ANYTHING", "ERRORS", "FLOORS", "KNOWN_EXCEPTIONS", "OURS", "ROOT",
-           "files", "imported", "permits", "unit_of")
+__all__ = ("ABOVE_THE_PORT", "ADAPTERS", "ALLOWED", "ANYTHING", "CODES", "ERRORS", "FLOORS", "KNOWN_EXCEPTIONS",
+           "OURS", "ROOT", "files", "imported", "permits", "unit_of")
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
 
 ERRORS = "engineering_api.backend.errors"
-"""The one exception tree: a unit of its own below the plumbing (it imports nothing of ours), so that the wire
-contract, the database and the audit can raise and map domain errors without importing the port."""
+"""The one exception tree: a unit of its own below the plumbing (it imports only the codes it raises), so that the
+wire contract, the database and the audit can raise and map domain errors without importing the port."""
+CODES = "engineering_api.errors"
+"""The registry of API error codes, each an importable constant: below the exception tree, it imports nothing of ours
+but the ground floor's diagnostic codes (a diagnostic code is a declared API code too)."""
 _GROUND = {"simatic_xml"}
-_PLUMBING = _GROUND | {"engineering_api.config", "engineering_api.lib", ERRORS}
+_PLUMBING = _GROUND | {"engineering_api.config", "engineering_api.lib", ERRORS, CODES}
 _PORT = _PLUMBING | {"engineering_api.backend", "engineering_api.rules"}
 _SERVICE_BASE = _PORT | {"engineering_api.services", "engineering_api.jobs"}
 _SERVICE = _SERVICE_BASE | {"engineering_api.push", "engineering_api.snapshots", "engineering_api.docs",
@@ -52,7 +56,7 @@ FLOORS = (
     ("adapters", ("fakes", "openness_bridge")),
     ("port and rules", ("engineering_api.backend", "engineering_api.rules")),
     ("plumbing", ("engineering_api.lib", "engineering_api.migrations", "engineering_api.config",
-                  "engineering_api.backend.errors", "engineering_api")),
+                  "engineering_api.backend.errors", "engineering_api.errors", "engineering_api")),
     ("ground floor", ("simatic_xml",)),
 )
 
@@ -61,12 +65,13 @@ FLOORS = (
 ALLOWED: dict[str, set[str]] = {
     "simatic_xml": set(),
     "engineering_api": set(),
-    ERRORS: set(),
+    CODES: _GROUND,
+    ERRORS: {CODES},
     "engineering_api.config": set(),
-    "engineering_api.lib": _GROUND | {"engineering_api.config", ERRORS},
+    "engineering_api.lib": _GROUND | {"engineering_api.config", ERRORS, CODES},
     "engineering_api.migrations": _PLUMBING,
-    "engineering_api.docs": {"engineering_api.lib", ERRORS},
-    "engineering_api.rules": _GROUND | {"engineering_api.lib", ERRORS, "engineering_api.backend"},
+    "engineering_api.docs": {"engineering_api.lib", ERRORS, CODES},
+    "engineering_api.rules": _GROUND | {"engineering_api.lib", ERRORS, CODES, "engineering_api.backend"},
     "engineering_api.backend": _PLUMBING | {"engineering_api.rules"},
     "fakes": _PORT,
     "openness_bridge": _PORT,

@@ -3,7 +3,7 @@
 ``engineering_api/rules/compiler/README.md`` (both from :mod:`simatic_xml.diagnostic_codes`), and
 ``docs/openness-members.md`` (the bridge's member table, :mod:`openness_bridge.member_table`, and every name the
 bridge uses with its status per version, :mod:`tools.bridge_members`) and
-``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`); the tables of
+``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.errors.registry`); the tables of
 ``docs/simaticml-scl.md`` (the block interface rule, and the rule tables' refusal rates, :mod:`tools.refusal_rates`);
 and, through :mod:`tools.instruction_catalogue`, ``docs/instructions.md`` (the simulation catalogue).
 
@@ -149,7 +149,7 @@ def openness_members_page() -> str:
 def error_codes_page() -> str:
     """Every API error code, by HTTP status: code (anchored by its slug, the last part of the problem's ``type``),
     status, title and meaning."""
-    from engineering_api.lib.error_codes import ERROR_CODES, slug, type_uri
+    from engineering_api.errors.registry import ERROR_CODES, slug, type_uri
 
     lines = ["# API error codes", "", _GENERATED,
              f"The {len(ERROR_CODES)} codes the API answers in a `code`: the problem document (RFC 9457, "
@@ -164,7 +164,7 @@ def error_codes_page() -> str:
              "`FIRMWARE_REQUIRES_<version>` (the lowest TIA version that can, `FIRMWARE_REQUIRES_V19`); a 422 that "
              "refuses generating blocks from a source may carry the first finding's diagnostic code "
              "(`docs/diagnostic-codes.md`). A meaning shows the message the server words, `…` marking what each "
-             "occurrence fills in. To add a code, declare it in `engineering_api/lib/error_code_table.py`."]
+             "occurrence fills in. To add a code, declare it in its area's module of `engineering_api/errors/codes/`."]
     by_status: dict[int, list[str]] = {}
     for info in sorted(ERROR_CODES.values(), key=lambda i: i.code):
         also = f" (also {', '.join(map(str, info.also))})" if info.also else ""

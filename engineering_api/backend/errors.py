@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from engineering_api.errors import codes
+
 __all__ = (
     "AlreadyExistsError",
     "BusyError",
@@ -41,7 +43,7 @@ class EngineeringError(Exception):
         details: extra structured facts (offending field, inner exception, DetailText, ...).
     """
 
-    default_code = "ENGINEERING_ERROR"
+    default_code = codes.ENGINEERING_ERROR
 
     def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -53,86 +55,86 @@ class EngineeringError(Exception):
 class NotFoundError(EngineeringError):
     """A named object (project, device, block, job...) does not exist."""
 
-    default_code = "NOT_FOUND"
+    default_code = codes.NOT_FOUND
 
 
 class AlreadyExistsError(EngineeringError):
     """An object with that name already exists where names must be unique."""
 
-    default_code = "ALREADY_EXISTS"
+    default_code = codes.ALREADY_EXISTS
 
 
 class ConflictError(EngineeringError):
     """The request is valid but the current state forbids it (e.g. a project is already open)."""
 
-    default_code = "CONFLICT"
+    default_code = codes.CONFLICT
 
 
 class NoProjectOpenError(ConflictError):
     """The operation needs an open project and none is open in the attached portal."""
 
-    default_code = "NO_PROJECT_OPEN"
+    default_code = codes.NO_PROJECT_OPEN
 
 
 class ValidationError(EngineeringError):
     """The input breaks a rule TIA enforces (naming, address format, version...)."""
 
-    default_code = "VALIDATION_FAILED"
+    default_code = codes.VALIDATION_FAILED
 
 
 class BusyError(EngineeringError):
     """The portal is busy with another operation; retry later."""
 
-    default_code = "BUSY"
+    default_code = codes.BUSY
 
 
 class LockedError(BusyError):
     """The object is locked by someone else, e.g. a project opened by another portal."""
 
-    default_code = "LOCKED"
+    default_code = codes.LOCKED
 
 
 class PermissionDeniedError(EngineeringError):
     """TIA refused access (Openness group, firewall, protected object)."""
 
-    default_code = "PERMISSION_DENIED"
+    default_code = codes.PERMISSION_DENIED
 
 
 class NotSupportedError(EngineeringError):
     """This backend cannot honestly perform the operation; the message says why."""
 
-    default_code = "NOT_SUPPORTED"
+    default_code = codes.NOT_SUPPORTED
 
 
 class PortalUnavailableError(EngineeringError):
     """No TIA Portal is attached or the portal stopped answering."""
 
-    default_code = "PORTAL_UNAVAILABLE"
+    default_code = codes.PORTAL_UNAVAILABLE
 
 
 class DatabaseUnavailableError(EngineeringError):
     """The service's own database cannot be reached (a PostgreSQL restart, an unreadable SQLite file): nothing
     was read or written; the node reconnects by itself once the database is back."""
 
-    default_code = "DATABASE_UNAVAILABLE"
+    default_code = codes.DATABASE_UNAVAILABLE
 
 
 class OperationTimeoutError(EngineeringError):
     """A backend call exceeded its time limit."""
 
-    default_code = "TIMEOUT"
+    default_code = codes.TIMEOUT
 
 
 class OperationCanceledError(EngineeringError):
     """A job was canceled by its caller before it finished."""
 
-    default_code = "CANCELED"
+    default_code = codes.CANCELED
 
 
 class InsufficientStorageError(EngineeringError):
     """The disk (or the database) is full: nothing was written; ``details.path`` names where, when known."""
 
-    default_code = "INSUFFICIENT_STORAGE"
+    default_code = codes.INSUFFICIENT_STORAGE
 
     @classmethod
     def at(cls, path: object | None, what: str = "the write", *, free_needed: int | None = None

@@ -16,6 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.import_findings import import_checked
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.file_walk import SkippedFile, read_regular, walk_files
@@ -144,10 +145,10 @@ def _spec_of(data: GenerateInput, *, language: str | None = None) -> dict[str, A
             "This route generates from a JSON block spec ('spec') or a template ('template', see GET "
             "/api/blockgeneration/templates), not from prose. To start from a description, ask the assistant "
             "(POST /api/assistant/chat) or an MCP client: it writes the spec and calls this route.",
-            code="PROMPT_NOT_SUPPORTED",
+            code=codes.PROMPT_NOT_SUPPORTED,
         )
     if (data.spec is None) == (data.template is None):
-        raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code="INVALID_SPEC",
+        raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code=codes.INVALID_SPEC,
                                 details={"field": "spec"})
     try:
         spec = dict(data.spec) if data.spec is not None else template_spec(data.template or "", data.parameters)
@@ -157,7 +158,7 @@ def _spec_of(data: GenerateInput, *, language: str | None = None) -> dict[str, A
         given = spec.get("language")
         if given not in (None, language):
             raise e.ValidationError(
-                f"language: this route generates {language} blocks, not {given}", code="INVALID_SPEC",
+                f"language: this route generates {language} blocks, not {given}", code=codes.INVALID_SPEC,
                 details={"field": "language", "reason": f"must be {language}"},
             )
         spec["language"] = language
@@ -180,7 +181,7 @@ def generate_document(spec: dict[str, Any], version: str, output_path: str | Non
     if output_path is not None:
         target = Path(output_path)
         if target.exists():
-            raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+            raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code=codes.FILE_EXISTS)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written = str(target)
@@ -234,7 +235,7 @@ def _generate_and_import(ctx: OperationContext, data: GenerateImportInput,
 
 def _import_only(ctx: OperationContext, data: ImportOnlyInput) -> list[ProgramImportReport]:
     if (data.file_path is None) == (data.xml is None):
-        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code="VALIDATION_FAILED")
+        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code=codes.VALIDATION_FAILED)
     if data.file_path is not None:
         path = Path(data.file_path)
         document = ProgramDocument(source=path.name, data=path.read_bytes())
@@ -262,7 +263,7 @@ def _bulk_documents(data: BulkImportInput) -> list[tuple[str, bytes, str]]:
     if data.directory is not None:
         root = Path(data.directory)
         if not root.is_dir():
-            raise e.NotFoundError(f"The folder '{root.name}' does not exist.", code="FOLDER_NOT_FOUND")
+            raise e.NotFoundError(f"The folder '{root.name}' does not exist.", code=codes.FOLDER_NOT_FOUND)
         # Regular files only, links kept inside the folder, no recursion (a tree deeper than the recursion limit
         # ended the import in a RecursionError): the command line's walk (lib.file_walk), so one folder reads alike.
         walked = walk_files(root, lambda name: name.endswith(".xml"), skip_dirs=())
@@ -277,13 +278,14 @@ def _bulk_documents(data: BulkImportInput) -> list[tuple[str, bytes, str]]:
         first = not_read[0]
         more = f" (and {len(not_read) - 1} more)" if len(not_read) > 1 else ""
         raise e.ValidationError(f"'{first.path}' was not read: {first.reason}{more}; nothing was imported.",
-                                code="FILES_NOT_READ",
+                                code=codes.FILES_NOT_READ,
                                 details={"files": [{"path": s.path, "reason": s.reason} for s in not_read]})
     if not documents:
         raise e.ValidationError("No SimaticML files to import: send 'files' or a 'directory' with .xml files.")
     sources = [d[0] for d in documents]
     if len(set(sources)) != len(sources):
-        raise e.ValidationError("Two files have the same name; import them in separate calls.", code="DUPLICATE_FILE")
+        raise e.ValidationError("Two files have the same name; import them in separate calls.",
+                                code=codes.DUPLICATE_FILE)
     return documents
 
 
@@ -300,7 +302,7 @@ def document_object(source: str, data: bytes) -> tuple[str, str]:
     try:
         obj = parse_bytes(data).object
     except SimaticMLError as exc:
-        raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+        raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code=codes.INVALID_SIMATICML) from None
     kind = {"PlcStruct": "UDT", "PlcTagTable": "TagTable"}.get(type(obj).__name__, type(obj).__name__)
     return obj.qualified_name or obj.name or Path(source).stem, kind
 
@@ -332,12 +334,12 @@ def planned_import(
         _, name, kind = clashes[0]
         raise e.AlreadyExistsError(
             f"The {_LABEL.get(kind_of(kind), 'block')} '{name}' already exists; import with overwrite to replace it.",
-            code="OBJECT_EXISTS",
+            code=codes.OBJECT_EXISTS,
         )
     if clashes:
         failed = {source: name for source, name, _ in clashes}
         reports = [
-            ProgramImportReport(source=source, status="Failed", code="OBJECT_EXISTS", name=failed[source],
+            ProgramImportReport(source=source, status="Failed", code=codes.OBJECT_EXISTS, name=failed[source],
                                 message=f"'{failed[source]}' already exists; import with overwrite to replace it")
             if source in failed else
             ProgramImportReport(source=source, status="NotImported",
@@ -346,7 +348,7 @@ def planned_import(
         ]
         raise e.ValidationError(
             f"{len(clashes)} of {len(documents)} documents could not be imported; nothing was imported.",
-            code="IMPORT_FAILED", details={"files": msgspec.to_builtins(reports)},
+            code=codes.IMPORT_FAILED, details={"files": msgspec.to_builtins(reports)},
         )
     return changes
 
@@ -383,7 +385,7 @@ def _output_file(output_path: str | None) -> list[PlannedChange]:
         return []
     target = Path(output_path)
     if target.exists():
-        raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
+        raise e.AlreadyExistsError(f"The file '{target.name}' already exists.", code=codes.FILE_EXISTS)
     return [PlannedChange(action="create", kind="file", name=str(target), detail="the generated SimaticML")]
 
 
@@ -406,7 +408,7 @@ def _preview_generate_and_import(
 
 def _preview_import_only(ctx: OperationContext, data: ImportOnlyInput) -> Preview:
     if (data.file_path is None) == (data.xml is None):
-        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code="VALIDATION_FAILED")
+        raise e.ValidationError("Send exactly one of 'filePath' and 'xml'.", code=codes.VALIDATION_FAILED)
     if data.file_path is not None:
         document = (Path(data.file_path).name, Path(data.file_path).read_bytes())
     else:
@@ -427,7 +429,7 @@ def _templates(ctx: OperationContext, data: TemplatesQuery) -> list[dict[str, An
     chosen = [t for t in templates if t["name"] == data.name]
     if not chosen:
         names = ", ".join(t["name"] for t in templates)
-        raise e.NotFoundError(f"No template '{data.name}' (templates: {names}).", code="TEMPLATE_NOT_FOUND")
+        raise e.NotFoundError(f"No template '{data.name}' (templates: {names}).", code=codes.TEMPLATE_NOT_FOUND)
     return [{**chosen[0], "spec": template_spec(data.name)}]
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engineering_api.config import LOOPBACK_HOSTS
+from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
 from engineering_api.jobs.call_routes import declared_route, service_call, services_in
@@ -294,7 +295,7 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
         reason = f"Host {host!r} is not a loopback name ({', '.join(LOOPBACK_HOSTS)})"
     if reason:
         raise PermissionDeniedError(f"The local key is handed only to clients on this machine: {reason}",
-                                    code="LOCAL_KEY_LOOPBACK_ONLY")
+                                    code=codes.LOCAL_KEY_LOOPBACK_ONLY)
 
 
 class EventLimit(CamelStruct):
@@ -382,7 +383,7 @@ class CompatController(Controller):
         address = client[0] if client else None
         if not settings.local_key_enabled:
             raise NotFoundError("The local key is off; an admin turns it on with PUT /api/settings/compatibility "
-                                "{\"localKeyEnabled\": true}", code="LOCAL_KEY_DISABLED")
+                                "{\"localKeyEnabled\": true}", code=codes.LOCAL_KEY_DISABLED)
         try:
             _refuse_non_local(request)
         except PermissionDeniedError:

@@ -34,6 +34,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef, program_revision_key
 from engineering_api.backend.models import ProgramObjectInfo
+from engineering_api.errors import codes
 from engineering_api.lib.content_memo import RevisionMemo, WalkMemo
 from engineering_api.jobs.operations import OperationContext, read
 from engineering_api.lib.schema import CamelStruct
@@ -230,22 +231,23 @@ def parse_object_path(text: str) -> tuple[str, ...]:
         match = _PART.match(text, position)
         if match is None:
             raise e.ValidationError(f"objectName {text!r} is not a tag, DB member, block or type name",
-                                    code="INVALID_OBJECT_NAME")
+                                    code=codes.INVALID_OBJECT_NAME)
         quoted, plain, _index, dot = match.groups()
         if dot is not None:
             if expect_name:
                 raise e.ValidationError(f"objectName {text!r} has an empty name between dots",
-                                        code="INVALID_OBJECT_NAME")
+                                        code=codes.INVALID_OBJECT_NAME)
             expect_name = True
         elif quoted is not None or plain is not None:
             if not expect_name:
-                raise e.ValidationError(f"objectName {text!r}: a name must follow a dot", code="INVALID_OBJECT_NAME")
+                raise e.ValidationError(f"objectName {text!r}: a name must follow a dot",
+                                        code=codes.INVALID_OBJECT_NAME)
             names.append(quoted.replace('""', '"') if quoted is not None else plain.strip())
             expect_name = False
         position = match.end()
     if not names or expect_name:
         raise e.ValidationError("objectName names no object (a tag, DB member, block or type)",
-                                code="INVALID_OBJECT_NAME")
+                                code=codes.INVALID_OBJECT_NAME)
     return tuple(names)
 
 
@@ -366,7 +368,7 @@ def _cross_references(ctx: OperationContext, data: CrossReferenceQuery) -> Objec
     object_type = index.object_type(ctx, device, path)
     if object_type is None and not usages:
         raise e.NotFoundError(f"PLC {device!r} holds no tag, constant, block or type {display(path)} and no "
-                              "block uses it", code="OBJECT_NOT_FOUND")
+                              "block uses it", code=codes.OBJECT_NOT_FOUND)
     return ObjectCrossReferences(object_name=".".join(path), display=display(path),
                                  object_type=object_type or "Unknown", exists=object_type is not None,
                                  usages=usages, usage_count=len(usages))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import BulkImportResult, import_documents, import_preview, spec_failure, target_for
 from engineering_api.domain.common import DeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -108,7 +109,7 @@ def _needs_assistant(prompt: str | None, design: dict[str, Any] | None) -> None:
             "This route takes a structured design (io, modules, interlocks), not prose. To start from a "
             "description, ask the assistant (POST /api/assistant/chat) or an MCP client: it writes the design and "
             "calls this route.",
-            code="PROMPT_NOT_SUPPORTED",
+            code=codes.PROMPT_NOT_SUPPORTED,
         )
 
 
@@ -141,7 +142,7 @@ def _loaded(ctx: OperationContext) -> dict[str, Any]:
     design: dict[str, Any] | None = ctx.state.get(_STATE_KEY)
     if design is None:
         raise e.NotFoundError(
-            "No design specification is loaded; POST /api/design-spec/load first.", code="NO_DESIGN_LOADED"
+            "No design specification is loaded; POST /api/design-spec/load first.", code=codes.NO_DESIGN_LOADED
         )
     return design
 
@@ -182,7 +183,7 @@ def _load_separate(ctx: OperationContext, data: SeparateDesignInput) -> DesignSu
 def _clear(ctx: OperationContext, _: None) -> dict[str, bool]:
     assert ctx.state is not None
     if not ctx.state.delete(_STATE_KEY):
-        raise e.NotFoundError("No design specification is loaded.", code="NO_DESIGN_LOADED")
+        raise e.NotFoundError("No design specification is loaded.", code=codes.NO_DESIGN_LOADED)
     return {"cleared": True}
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.errors import codes
 from engineering_api.jobs.call_routes import service_call
 from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope
@@ -118,7 +119,7 @@ async def _command_info(context: OperationContext, given: CommandRoute) -> Comma
                 matches.append({"method": method.upper(), "path": path, **op})
     if not matches:
         raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list",
-                            code="COMMAND_NOT_FOUND")
+                            code=codes.COMMAND_NOT_FOUND)
     return CommandInfo(route=route.strip("/"), operations=matches, components=_components(schema, matches))
 
 

@@ -25,6 +25,7 @@ from litestar.params import Body, QueryParameter
 from litestar.response import File
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
@@ -65,9 +66,9 @@ def _confined(services: Services, path: str, *, must_exist: bool = False) -> Pat
     try:
         return services.paths.resolve(path, must_exist=must_exist, allow_directory=False)
     except PathNotFoundError as exc:
-        raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"path": path}) from None
+        raise NotFoundError(str(exc), code=codes.FILE_NOT_FOUND, details={"path": path}) from None
     except PathRejectedError as exc:
-        raise ValidationError(str(exc), code="PATH_REJECTED", details={"path": path}) from None
+        raise ValidationError(str(exc), code=codes.PATH_REJECTED, details={"path": path}) from None
 
 
 def _stored(services: Services, target: Path) -> StoredFile:
@@ -92,7 +93,7 @@ async def _write_atomically(upload: UploadFile, target: Path, overwrite: bool) -
                 os.link(temporary, target)
             except FileExistsError:
                 raise AlreadyExistsError(f"'{target.name}' already exists; send overwrite=true to replace it.",
-                                         code="FILE_EXISTS", details={"path": str(target)}) from None
+                                         code=codes.FILE_EXISTS, details={"path": str(target)}) from None
             os.unlink(temporary)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -123,7 +124,7 @@ class FilesController(Controller):
         target = _confined(services, data.path)
         if target.exists() and not data.overwrite:
             raise AlreadyExistsError(f"'{data.path}' already exists; send overwrite=true to replace it.",
-                                     code="FILE_EXISTS", details={"path": str(target)})
+                                     code=codes.FILE_EXISTS, details={"path": str(target)})
         # An upload may not add or replace files in the open project's folder, as no export may.
         await services.worker.call(lambda: refuse_project_folder(services.backend, [("path", target)]),
                                    timeout=services.settings.call_timeout_seconds,

@@ -40,6 +40,7 @@ from engineering_api.domain.library import (
     preview_delete_type,
     preview_instantiate_type,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.rules.library import LIBRARY_ARCHIVES, LIBRARY_FILES, check_library_name
@@ -147,10 +148,10 @@ def library_name(ctx: OperationContext, given: str | None) -> str:
     opened = [lib.name for lib in ctx.backend.global_library.list_global_libraries() if lib.is_open]
     if not opened:
         raise e.NotFoundError("No global library is open: open one (POST /api/libraries/global/actions/open) or "
-                              "create one (POST /api/libraries/global).", code="LIBRARY_NOT_OPEN")
+                              "create one (POST /api/libraries/global).", code=codes.LIBRARY_NOT_OPEN)
     if len(opened) > 1:
         raise e.ValidationError(f"Several global libraries are open ({', '.join(opened)}): name one in libraryName.",
-                                code="LIBRARY_NAME_REQUIRED", details={"field": "libraryName", "open": opened})
+                                code=codes.LIBRARY_NAME_REQUIRED, details={"field": "libraryName", "open": opened})
     return opened[0]
 
 
@@ -165,7 +166,7 @@ def _create(ctx: OperationContext, d: CreateLibraryInput) -> GlobalLibraryInfo:
         # The project owns its folder (its save rewrites what it keeps there): a library lives beside it.
         if (directory / d.name).resolve().is_relative_to(Path(project.path).parent.resolve()):
             raise e.ValidationError(f"A global library cannot be created inside the folder of the open project "
-                                    f"'{project.name}'; choose another directory.", code="LIBRARY_TARGET",
+                                    f"'{project.name}'; choose another directory.", code=codes.LIBRARY_TARGET,
                                     details={"field": "directory"})
     return ctx.backend.global_library.create_global_library(directory, d.name, author=d.author, comment=d.comment)
 
@@ -182,7 +183,7 @@ def _preview_close(ctx: OperationContext, d: CloseLibraryInput) -> Preview:
     if info.has_unsaved_changes:
         if not d.discard_changes:
             raise e.ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it "
-                                  "first, or send discardChanges: true.", code="UNSAVED_CHANGES")
+                                  "first, or send discardChanges: true.", code=codes.UNSAVED_CHANGES)
         changes.append(PlannedChange(action="discard", kind="globalLibrary", name=name,
                                      detail="unsaved changes since the last save are lost"))
     return plan(f"Would close the global library '{name}'.", changes)

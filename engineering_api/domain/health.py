@@ -23,6 +23,7 @@ from litestar.params import FromPath
 
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.errors import codes
 from engineering_api.jobs.call_routes import service_call, services_in
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
@@ -200,7 +201,7 @@ def _installed() -> Stopper:
         raise NotSupportedError(
             "This server cannot stop itself: it was not started by 'engineering-api serve' (or an ASGI server "
             "through engineering_api.asgi:create) on a POSIX system; stop it where it was started.",
-            code="SHUTDOWN_NOT_SUPPORTED",
+            code=codes.SHUTDOWN_NOT_SUPPORTED,
         )
     return _stopper
 

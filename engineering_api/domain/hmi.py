@@ -33,6 +33,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagInfo,
     HmiTagTableInfo,
 )
+from engineering_api.errors import codes
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.domain.common import ExportedFile
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
@@ -156,7 +157,7 @@ def _target(path: str, name: str, overwrite: bool, *, suffix: str = ".xml") -> P
 
     target = export_target(path, name, suffix, overwrite)
     if target.suffix.lower() != suffix:
-        raise e.ValidationError(f"The export file must end in {suffix}.", code="PATH_REJECTED",
+        raise e.ValidationError(f"The export file must end in {suffix}.", code=codes.PATH_REJECTED,
                                 details={"field": "exportPath"})
     return target
 
@@ -172,7 +173,7 @@ def _connection_names(ctx: OperationContext, d: ExportConnectionInput) -> list[s
     names = [c.name for c in _connections(ctx, d.device_name)]
     if not names:
         raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.",
-                              code="CONNECTION_NOT_FOUND")
+                              code=codes.CONNECTION_NOT_FOUND)
     return names
 
 
@@ -188,7 +189,7 @@ def _folder(d: ImportInput, part: str) -> str:
     """
     if d.folder_path.strip() and part == "connections":
         raise e.ValidationError("Connections have no user folders (HmiTarget.Connections); leave folderPath out.",
-                                code="INVALID_FOLDER", details={"field": "folderPath"})
+                                code=codes.INVALID_FOLDER, details={"field": "folderPath"})
     from engineering_api.rules.folders import target_folder
 
     return target_folder(d.folder_path, field="folderPath")
@@ -241,12 +242,13 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         known = ctx.backend.hmi.list_hmi_folders(d.device_name,
                                                  "screens" if part == "screens" else "tags") if folder else []
         if folder and folder.casefold() not in {k.casefold() for k in known}:
-            raise e.NotFoundError(f"The panel has no user folder '{folder}'; create it first.", code="FOLDER_NOT_FOUND",
+            raise e.NotFoundError(f"The panel has no user folder '{folder}'; create it first.",
+                                  code=codes.FOLDER_NOT_FOUND,
                                   details={"folderPath": folder})
         try:
             doc = sx.read_hmi(path.read_bytes(), expect=expect)
         except SimaticMLError as exc:
-            raise e.ValidationError(f"{path.name} cannot be imported: {exc}", code="INVALID_SIMATICML") from None
+            raise e.ValidationError(f"{path.name} cannot be imported: {exc}", code=codes.INVALID_SIMATICML) from None
         name = doc.root.name
         existing = next((x for x in listed(ctx, d.device_name) if x.name.lower() == name.lower()), None)
         if existing is not None and not d.overwrite:
@@ -261,7 +263,7 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
                 connection = tag.link("Connection")
                 if connection and connection.lower() not in connections:
                     raise e.ValidationError(f"Connection {connection} of the {tag.name} tag was not found.",
-                                            code="CONNECTION_NOT_FOUND")
+                                            code=codes.CONNECTION_NOT_FOUND)
         if existing is None:
             return plan(f"Would create the {label} '{name}' in {d.device_name} from {path.name}; nothing would be "
                         "overwritten.", [PlannedChange(action="create", kind=kind, name=name, device=d.device_name)])

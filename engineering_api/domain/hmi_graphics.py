@@ -18,6 +18,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
 from engineering_api.domain.blocks.support import target_file
 from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.lib.schema import CamelStruct
@@ -69,13 +70,13 @@ def _image(d: GraphicImportInput) -> tuple[str, bytes, str]:
     path = Path(d.import_file_path)
     if path.stat().st_size > MAX_GRAPHIC_BYTES:  # refused before it is read
         raise e.ValidationError(f"{path.name} is {path.stat().st_size} bytes; a project graphic may have at most "
-                                f"{MAX_GRAPHIC_BYTES}.", code="GRAPHIC_TOO_LARGE")
+                                f"{MAX_GRAPHIC_BYTES}.", code=codes.GRAPHIC_TOO_LARGE)
     data = path.read_bytes()
     fmt = sniff_graphic(data, path.name)
     if path.suffix.lower() != EXTENSIONS[fmt]:
         named = path.suffix or "without an extension"
         raise e.ValidationError(f"{path.name} is a {fmt.upper()} image but named {named}; name it *{EXTENSIONS[fmt]}.",
-                                code="GRAPHIC_TYPE_MISMATCH",
+                                code=codes.GRAPHIC_TYPE_MISMATCH,
                                 details={"format": fmt})
     name = d.name or path.stem
     check_graphic_name(name)
@@ -98,7 +99,7 @@ def _preview_import(ctx: OperationContext, d: GraphicImportInput) -> Preview:
     existing = _existing(ctx, d.device_name, name)
     if existing is not None and not d.overwrite:
         raise e.AlreadyExistsError(f"The project graphic '{existing.name}' exists. Send overwrite=true to replace it.",
-                                   code="GRAPHIC_EXISTS", details={"name": existing.name})
+                                   code=codes.GRAPHIC_EXISTS, details={"name": existing.name})
     action = "overwrite" if existing else "create"
     return plan(f"Would {action} the project graphic '{existing.name if existing else name}' ({fmt.upper()}, "
                 f"{len(data)} bytes).", [PlannedChange(action=action, kind="projectGraphic",
@@ -116,7 +117,7 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
     target = target_file(d.export_path, graphic.name, suffix, d.overwrite)
     if target.suffix.lower() != suffix:
         raise e.ValidationError(f"The export file must end in {suffix} (the image is {graphic.format.upper()}).",
-                                code="PATH_REJECTED", details={"field": "exportPath"})
+                                code=codes.PATH_REJECTED, details={"field": "exportPath"})
     target.write_bytes(graphic.data)
     return GraphicExportResult(name=graphic.name, format=graphic.format, export_path=str(target),
                                size=len(graphic.data))
@@ -130,7 +131,7 @@ def _delete(ctx: OperationContext, d: GraphicRef) -> dict[str, str]:
 def _preview_delete(ctx: OperationContext, d: GraphicRef) -> Preview:
     existing = _existing(ctx, d.device_name, d.graphic_name)
     if existing is None:
-        raise e.NotFoundError(f"The project has no graphic '{d.graphic_name}'.", code="GRAPHIC_NOT_FOUND",
+        raise e.NotFoundError(f"The project has no graphic '{d.graphic_name}'.", code=codes.GRAPHIC_NOT_FOUND,
                               details={"name": d.graphic_name})
     return plan(f"Would delete the project graphic '{existing.name}'.",
                 [PlannedChange(action="delete", kind="projectGraphic", name=existing.name)])

@@ -23,6 +23,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain.hmi_tree import NEEDS_HMI, SECTION, ScreenRef
 from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.domain.hmi_values import device_tags, read_values
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
 from engineering_api.rules.hmi_render import item_picture, item_tags, render_screen, screen_items_deep
@@ -57,7 +58,7 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
         doc = sx.read_hmi(exported.data, expect=sx.SCREEN)
     except SimaticMLError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}",
-                                code="SCREEN_NOT_RENDERABLE") from None
+                                code=codes.SCREEN_NOT_RENDERABLE) from None
     bound = {tag.lower() for item in screen_items_deep(doc.root) for tag in item_tags(item)}
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
@@ -69,7 +70,7 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
         return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{exported.name}' cannot be drawn: {exc}.",
-                                code="SCREEN_NOT_RENDERABLE") from None
+                                code=codes.SCREEN_NOT_RENDERABLE) from None
 
 
 def _unified_png(ctx: OperationContext, d: ScreenRef, model: UnifiedHmi) -> bytes:
@@ -80,7 +81,7 @@ def _unified_png(ctx: OperationContext, d: ScreenRef, model: UnifiedHmi) -> byte
     screen = next((s for s in model.screens if s.name.lower() == d.screen_name.lower()), None)
     if screen is None:
         raise e.NotFoundError(f"The screen '{d.screen_name}' was not found in '{d.device_name}'.",
-                              code="SCREEN_NOT_FOUND", details={"name": d.screen_name})
+                              code=codes.SCREEN_NOT_FOUND, details={"name": d.screen_name})
     bound = {item.tag.lower() for item in screen.items if item.tag}
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
@@ -88,7 +89,7 @@ def _unified_png(ctx: OperationContext, d: ScreenRef, model: UnifiedHmi) -> byte
         return render_unified_screen(screen, values)
     except ValueError as exc:
         raise e.ValidationError(f"The screen '{screen.name}' cannot be drawn: {exc}.",
-                                code="SCREEN_NOT_RENDERABLE") from None
+                                code=codes.SCREEN_NOT_RENDERABLE) from None
 
 
 def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, bytes]:

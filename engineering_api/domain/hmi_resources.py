@@ -47,6 +47,7 @@ from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
 from engineering_api.domain.hmi_unified import OPERATIONS as UNIFIED_OPERATIONS
 from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
 from engineering_api.domain.hmi_unified_view import graphic_lists, panel_kind, scripts, text_lists, unified_or
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -153,11 +154,11 @@ def _module_content(model: Any, d: ScriptRef) -> HmiScriptContent:
     module = next((m for m in model.script_modules if m.name.casefold() == d.script_name.casefold()), None)
     if module is None:
         raise e.NotFoundError(f"The script module '{d.script_name}' was not found in '{d.device_name}'.",
-                              code="SCRIPT_NOT_FOUND", details={"name": d.script_name})
+                              code=codes.SCRIPT_NOT_FOUND, details={"name": d.script_name})
     if module.code is None:
         raise e.NotSupportedError(f"The code of the script module '{module.name}' cannot be read: Openness keeps it "
                                   "only in HmiSoftware.Scripts.Export files, whose layout no public source shows.",
-                                  code="NO_OPENNESS_EQUIVALENT")
+                                  code=codes.NO_OPENNESS_EQUIVALENT)
     info = scripts(msgspec.structs.replace(model, script_modules=[module]))[0]
     return HmiScriptContent(name=info.name, type=info.type, language=info.language, line_count=info.line_count,
                             device_name=d.device_name, content=module.code)
@@ -220,7 +221,7 @@ def _library_type(ctx: OperationContext, d: LibraryTypeRef) -> HmiLibraryTypeInf
     if found is None:
         known = ", ".join(t.name for t in types) or "none: " + _EMPTY_LIBRARY
         raise e.NotFoundError(f"The project library has no HMI type '{d.type_name}' (HMI types: {known})",
-                              code="LIBRARY_TYPE_NOT_FOUND", details={"typeName": d.type_name})
+                              code=codes.LIBRARY_TYPE_NOT_FOUND, details={"typeName": d.type_name})
     return found
 
 
@@ -257,7 +258,7 @@ def _unified_tags(ctx: OperationContext, d: HmiDeviceRef) -> HmiTagTree:
     if panel_kind(ctx, d.device_name)[0] != "unified":
         raise e.ValidationError(
             f"'{d.device_name}' is a classic (WinCC Comfort/Advanced) panel, not a Unified one; its tags are at "
-            f"GET /api/devices/{d.device_name}/hmi/tags/tree.", code="NOT_A_UNIFIED_PANEL")
+            f"GET /api/devices/{d.device_name}/hmi/tags/tree.", code=codes.NOT_A_UNIFIED_PANEL)
     return tag_tree(ctx, d.device_name)
 
 

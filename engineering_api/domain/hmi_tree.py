@@ -18,6 +18,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiFolderKind, HmiScreenInfo, HmiTagTableInfo
 from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
 from engineering_api.domain.hmi_unified_view import screen_info, tag_tables, unified_or
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.project_texts import ProjectTexts
@@ -226,7 +227,7 @@ def _unified_details(model: UnifiedHmi, d: ScreenRef) -> HmiScreenDetails:
     screen = next((s for s in model.screens if s.name.casefold() == d.screen_name.casefold()), None)
     if screen is None:
         raise e.NotFoundError(f"The screen '{d.screen_name}' was not found in '{d.device_name}'.",
-                              code="SCREEN_NOT_FOUND", details={"name": d.screen_name})
+                              code=codes.SCREEN_NOT_FOUND, details={"name": d.screen_name})
     items = [HmiScreenItem(name=i.name, type=i.type, left=i.left, top=i.top, width=i.width, height=i.height,
                            tag=i.tag or None, text=i.text or None, events=i.events) for i in screen.items]
     return HmiScreenDetails(name=screen.name, number=0, width=screen.width, height=screen.height,

@@ -40,6 +40,7 @@ from engineering_api.domain.blocks.support import target_file
 from engineering_api.domain.common import ExportedFile
 from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.rules.hmi_unified import (
@@ -157,7 +158,7 @@ def _part_of(path: Path, part: str | None) -> UnifiedHmi:
     if part is None:
         return document
     if not getattr(document, part):
-        raise e.ValidationError(f"{path.name} has no {_PARTS[part][0]} to import.", code="INVALID_UNIFIED_DOCUMENT")
+        raise e.ValidationError(f"{path.name} has no {_PARTS[part][0]} to import.", code=codes.INVALID_UNIFIED_DOCUMENT)
     return UnifiedHmi(device_name=document.device_name, **{part: getattr(document, part)})
 
 

@@ -15,6 +15,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiConnectionInfo, HmiScreenInfo, HmiTagInfo, HmiTagTableInfo
 from engineering_api.backend.areas.hmi_resources import HmiGraphicListInfo, HmiScriptInfo, HmiTextListInfo
 from engineering_api.backend.areas.hmi_unified import UnifiedHmi, UnifiedScreen, UnifiedTagTable
+from engineering_api.errors import codes
 
 __all__ = ("connections", "graphic_lists", "is_unified_refusal", "panel_kind", "readable", "screen_info", "scripts",
            "tag_tables", "text_lists", "unified_or")
@@ -91,7 +92,7 @@ def readable(model: UnifiedHmi, attr: str) -> list[Any]:
     if objects is None:
         raise e.NotSupportedError(
             f"The {attr.replace('_', ' ')} of the Unified panel '{model.device_name}' cannot be read over Openness: no "
-            "public source shows the members of HmiTextList/HmiGraphicList entries.", code="NO_OPENNESS_EQUIVALENT")
+            "public source shows the members of HmiTextList/HmiGraphicList entries.", code=codes.NO_OPENNESS_EQUIVALENT)
     return objects
 
 

@@ -28,15 +28,7 @@ from engineering_api.domain.hmi_unified_view import connections as unified_conne
 from engineering_api.domain.hmi_unified_view import tag_tables as unified_tag_tables
 from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.jobs.operations import Operation, OperationContext
-from engineering_api.lib.error_code_table import (
-    INTERNAL_TAG,
-    NO_PARTNER,
-    NO_PLC_TAG,
-    NOT_ACCESSIBLE,
-    PLC_NOT_SIMULATED,
-    SIMULATION_FAILED,
-    SIMULATION_UNAVAILABLE,
-)
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "HmiTagValue", "read_values")
@@ -127,7 +119,7 @@ def _read_batch(ctx: OperationContext, instance: str,
                             ValueProblem(code=read.error.code, message=read.error.message)))
             elif released is not None and _plain(name) not in released:
                 out.append((None, "Bad", read.timestamp, ValueProblem(
-                    code=NOT_ACCESSIBLE.code, message=f"{name} is not accessible from HMI/OPC UA/Web API in the "
+                    code=codes.NOT_ACCESSIBLE, message=f"{name} is not accessible from HMI/OPC UA/Web API in the "
                                                    "downloaded program.")))
             else:
                 out.append((read.value, read.quality, read.timestamp, None))
@@ -145,19 +137,20 @@ def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> l
     for index, tag in enumerate(tags):
         connection = connections.get(tag.connection.lower()) if tag.connection else None
         if not tag.connection:
-            out[index] = _failed(tag, INTERNAL_TAG.code, f"{tag.name} is an internal tag: its value exists only in HMI "
+            out[index] = _failed(tag, codes.INTERNAL_TAG,
+                                 f"{tag.name} is an internal tag: its value exists only in HMI "
                                                       "Runtime, which this server does not simulate.")
         elif connection is None:
-            out[index] = _failed(tag, "CONNECTION_NOT_FOUND", f"Connection {tag.connection} of the {tag.name} tag "
+            out[index] = _failed(tag, codes.CONNECTION_NOT_FOUND, f"Connection {tag.connection} of the {tag.name} tag "
                                                               "was not found.")
         elif not connection.partner:
-            out[index] = _failed(tag, NO_PARTNER.code, f"The connection {connection.name} names no partner PLC.")
+            out[index] = _failed(tag, codes.NO_PARTNER, f"The connection {connection.name} names no partner PLC.")
         elif not tag.plc_tag:
-            out[index] = _failed(tag, NO_PLC_TAG.code, f"{tag.name} is bound to no PLC tag.", connection.partner)
+            out[index] = _failed(tag, codes.NO_PLC_TAG, f"{tag.name} is bound to no PLC tag.", connection.partner)
         elif unavailable is not None:
-            out[index] = _failed(tag, SIMULATION_UNAVAILABLE.code, unavailable, connection.partner)
+            out[index] = _failed(tag, codes.SIMULATION_UNAVAILABLE, unavailable, connection.partner)
         elif connection.partner.lower() not in instances:
-            out[index] = _failed(tag, PLC_NOT_SIMULATED.code, f"No powered-on PLCSim instance holds the program of "
+            out[index] = _failed(tag, codes.PLC_NOT_SIMULATED, f"No powered-on PLCSim instance holds the program of "
                                  f"{connection.partner}; download it to a simulated PLC to see its values.",
                                  connection.partner)
         else:
@@ -168,7 +161,7 @@ def read_values(ctx: OperationContext, device: str, tags: list[HmiTagInfo]) -> l
         except (e.PermissionDeniedError, e.ConflictError, e.NotFoundError) as exc:
             for index, _ in wanted:
                 plc = connections[tags[index].connection.lower()].partner
-                out[index] = _failed(tags[index], exc.code or SIMULATION_FAILED.code, exc.message, plc)
+                out[index] = _failed(tags[index], exc.code or codes.SIMULATION_FAILED, exc.message, plc)
             continue
         for (index, _), (value, quality, timestamp, problem) in zip(wanted, results, strict=True):
             tag = tags[index]
@@ -192,7 +185,7 @@ def _values(ctx: OperationContext, d: TagValuesInput) -> list[HmiTagValue]:
         missing = [n for n in d.tag_names if n.lower() not in by_name]
         if missing:
             raise e.NotFoundError(f"The HMI tag(s) {', '.join(missing)} were not found in '{d.device_name}'.",
-                                  code="HMI_TAG_NOT_FOUND", details={"tagNames": missing})
+                                  code=codes.HMI_TAG_NOT_FOUND, details={"tagNames": missing})
         tags = [by_name[n.lower()] for n in dict.fromkeys(d.tag_names)]
     return read_values(ctx, d.device_name, tags)
 

@@ -25,6 +25,7 @@ import msgspec
 
 from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import DiagnosticInfo, ProgramDocument, ProgramImportReport
+from engineering_api.errors import codes
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import IMPORT_REFUSES, UNREADABLE
 from simatic_xml.diagnostics import capped
@@ -94,10 +95,10 @@ def refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic
     if len(documents) > 1:  # as the port answers an all-or-nothing import of several
         failed = sum(1 for errors in refused.values() if errors)
         raise ValidationError(f"{failed} of {len(documents)} documents could not be imported; nothing was imported. "
-                              f"{text}", code="IMPORT_FAILED", details=details)
+                              f"{text}", code=codes.IMPORT_FAILED, details=details)
     if first.code == UNREADABLE:  # the routes' answer to a document they cannot read (the finding's own code)
-        raise ValidationError(text, code="INVALID_SIMATICML", details=details)
-    raise ValidationError(text, code="IMPORT_REFUSED", details=details)
+        raise ValidationError(text, code=codes.INVALID_SIMATICML, details=details)
+    raise ValidationError(text, code=codes.IMPORT_REFUSED, details=details)
 
 
 def import_checked(ctx: OperationContext, device: str, documents: list[ProgramDocument], *,

@@ -7,6 +7,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.bounds import ProcessId
@@ -58,7 +59,7 @@ def _preview_shutdown(ctx: OperationContext, _: None) -> Preview:
     if not status.connected:
         raise e.PortalUnavailableError(
             "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
-            "one (POST /api/instance/actions/attach).", code="NO_PORTAL_ATTACHED",
+            "one (POST /api/instance/actions/attach).", code=codes.NO_PORTAL_ATTACHED,
         )
     portal = PlannedChange(action="close", kind="portal", name=f"pid {status.pid}",
                            detail=f"TIA Portal {status.version}, {status.mode}")

@@ -27,6 +27,7 @@ from engineering_api.backend.areas.library import (
     TypeComparison,
     TypeInstantiation,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.rules.library import parse_version, split_master_copy_path
@@ -130,7 +131,7 @@ class CompareInput(TypeRef, kw_only=True):
 
 def _field(value: str | None, name: str, why: str) -> str:
     if not value:
-        raise e.ValidationError(f'"{name}" is needed {why}.', code="MISSING_FIELD", details={"field": name})
+        raise e.ValidationError(f'"{name}" is needed {why}.', code=codes.MISSING_FIELD, details={"field": name})
     return value
 
 
@@ -138,7 +139,7 @@ def _action(d: VersionInput) -> str:
     action = d.action.strip().lower()
     if action not in VERSION_ACTIONS:
         raise e.ValidationError(f"Unknown action {d.action!r}; known: {', '.join(VERSION_ACTIONS)}.",
-                                code="INVALID_ACTION", details={"field": "action"})
+                                code=codes.INVALID_ACTION, details={"field": "action"})
     if d.version_number is not None:
         parse_version(d.version_number)
     return action
@@ -168,7 +169,7 @@ def find_type(ctx: OperationContext, name: str, library: str | None = None) -> L
     """
     found = next((t for t in ctx.backend.library_types.list_library_types(library=library) if t.name == name), None)
     if found is None:
-        raise e.NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+        raise e.NotFoundError(f"The library type '{name}' was not found.", code=codes.TYPE_NOT_FOUND)
     return found
 
 
@@ -176,7 +177,7 @@ def _compare(ctx: OperationContext, d: CompareInput) -> TypeComparison:
     left = d.left_version or find_type(ctx, d.type_name).default_version or ""
     if d.right_version is None and d.device_name is None:
         raise e.ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
-                                code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+                                code=codes.COMPARE_TARGET_REQUIRED, details={"field": "rightVersion"})
     return ctx.backend.library_types.compare_library_type(d.type_name, left, right_version=d.right_version,
                                                     device=d.device_name)
 
@@ -188,10 +189,10 @@ def preview_delete_master_copy(ctx: OperationContext, d: MasterCopyRef, library:
     found = [m for m in ctx.backend.library.list_master_copies(library=library)
              if m.name == name and (m.folder == folder or ("/" not in d.mc_path.replace("\\", "/") and not folder))]
     if not found:
-        raise e.NotFoundError(f"The master copy '{d.mc_path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+        raise e.NotFoundError(f"The master copy '{d.mc_path}' was not found.", code=codes.MASTER_COPY_NOT_FOUND)
     if len(found) > 1:
         raise e.ConflictError(f"Several master copies are named '{name}'; name one by its path.",
-                              code="AMBIGUOUS_MASTER_COPY", details={"paths": [m.path for m in found]})
+                              code=codes.AMBIGUOUS_MASTER_COPY, details={"paths": [m.path for m in found]})
     return plan(f"Would delete the master copy '{found[0].path}'.",
                 [PlannedChange(action="delete", kind="masterCopy", name=found[0].path,
                                detail=", ".join(f"{c.kind} {c.name}" for c in found[0].contents))])
@@ -203,7 +204,7 @@ def preview_delete_type(ctx: OperationContext, d: TypeRef, library: str | None =
     if t.instances:
         names = ", ".join(f"{i.device_name}/{i.name}" for i in t.instances)
         raise e.ConflictError(f"The type '{t.name}' has instances in the project: {names}. Delete them first.",
-                              code="TYPE_HAS_INSTANCES")
+                              code=codes.TYPE_HAS_INSTANCES)
     return plan(f"Would delete the library type '{t.name}' with its versions.",
                 [PlannedChange(action="delete", kind="libraryType", name=t.name,
                                detail="versions " + ", ".join(v.version_number for v in t.versions))])
@@ -217,11 +218,11 @@ def _preview_version(ctx: OperationContext, d: VersionInput) -> Preview:
     if action == "edit":
         if t.in_work_version:
             raise e.ConflictError(f"The type '{t.name}' already has the in-work version {t.in_work_version}.",
-                                  code="IN_WORK_VERSION_EXISTS")
+                                  code=codes.IN_WORK_VERSION_EXISTS)
         return plan(f"Would create an in-work version of '{t.name}' from {t.default_version}, its test instance in "
                     f"{d.device_name}.", [])
     if not t.in_work_version:
-        raise e.ConflictError(f"The type '{t.name}' has no in-work version.", code="NO_IN_WORK_VERSION")
+        raise e.ConflictError(f"The type '{t.name}' has no in-work version.", code=codes.NO_IN_WORK_VERSION)
     if action == "discard":
         test = [i for i in t.instances if i.version_number == t.in_work_version]
         return plan(f"Would discard {t.name} {t.in_work_version}; its test instance goes back to {t.default_version}.",

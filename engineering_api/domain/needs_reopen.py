@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ConflictError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ("CODE", "clear", "mark", "refuse_if_marked")
 
-CODE = "PROJECT_NEEDS_REOPEN"
+CODE = codes.PROJECT_NEEDS_REOPEN
 _KEY = "project-needs-reopen"
 
 

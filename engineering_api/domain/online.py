@@ -35,6 +35,7 @@ from engineering_api.backend.areas.online import (
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -127,7 +128,7 @@ def _confirmations(d: DownloadInput) -> tuple[bool, bool]:
                 f"Unknown pre-download check answer {key!r}: {value!r}. Known: StopModules = NoAction | StopAll, "
                 "StartModules = NoAction | StartModule, AlarmTextLibrariesDownload = ConsistentDownload | NoAction, "
                 "DataBlockReinitialization = StopPlcAndReinitialize | NoAction.",
-                code="VALIDATION_FAILED", details={"field": f"preDownloadChecks.{key}"},
+                code=codes.VALIDATION_FAILED, details={"field": f"preDownloadChecks.{key}"},
             )
         if known[0] == "StopModules":
             stop = stop or choice
@@ -141,7 +142,7 @@ def _answers(ctx: OperationContext, d: DownloadInput) -> tuple[bool, bool]:
     if d.scope == "HardwareAndSoftware":
         raise e.NotSupportedError(
             "Only the PLC software is downloaded here (Openness DownloadOptions.Software; the simulated CPU takes "
-            'its hardware configuration from the project). Send {"Scope": "Software"}.', code="NOT_SUPPORTED",
+            'its hardware configuration from the project). Send {"Scope": "Software"}.', code=codes.NOT_SUPPORTED,
             details={"field": "scope"})
     if d.scope is None or d.stop_cpu or d.start_after_download or d.pre_download_checks:
         return _confirmations(d)
@@ -162,7 +163,7 @@ def _download_checks(d: DownloadInput) -> DownloadChecks:
         choice = next((v for v in values if v.lower() == value.lower()), None)
         if choice is None:
             raise e.ValidationError(f"Unknown pre-download check answer {key!r}: {value!r}. Known: "
-                                    f"{' | '.join(values)}.", code="VALIDATION_FAILED",
+                                    f"{' | '.join(values)}.", code=codes.VALIDATION_FAILED,
                                     details={"field": f"preDownloadChecks.{key}"})
         answers[field] = choice
     return DownloadChecks(**answers)
@@ -249,7 +250,7 @@ def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
         raise e.ConflictError(
             f'The software of "{d.device_name}" does not compile; nothing would be downloaded. Compile it '
             f"(POST /api/devices/{d.device_name}/actions/compile-software-sync) to see the errors.",
-            code="DOWNLOAD_COMPILE_FAILED",
+            code=codes.DOWNLOAD_COMPILE_FAILED,
         )
     changes: list[PlannedChange] = []
     if state == "Run":
@@ -293,19 +294,19 @@ def _preview_upload(ctx: OperationContext, d: UploadInput) -> Preview:
     online = [x for x in compared.entries if x.status != "OnlyOffline"]
     if not online:
         raise e.ConflictError(f'The CPU "{status.instance_name}" holds no program; download one first '
-                              f"(POST /api/devices/{d.device_name}/actions/download-sync).", code="NOTHING_LOADED")
+                              f"(POST /api/devices/{d.device_name}/actions/download-sync).", code=codes.NOTHING_LOADED)
     changes: list[PlannedChange] = []
     if d.export_path:
         folder = Path(d.export_path)
         if folder.exists() and not folder.is_dir():
             raise e.ValidationError(f"exportPath '{folder}' is a file; an upload writes one file per object into a "
-                                    "folder.", code="PATH_REJECTED", details={"field": "exportPath"})
+                                    "folder.", code=codes.PATH_REJECTED, details={"field": "exportPath"})
         # One file per object, named as the adapters name them (names past 200 bytes they shorten with a hash).
         taken = sorted(p.name for p in (folder / (safe_file_stem(x.name, escape=True) + ".xml") for x in online)
                        if p.exists())
         if taken and not d.overwrite:
             raise e.AlreadyExistsError(f"{len(taken)} file(s) already exist in '{folder}' ({', '.join(taken[:5])}); "
-                                       "send overwrite=true to replace them.", code="FILE_EXISTS")
+                                       "send overwrite=true to replace them.", code=codes.FILE_EXISTS)
         changes += [PlannedChange(action="overwrite", kind="file", name=str(folder / name)) for name in taken]
     if d.apply:
         changes += [PlannedChange(action="overwrite" if x.status == "Different" else "create", kind=kind_of(x.kind),

@@ -18,6 +18,7 @@ from engineering_api.backend.models import (
 from engineering_api.domain import needs_reopen
 from engineering_api.domain.project_credentials import ProjectCredentialStore
 from engineering_api.domain.project_files import FILES_OPERATION
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
@@ -142,7 +143,7 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
         raise e.ValidationError(
             "saveFirst and allowUnsaved contradict each other: send one of them (or neither, to be told about unsaved "
             "changes with 409 UNSAVED_CHANGES).",
-            code="CONFLICTING_OPTIONS",
+            code=codes.CONFLICTING_OPTIONS,
         )
     if data.save_first:
         needs_reopen.refuse_if_marked(ctx, "save the project before archiving it")

@@ -24,6 +24,7 @@ from engineering_api.backend.areas.security import (
     UmacUser,
 )
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.security import Role
@@ -113,7 +114,7 @@ def _levels(passwords: dict[str, str]) -> dict[str, str]:
     for key, value in passwords.items():
         level = cp.parse_level(key, f"passwords.{key}")
         if level in parsed:
-            raise e.ValidationError(f"The level {level} is given twice in passwords.", code="INVALID_ACCESS_LEVEL",
+            raise e.ValidationError(f"The level {level} is given twice in passwords.", code=codes.INVALID_ACCESS_LEVEL,
                                     details={"field": f"passwords.{key}"})
         parsed[level] = value
     return parsed
@@ -122,7 +123,7 @@ def _levels(passwords: dict[str, str]) -> dict[str, str]:
 def _display_password(d: DisplayPasswordInput) -> str | None:
     if d.remove == (d.password is not None):
         raise e.ValidationError('Send either "password" (to set it) or "remove": true (to remove it).',
-                                code="PASSWORD_OR_REMOVE", details={"field": "password"})
+                                code=codes.PASSWORD_OR_REMOVE, details={"field": "password"})
     return None if d.remove else cp.check_password_text(d.password)
 
 
@@ -130,12 +131,12 @@ def _action(d: MasterSecretInput) -> str:
     action = d.action.strip().lower()
     if action not in MASTER_SECRET_ACTIONS:
         raise e.ValidationError(f"Unknown action {d.action!r}; known: {', '.join(MASTER_SECRET_ACTIONS)}.",
-                                code="INVALID_ACTION", details={"field": "action"})
+                                code=codes.INVALID_ACTION, details={"field": "action"})
     if action != "reset" and not d.password:
-        raise e.ValidationError(f"The action '{action}' needs \"password\".", code="INVALID_PASSWORD",
+        raise e.ValidationError(f"The action '{action}' needs \"password\".", code=codes.INVALID_PASSWORD,
                                 details={"field": "password"})
     if action == "change" and not d.new_password:
-        raise e.ValidationError("The action 'change' needs \"newPassword\".", code="INVALID_PASSWORD",
+        raise e.ValidationError("The action 'change' needs \"newPassword\".", code=codes.INVALID_PASSWORD,
                                 details={"field": "newPassword"})
     return action
 
@@ -146,10 +147,10 @@ def _preview_delete(ctx: OperationContext, d: DeletePasswordInput) -> Preview:
     info = ctx.backend.security.protection_level(d.device_name)
     row = next((r for r in info.passwords if r.access_level == level), None)
     if row is None or row.is_set is False:  # null (TIA Portal: not known) is not refused, as the call
-        raise e.NotFoundError(f"'{d.device_name}' has no password for {level}.", code="PASSWORD_NOT_SET")
+        raise e.NotFoundError(f"'{d.device_name}' has no password for {level}.", code=codes.PASSWORD_NOT_SET)
     if row.required:
         raise e.ValidationError(f"The protection level '{info.protection_level}' needs the {level} password.",
-                                code="PASSWORD_REQUIRED", details={"accessLevel": level})
+                                code=codes.PASSWORD_REQUIRED, details={"accessLevel": level})
     return plan(f"Would delete the {level} password of {d.device_name}.",
                 [PlannedChange(action="delete", kind="password", name=level, device=d.device_name,
                                detail=f"protection level {info.protection_level}")])
@@ -180,7 +181,7 @@ def _preview_display(ctx: OperationContext, d: DisplayPasswordInput) -> Preview:
     password = _display_password(d)
     summary = ctx.backend.security.security_summary(d.device_name)
     if password is None and not summary.display_password_set:
-        raise e.NotFoundError(f"'{d.device_name}' has no display password.", code="PASSWORD_NOT_SET")
+        raise e.NotFoundError(f"'{d.device_name}' has no display password.", code=codes.PASSWORD_NOT_SET)
     action = "delete" if password is None else "replace" if summary.display_password_set else "create"
     return plan(f"Would {'remove' if password is None else 'set'} the display password of {d.device_name}.",
                 [PlannedChange(action=action, kind="password", name="display", device=d.device_name)])
@@ -192,9 +193,9 @@ def _preview_master_secret(ctx: OperationContext, d: MasterSecretInput) -> Previ
     state = summary.master_secret
     if action == "protect" and state != "None":
         raise e.ConflictError(f"'{d.device_name}' already has a master secret; use action 'change'.",
-                              code="MASTER_SECRET_SET")
+                              code=codes.MASTER_SECRET_SET)
     if action in ("change", "unprotect") and state == "None":
-        raise e.ConflictError(f"'{d.device_name}' has no master secret.", code="MASTER_SECRET_NOT_SET")
+        raise e.ConflictError(f"'{d.device_name}' has no master secret.", code=codes.MASTER_SECRET_NOT_SET)
     verb = {"protect": "create", "change": "replace", "unprotect": "delete", "reset": "reset"}[action]
     warnings = ["The current password is checked only by the real call."] if action in ("change", "unprotect") else []
     if action == "reset":

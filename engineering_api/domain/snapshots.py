@@ -17,6 +17,7 @@ from engineering_api.backend import errors as e
 from engineering_api.domain import types
 from engineering_api.domain.blocks import schemas as blocks
 from engineering_api.domain.common import DeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plan, plural
 from engineering_api.lib.bounds import RetentionDays, SnapshotsPerObject
@@ -177,7 +178,7 @@ def _restore_preview(ctx: OperationContext, snapshot_id: str) -> Preview:
     if service.project_path(ctx) != info.project_path:
         raise e.ConflictError(
             f"The snapshot belongs to the project '{info.project_path}', which is not the open project.",
-            code="OTHER_PROJECT",
+            code=codes.OTHER_PROJECT,
         )
     # an unknown device or one without PLC software, as the call
     ctx.backend.program.list_program_objects(info.device_name)
@@ -207,14 +208,14 @@ def _preview_load(ctx: OperationContext, d: LoadSnapshotInput) -> Preview:
         if (info.device_name, info.kind, info.object_name) != (d.device_name, "block", d.block_name):
             raise e.ValidationError(
                 f"The snapshot '{d.snapshot_id}' is of {info.kind} '{info.object_name}' on '{info.device_name}', "
-                f"not of '{d.block_name}'.", code="SNAPSHOT_MISMATCH",
+                f"not of '{d.block_name}'.", code=codes.SNAPSHOT_MISMATCH,
             )
         return _restore_preview(ctx, d.snapshot_id)
     latest = service.store.latest(project_path=service.project_path(ctx), device=d.device_name, kind="block",
                                   name=d.block_name)
     if latest is None:
         raise e.NotFoundError(f"There is no snapshot of '{d.block_name}' on '{d.device_name}'.",
-                              code="SNAPSHOT_NOT_FOUND")
+                              code=codes.SNAPSHOT_NOT_FOUND)
     return _restore_preview(ctx, latest.id)
 
 

@@ -14,6 +14,7 @@ from litestar.params import JSONBody
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
+from engineering_api.errors import codes
 from engineering_api.jobs.call_routes import declared_route, service_call
 from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
@@ -119,7 +120,7 @@ def _refuse_environment_changes(settings: Settings, changes: dict[str, Any]) -> 
             raise ConflictError(
                 f"{_camel(name)} is set by the server's environment (ENGINEERING_API_{name.upper()}), which wins "
                 "over saved settings; change it there and restart the server.",
-                code="SETTING_FROM_ENVIRONMENT",
+                code=codes.SETTING_FROM_ENVIRONMENT,
             )
         del changes[name]
 
@@ -152,7 +153,7 @@ def _refuse_unchangeable(body: Any, current: dict[str, Any]) -> None:
         parts.append(f"{', '.join(unknown)} {'is not a setting' if len(unknown) == 1 else 'are not settings'}")
     raise ValidationError(
         f"Nothing was saved: {'; '.join(parts)}. Changeable: {', '.join(current['changeable'])}.",
-        code="SETTING_NOT_CHANGEABLE", details={"notChangeable": fixed, "unknown": unknown},
+        code=codes.SETTING_NOT_CHANGEABLE, details={"notChangeable": fixed, "unknown": unknown},
     )
 
 
@@ -164,7 +165,7 @@ def _keep_caller_host(request: Request[Any, Any, Any], settings: Settings) -> No
         raise ValidationError(
             f"allowedHosts must include {host!r}, the host this request came through, or this client would get "
             f"421 on every request; {', '.join(LOOPBACK_HOSTS)} are always allowed.",
-            code="HOST_LOCKOUT",
+            code=codes.HOST_LOCKOUT,
         )
 
 
@@ -197,7 +198,7 @@ async def _sections(context: OperationContext, _data: None) -> Any:
 async def _section(context: OperationContext, name: SectionName) -> Any:
     section = (await _docs(context.app)).section(name.section_name)
     if section is None:
-        raise NotFoundError(f"no documentation section {name.section_name!r}", code="SECTION_NOT_FOUND")
+        raise NotFoundError(f"no documentation section {name.section_name!r}", code=codes.SECTION_NOT_FOUND)
     return section
 
 
@@ -304,7 +305,7 @@ def _headless(kind: str) -> NotSupportedError:
     return NotSupportedError(
         f"A {kind} browser dialog needs a desktop session on the server; this server runs headless. "
         "Send paths relative to the configured file roots instead (GET /api/settings shows fileRoots).",
-        code="HEADLESS",
+        code=codes.HEADLESS,
     )
 
 

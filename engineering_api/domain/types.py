@@ -36,6 +36,7 @@ from engineering_api.domain.common import (
     FolderRef,
     folder_paths,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget, read
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -138,7 +139,7 @@ class UdtFolderResult(CamelStruct):
 
 def _normalise_member(raw: Any, path: str) -> Any:
     if not isinstance(raw, dict):
-        raise e.ValidationError(f"{path}: a member must be an object", code="INVALID_SPEC", details={"field": path})
+        raise e.ValidationError(f"{path}: a member must be an object", code=codes.INVALID_SPEC, details={"field": path})
     out: dict[str, Any] = {}
     for key, value in raw.items():
         canon = _MEMBER_KEYS.get(str(key).replace("_", "").lower(), str(key))
@@ -152,7 +153,7 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
     """SimaticML for the request, and a source label for messages."""
     given = [x for x in (data.members, data.spec, data.xml) if x is not None]
     if len(given) != 1:
-        raise e.ValidationError("Send exactly one of 'members', 'spec' and 'xml'.", code="VALIDATION_FAILED")
+        raise e.ValidationError("Send exactly one of 'members', 'spec' and 'xml'.", code=codes.VALIDATION_FAILED)
     if data.xml is not None:
         return data.xml.encode("utf-8"), "xml"
     if data.spec is not None:
@@ -162,7 +163,7 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
             spec.setdefault("name", name)
     else:
         if not name:
-            raise e.ValidationError("'name' is required with 'members'.", code="VALIDATION_FAILED",
+            raise e.ValidationError("'name' is required with 'members'.", code=codes.VALIDATION_FAILED,
                                     details={"field": "name"})
         spec = {"blockType": "UDT", "name": name,
                 "interface": {
@@ -171,14 +172,14 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
             if getattr(data, key) is not None:
                 spec[key] = getattr(data, key)
     if str(spec.get("blockType", "")).upper() not in ("UDT", "PLCSTRUCT"):
-        raise e.ValidationError("spec.blockType must be UDT.", code="NOT_A_UDT", details={"field": "blockType"})
+        raise e.ValidationError("spec.blockType must be UDT.", code=codes.NOT_A_UDT, details={"field": "blockType"})
     try:
         parsed = parse_spec(spec)
         xml = generate_xml(parsed, target_for(ctx, None))
     except SimaticMLError as exc:
         failure = spec_failure(exc)
         if "recursive" in failure.message:
-            failure = e.ValidationError(failure.message, code="RECURSIVE_TYPE", details=failure.details)
+            failure = e.ValidationError(failure.message, code=codes.RECURSIVE_TYPE, details=failure.details)
         raise failure from None
     return xml, parsed.name
 
@@ -204,12 +205,12 @@ def _export_target(d: ExportUdtInput, file_name: Any) -> Path:
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / file_name(d.udt_name)
     if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
+        raise e.ValidationError("The export file must end in .xml.", code=codes.PATH_REJECTED,
                                 details={"field": "exportPath"})
     if target.exists() and not d.overwrite:
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).",
-            code="FILE_EXISTS"
+            code=codes.FILE_EXISTS
         )
     return target
 
@@ -218,7 +219,7 @@ def _import_file(d: ImportUdtInput) -> Path:
     """The SimaticML file an import reads; PATH_REJECTED (ValidationError) for a folder."""
     path = Path(d.import_file_path)
     if path.is_dir():
-        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code="PATH_REJECTED")
+        raise e.ValidationError("importFilePath names a folder; send a SimaticML file.", code=codes.PATH_REJECTED)
     return path
 
 
@@ -286,7 +287,7 @@ def _imported_target(d: ImportUdtInput) -> list[SnapshotTarget]:
 def _orphans(users: list[str], force: bool, message: str) -> list[str]:
     """Users a delete would leave with a missing type: refused without ``force`` (as the call), else a warning."""
     if users and not force:
-        raise e.ConflictError(message, code="TYPE_IN_USE", details={"usedBy": users})
+        raise e.ConflictError(message, code=codes.TYPE_IN_USE, details={"usedBy": users})
     return [f"{names(users)} would lose their type and stay inconsistent until it exists again."] if users else []
 
 
@@ -304,7 +305,7 @@ def _preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Previ
     path = _folder_path(d)
     folders = folder_paths(ctx.backend.types.type_tree(d.device_name))
     if path not in folders:
-        raise e.NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+        raise e.NotFoundError(f"The folder '{path}' was not found.", code=codes.FOLDER_NOT_FOUND)
     inside = [t for t in ctx.backend.types.list_types(d.device_name) if t.folder == path
               or t.folder.startswith(path + "/")]
     inside_names = {t.name for t in inside}
@@ -324,7 +325,7 @@ def _udt_import_preview(ctx: OperationContext, device: str, source: str, data: b
     """An import of one UDT document: refused like the call when it is not a UDT; users of a replaced UDT listed."""
     name, kind = document_object(source, data)
     if kind != "UDT":
-        raise e.ValidationError(f"{source} holds a {kind}, not a PLC data type.", code="NOT_A_UDT")
+        raise e.ValidationError(f"{source} holds a {kind}, not a PLC data type.", code=codes.NOT_A_UDT)
     preview = import_preview(ctx, device, [(source, data)], overwrite=overwrite)
     if any(c.action == "overwrite" for c in preview.changes):
         users = [u.name for u in ctx.backend.types.get_type(device, name).used_by]

@@ -18,6 +18,7 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.import_findings import refused_report
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import UNREADABLE
@@ -26,9 +27,9 @@ from simatic_xml.diagnostics import Diagnostic
 __all__ = ("ROUTE_CODES", "refuse_table", "table_errors")
 
 INVALID_OPERAND = "WATCH_OPERAND"
-ROUTE_CODES = {UNREADABLE: "INVALID_SIMATICML", "WATCH_TABLE_NAME": "INVALID_NAME",
-               "WATCH_NOT_FORCEABLE": "NOT_FORCEABLE",
-               INVALID_OPERAND: "INVALID_OPERAND", "WATCH_VALUE": "INVALID_VALUE"}
+ROUTE_CODES = {UNREADABLE: codes.INVALID_SIMATICML, "WATCH_TABLE_NAME": codes.INVALID_NAME,
+               "WATCH_NOT_FORCEABLE": codes.NOT_FORCEABLE,
+               INVALID_OPERAND: codes.INVALID_OPERAND, "WATCH_VALUE": codes.INVALID_VALUE}
 """The check's finding -> the route's code for it, in the order the port refuses them (a document it cannot read,
 a table name the routes refuse, then an entry it cannot force, an operand, a value: the first present names the
 answer)."""

@@ -57,6 +57,7 @@ from engineering_api.domain.watch_tables_previews import (
     preview_start_forcing,
     preview_stop_forcing,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -85,7 +86,7 @@ def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExpor
     xml = ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
     target = target_file(d.export_path, d.table_name, ".xml", d.overwrite)
     if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
+        raise e.ValidationError("The export file must end in .xml.", code=codes.PATH_REJECTED,
                                 details={"field": "exportPath"})
     target.write_bytes(xml)
     return TableExportResult(name=d.table_name, kind=kind, export_path=str(target), size=len(xml))

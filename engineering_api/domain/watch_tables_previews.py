@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import (
     PlannedChange,
     Preview,
@@ -62,7 +63,7 @@ def _released(device: str, tables: list[TableDetails], stop_forcing: bool) -> li
             raise e.ConflictError(
                 f"The force table '{table.name}' is forcing {', '.join(forced)} in the CPU. Stop forcing first, "
                 "or send stopForcing=true to remove its forces and delete it.",
-                code="FORCING_ACTIVE", details={"operands": forced})
+                code=codes.FORCING_ACTIVE, details={"operands": forced})
         changes += [PlannedChange(action="unforce", kind="force", name=name, device=device,
                                   detail=f"forced by '{table.name}' in the online CPU") for name in forced]
     return changes
@@ -87,11 +88,11 @@ def preview_remove_entries(kind: str) -> Any:
         operands = [*d.names, *d.tags]
         table = ctx.backend.watch_tables.get_watch_force_table(d.device_name, kind, d.table_name)
         if not operands:
-            raise e.ValidationError("Name at least one entry (its operand) to remove.", code="NO_ENTRIES")
+            raise e.ValidationError("Name at least one entry (its operand) to remove.", code=codes.NO_ENTRIES)
         missing = sorted({o.strip().lower() for o in operands} - {x.name.lower() for x in table.entries})
         if missing:
             raise e.NotFoundError(f"The {_LABEL[kind]} '{table.name}' has no entries {', '.join(missing)}; nothing "
-                                  "was removed.", code="ENTRY_NOT_FOUND", details={"operands": missing})
+                                  "was removed.", code=codes.ENTRY_NOT_FOUND, details={"operands": missing})
         changes = _entry_changes("delete", d.device_name, table, operands)
         return plan(f"Would remove {plural(len(changes), 'entry', 'entries')} ({names(c.name for c in changes)}) from "
                     f"the {_LABEL[kind]} '{table.name}' of {d.device_name}.", changes)
@@ -115,7 +116,7 @@ def preview_export(kind: str) -> Any:
         ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
         target = export_target(d.export_path, d.table_name, ".xml", d.overwrite)
         if target.suffix.lower() != ".xml":
-            raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
+            raise e.ValidationError("The export file must end in .xml.", code=codes.PATH_REJECTED,
                                     details={"field": "exportPath"})
         change, what = file_change(target, d.overwrite)
         return plan(f"Would export the {_LABEL[kind]} '{d.table_name}' of {d.device_name} and {what}.",
@@ -133,7 +134,7 @@ def _online_forces(ctx: OperationContext, device: str) -> tuple[str, str, dict[s
     status = ctx.backend.online.online_status(device)
     if not status.online or status.instance_name is None:
         raise e.ConflictError(f"The device '{device}' is offline. Go online with its CPU first; forcing acts on "
-                              "the online CPU.", code="DEVICE_OFFLINE")
+                              "the online CPU.", code=codes.DEVICE_OFFLINE)
     state = ctx.backend.simulation.instance_state(status.instance_name)
     return status.instance_name, state.operating_state, dict(state.forces)
 
@@ -143,7 +144,7 @@ def preview_start_forcing(ctx: OperationContext, d: StartForcingInput) -> Previe
     rows = [x for x in table.entries if x.force_intention]
     if not rows:
         raise e.ValidationError(f"The force table '{table.name}' has no entry with a force value to force.",
-                                code="NOTHING_TO_FORCE")
+                                code=codes.NOTHING_TO_FORCE)
     cpu, state, forces = _online_forces(ctx, d.device_name)
     changes = [PlannedChange(action="unforce", kind="force", name=name, device=d.device_name,
                              detail=f"forced to {value} now; start-forcing replaces every force of the CPU")
@@ -179,19 +180,20 @@ def preview_import(ctx: OperationContext, d: ImportTableInput) -> Preview:
         table = read_table(raw)
     except SimaticMLError as exc:
         raise e.ValidationError(f"{path.name} is not a SimaticML watch or force table: {exc}",
-                                code="INVALID_SIMATICML") from None
+                                code=codes.INVALID_SIMATICML) from None
     tables = [t for kind in (WATCH_TABLE, FORCE_TABLE)
               for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)]
     clash = next((t for t in tables if t.name.lower() == table.name.lower()), None)
     if clash is not None and not d.overwrite:
-        raise e.AlreadyExistsError(f"A {_LABEL[clash.kind]} named '{clash.name}' already exists.", code="TABLE_EXISTS")
+        raise e.AlreadyExistsError(f"A {_LABEL[clash.kind]} named '{clash.name}' already exists.",
+                                   code=codes.TABLE_EXISTS)
     if clash is not None and clash.kind != table.kind:
         raise e.ConflictError(f"'{clash.name}' is a {_LABEL[clash.kind]}; it cannot be replaced by a "
-                              f"{_LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
+                              f"{_LABEL[table.kind]}.", code=codes.TABLE_KIND_MISMATCH)
     others = [t.name for t in tables if t.kind == FORCE_TABLE and t is not clash]
     if table.kind == FORCE_TABLE and others:
         raise e.ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
-                              "table. Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
+                              "table. Add entries to it, or delete it first.", code=codes.FORCE_TABLE_EXISTS)
     rows = plural(len(table.entries), "entry", "entries")
     if clash is not None:
         return plan(f"Would overwrite the {_LABEL[clash.kind]} '{clash.name}' of {d.device_name} "
@@ -207,7 +209,7 @@ def preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Previe
     path = "/".join(part.strip() for part in d.folder_path.strip().strip("/\\").replace("\\", "/").split("/"))
     folders = ctx.backend.watch_tables.watch_force_folders(d.device_name)
     if path not in folders:
-        raise e.NotFoundError(f"The folder '{d.folder_path}' was not found.", code="FOLDER_NOT_FOUND")
+        raise e.NotFoundError(f"The folder '{d.folder_path}' was not found.", code=codes.FOLDER_NOT_FOUND)
     inside = [ctx.backend.watch_tables.get_watch_force_table(d.device_name, t.kind, t.name)
               for kind in (WATCH_TABLE, FORCE_TABLE)
               for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)

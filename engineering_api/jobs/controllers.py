@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER, run_operation
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX
@@ -134,12 +135,13 @@ class JobController(Controller):
         operation = services.operations.get(data.operation)
         if operation is None:
             raise NotFoundError(
-                f"unknown operation {data.operation!r}; GET /api/command/list lists them", code="OPERATION_NOT_FOUND"
+                f"unknown operation {data.operation!r}; GET /api/command/list lists them",
+                                code=codes.OPERATION_NOT_FOUND
             )
         principal = request.scope.get("user")
         if principal is None or not principal.role.allows(operation.required_role):
             raise PermissionDeniedError(
-                f"{operation.name} needs the {operation.required_role.value} role", code="FORBIDDEN"
+                f"{operation.name} needs the {operation.required_role.value} role", code=codes.FORBIDDEN
             )
         params = data.parameters
         if operation.input is not None:

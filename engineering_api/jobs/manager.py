@@ -32,6 +32,7 @@ from engineering_api.backend.errors import (
     is_storage_full,
 )
 from engineering_api.backend.worker import outcome_error
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import (
     OperationContext, confine_files, refuse_project_targets, refuse_unstorable_input,
 )
@@ -204,7 +205,7 @@ def _error_of(exc: BaseException, job_id: str) -> JobError:
         return JobError(code=exc.code, message=exc.message, status=status_for(exc), details=exc.details or None)
     # As for inline calls: the cause goes to the log, not to the client (it may name server paths).
     logger.error("job %s failed unexpectedly", job_id, exc_info=exc)
-    return JobError(code="INTERNAL_ERROR", message="Internal server error; see the server log", status=500)
+    return JobError(code=codes.INTERNAL_ERROR, message="Internal server error; see the server log", status=500)
 
 
 class JobManager:
@@ -323,7 +324,7 @@ class JobManager:
         """
         if operation.preview is None:
             raise ValidationError(
-                f"{operation.name} has no dry run: it is not a destructive operation.", code="NO_PREVIEW",
+                f"{operation.name} has no dry run: it is not a destructive operation.", code=codes.NO_PREVIEW,
                 details={"operation": operation.name},
             )
         data = confine_files(operation, data, self._paths)
@@ -367,7 +368,7 @@ class JobManager:
                     raise ValidationError(
                         f"Idempotency-Key {idempotency_key!r} was already used for a different request "
                         f"({row['operation']}); use a new key for a new request.",
-                        code="IDEMPOTENCY_KEY_REUSED",
+                        code=codes.IDEMPOTENCY_KEY_REUSED,
                     )
                 return self.get(row["job_id"])
         record = JobRecord(
@@ -678,7 +679,7 @@ class JobManager:
             return live.record
         row = self._db.one(_BY_ID, {"id": job_id})
         if row is None:
-            raise NotFoundError(f"no job with id {job_id!r}", code="JOB_NOT_FOUND")
+            raise NotFoundError(f"no job with id {job_id!r}", code=codes.JOB_NOT_FOUND)
         return _record_of(row)
 
     def list(
@@ -796,7 +797,7 @@ class JobManager:
         record = self.get(job_id)
         live = self._live.get(job_id)
         if record.terminal or live is None:
-            raise ConflictError(f"job {job_id} has already ended ({record.status})", code="JOB_FINISHED")
+            raise ConflictError(f"job {job_id} has already ended ({record.status})", code=codes.JOB_FINISHED)
         live.context.request_cancel()
         if live.handle is not None and live.handle.cancel():
             return live.record
@@ -819,8 +820,9 @@ class JobManager:
             return 0
         # the cause a farm's node gives a job its stopped node left (farm/reattach.py): one shape for one fault
         cause = {"cause": "API_NODE_STOPPED"}
-        interrupted = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details=cause)
-        unknown = JobError(code="OUTCOME_UNKNOWN", message=f"{_INTERRUPTED} after it started: it may have changed the "
+        interrupted = JobError(code=codes.INTERRUPTED, message=_INTERRUPTED, status=503, details=cause)
+        unknown = JobError(code=codes.OUTCOME_UNKNOWN,
+                           message=f"{_INTERRUPTED} after it started: it may have changed the "
                            "project before the stop; check its effect before retrying", status=503, details=cause)
         unfinished = jobs.c.status.in_(("Pending", "Running"))
         which = unfinished if only is None else unfinished & jobs.c.job_id.in_(only)

@@ -33,6 +33,7 @@ from engineering_api.backend.errors import (
     PortalUnavailableError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError, is_within, real_path
 from engineering_api.lib.roles import Role
 from engineering_api.rules.project_texts import ProjectTexts, refuse_unstorable_texts
@@ -429,7 +430,7 @@ def operation_input(operation: Operation[Any, Any], values: dict[str, Any], *, w
     try:
         return msgspec.convert(values, operation.input, str_keys=True)
     except msgspec.ValidationError as exc:
-        raise ValidationError(f"invalid {what}: {exc}", code="VALIDATION_FAILED") from None
+        raise ValidationError(f"invalid {what}: {exc}", code=codes.VALIDATION_FAILED) from None
 
 
 def refuse_unstorable_input(operation: Operation[Any, Any], data: Any) -> None:
@@ -487,9 +488,9 @@ def _confined(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> A
                 value, extensions=rule.extensions, must_exist=rule.must_exist, allow_directory=rule.allow_directory
             ))
         except PathNotFoundError as exc:
-            raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field}) from None
+            raise NotFoundError(str(exc), code=codes.FILE_NOT_FOUND, details={"field": field}) from None
         except PathRejectedError as exc:
-            raise ValidationError(str(exc), code="PATH_REJECTED",
+            raise ValidationError(str(exc), code=codes.PATH_REJECTED,
                                   details={"field": field, "reason": exc.reason}) from None
 
     changes: dict[str, Any] = {}
@@ -554,7 +555,7 @@ def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, 
             reason = f"the target is inside the open project's folder '{inside.name}', whose files TIA manages"
             raise ValidationError(
                 f"{sent_as}: {reason}; choose a folder outside the project.",
-                code="PATH_REJECTED", details={"field": sent_as, "reason": reason},
+                code=codes.PATH_REJECTED, details={"field": sent_as, "reason": reason},
             )
 
 

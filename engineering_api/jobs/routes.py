@@ -33,6 +33,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Operation as OpenAPIOperation
 
 from engineering_api.backend.errors import OperationCanceledError
+from engineering_api.errors import codes
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files, operation_input, refuse_unstorable_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
@@ -75,7 +76,7 @@ def idempotency_key_of(request: Request[Any, Any, Any]) -> str | None:
         raise ClientException(
             detail="The Idempotency-Key header is empty: send a key of your choosing (a UUID, say) or leave the "
                    "header out.",
-            extra={"code": "INVALID_IDEMPOTENCY_KEY"},
+            extra={"code": codes.INVALID_IDEMPOTENCY_KEY},
         )
     return key
 

@@ -41,6 +41,7 @@ from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.response import File
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import server_made
 from engineering_api.lib.file_walk import walk_tree
 from engineering_api.lib.paths import component_problem
@@ -283,22 +284,23 @@ class Transfer:
             given = [wire for wire, value in ((item.sent_as, path), (content_wire, text), (base64_wire, encoded))
                      if value is not None]
             if len(given) > 1:
-                raise _bad_request("CONTENT_AND_PATH", f"send only one of {', '.join(given)}: the file comes either "
+                raise _bad_request(codes.CONTENT_AND_PATH,
+                                   f"send only one of {', '.join(given)}: the file comes either "
                                                        f"from a path inside the file roots or inline, not both.")
             if not given:
                 if name is not None:
-                    raise _bad_request("PATH_OR_CONTENT_REQUIRED",
+                    raise _bad_request(codes.PATH_OR_CONTENT_REQUIRED,
                                        f"{_camel(item.file_name)} names inline content, but neither {content_wire} "
                                        f"nor {base64_wire} was sent.")
                 if item.required:
-                    raise _bad_request("PATH_OR_CONTENT_REQUIRED",
+                    raise _bad_request(codes.PATH_OR_CONTENT_REQUIRED,
                                        f"send {item.sent_as} (a file inside the file roots) or the file itself as "
                                        f"{content_wire} (text) or {base64_wire} (binary).")
                 values.pop(item.sent_as, None)
                 continue
             if path is not None:
                 if name is not None:
-                    raise _bad_request("CONTENT_AND_PATH", f"{_camel(item.file_name)} goes with inline content, "
+                    raise _bad_request(codes.CONTENT_AND_PATH, f"{_camel(item.file_name)} goes with inline content, "
                                                            f"not with {item.sent_as}.")
                 continue
             if text is not None:
@@ -307,7 +309,7 @@ class Transfer:
                 try:
                     payload = base64.b64decode(encoded or "", validate=True)
                 except (binascii.Error, ValueError):
-                    raise _bad_request("INVALID_BASE64", f"{base64_wire} is not valid base64 (RFC 4648, with "
+                    raise _bad_request(codes.INVALID_BASE64, f"{base64_wire} is not valid base64 (RFC 4648, with "
                                                          "padding, no line breaks).") from None
             file_name = self._file_name(name, item)
             target = self._folder(hashlib.sha256(payload).hexdigest()) / file_name
@@ -325,7 +327,7 @@ class Transfer:
         if problem is None and allowed and not name.lower().endswith(tuple(e.lower() for e in allowed)):
             problem = f"the extension must be one of {', '.join(allowed)}"
         if problem is not None:
-            raise ValidationError(f"{field_name}: {problem}: {name!r}", code="PATH_REJECTED",
+            raise ValidationError(f"{field_name}: {problem}: {name!r}", code=codes.PATH_REJECTED,
                                   details={"field": field_name, "reason": problem})
         return name
 
@@ -346,7 +348,7 @@ class Transfer:
             elif required:
                 how = " (or ask this route for the file itself with download=true: the server then picks a " \
                       "temporary target)" if self.plan.download else ""
-                raise ValidationError(f"invalid request: {wire} is required{how}.", code="VALIDATION_FAILED",
+                raise ValidationError(f"invalid request: {wire} is required{how}.", code=codes.VALIDATION_FAILED,
                                       details={"field": wire})
             else:
                 values.pop(wire, None)
@@ -397,7 +399,7 @@ class Transfer:
         if not written:
             raise NotFoundError("the export succeeded but wrote no file this route could send (a retry with the same "
                                 "Idempotency-Key finds the first call's temporary file gone): export again with a new "
-                                "key, or to a path and fetch it with GET /api/files?path=", code="EXPORT_NOT_FOUND")
+                                "key, or to a path and fetch it with GET /api/files?path=", code=codes.EXPORT_NOT_FOUND)
         if len(written) == 1:
             path = written[0]
         else:
@@ -406,7 +408,7 @@ class Transfer:
                     status_code=406,
                     detail=f"the export wrote {len(written)} files (a folder); they come as one zip: ask with Accept: "
                            "application/zip (or download=true), or fetch each with GET /api/files?path=.",
-                    extra={"code": "NOT_ACCEPTABLE"},
+                    extra={"code": codes.NOT_ACCEPTABLE},
                 )
             path = self._zip(written, before)
         media_type = _media_type(self.request, path, asked)

@@ -36,6 +36,7 @@ from litestar.enums import ScopeType
 from sqlalchemy import and_, delete, select, update
 
 from engineering_api.backend.errors import InsufficientStorageError
+from engineering_api.errors import codes
 from engineering_api.lib.redact import redacted
 from engineering_api.lib.responses import error_body, send_problem
 from engineering_api.lib.schema import utc_now
@@ -59,9 +60,9 @@ _KEY_HEADER_RAW = KEY_HEADER.lower().encode("latin-1")
 """As it stands in an ASGI scope's headers."""
 REPLAYED_HEADER = "Idempotent-Replayed"
 """Set (``true``) on an answer read back from the key store: this request did not run the call."""
-IN_FLIGHT_CODE = "IDEMPOTENCY_KEY_IN_FLIGHT"
-REUSED_CODE = "IDEMPOTENCY_KEY_REUSED"
-OUTCOME_UNKNOWN_CODE = "IDEMPOTENT_OUTCOME_UNKNOWN"
+IN_FLIGHT_CODE = codes.IDEMPOTENCY_KEY_IN_FLIGHT
+REUSED_CODE = codes.IDEMPOTENCY_KEY_REUSED
+OUTCOME_UNKNOWN_CODE = codes.IDEMPOTENT_OUTCOME_UNKNOWN
 LEASE_SECONDS = 30.0
 """How long a claim holds without its process renewing it (every third of it while the call runs): the longest a
 client waits (409) after the process running its call died."""
@@ -231,13 +232,13 @@ async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope:
     key = raw.decode("latin-1")
     path = scope["path"]
     if not key.strip() or len(key) > MAX_KEY_LENGTH:
-        await send_problem(send, 400, "INVALID_IDEMPOTENCY_KEY",
+        await send_problem(send, 400, codes.INVALID_IDEMPOTENCY_KEY,
                            f"The Idempotency-Key header must be 1 to {MAX_KEY_LENGTH} characters, not blank: send a "
                            "key of your choosing (a UUID, say) or leave the header out.", path)
         return False
     body = await _read_body(receive, max_body)
     if body is None:
-        await send_problem(send, 413, "BODY_TOO_LARGE",
+        await send_problem(send, 413, codes.BODY_TOO_LARGE,
                            f"Request body too large: the server accepts at most {max_body} bytes; nothing ran and "
                            f"Idempotency-Key {key!r} is still free.", path)
         return False

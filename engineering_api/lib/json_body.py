@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from litestar.exceptions import ClientException
 
+from engineering_api.errors import codes
 from engineering_api.lib.bounded_json import MAX_DOCUMENT_DEPTH, JsonTooDeep, check_depth
 
 __all__ = ("MAX_JSON_DEPTH", "body_decode_error", "check_json_depth")
@@ -43,16 +44,16 @@ def body_decode_error(body: bytes, exc: BaseException) -> NoReturn:
     offset = _utf8_offset(body)
     if offset is not None:
         raise _bad_request(
-            "INVALID_JSON",
+            codes.INVALID_JSON,
             f"The request body is not valid UTF-8 at byte offset {offset} (0x{body[offset]:02x}); "
             "send JSON encoded as UTF-8.",
         ) from None
-    raise _bad_request("INVALID_JSON", f"The request body is not valid JSON: {exc}") from None
+    raise _bad_request(codes.INVALID_JSON, f"The request body is not valid JSON: {exc}") from None
 
 
 def _too_deep() -> ClientException:
     return _bad_request(
-        "JSON_TOO_DEEP",
+        codes.JSON_TOO_DEEP,
         f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep; flatten it.",
     )
 

@@ -36,6 +36,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.samples import Sample
 from sqlalchemy import func, select
 
+from engineering_api.errors import codes
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import request_services
 from engineering_api.lib.responses import error_response
@@ -336,7 +337,7 @@ def metrics_route(request: Request[Any, Any, Any]) -> Response[Any]:
     services = request_services.get()
     client = client_address(request.scope, services.settings.trusted_proxies)
     if not (client_allowed(services.settings, client) or _key_allowed(request)):
-        return error_response(403, "METRICS_NOT_ALLOWED", "this client may not read /metrics; see the settings "
+        return error_response(403, codes.METRICS_NOT_ALLOWED, "this client may not read /metrics; see the settings "
                               "metricsClients and metricsRole (docs/operations.md)", instance=METRICS_PATH)
     metrics: Metrics = request.app.state[STATE_KEY]
     return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

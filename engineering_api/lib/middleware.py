@@ -21,6 +21,7 @@ from litestar.enums import ScopeType
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware  # Litestar exports no other name
 from litestar.response.base import ASGIResponse
 
+from engineering_api.errors import codes
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.direct_route import GzipLayer, direct_handlers
@@ -131,7 +132,7 @@ class GuardMiddleware:
             if not await self._host_allowed(send, settings, host, scope["path"]):
                 return
         if origin and origin not in settings.cors_origins and not _same_origin(origin, host):
-            await send_problem(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", scope["path"])
+            await send_problem(send, 403, codes.ORIGIN_NOT_ALLOWED, f"Origin {origin!r} is not allowed", scope["path"])
             return
 
         rule = self._rules.get(method) or self._rule_for(scope.get("route_handler"), method)
@@ -231,11 +232,11 @@ class GuardMiddleware:
         allowed header is remembered until the settings change (a client sends one or two)."""
         name = host_name(host)
         if name is None:
-            await send_problem(send, 400, "INVALID_HOST_HEADER",
+            await send_problem(send, 400, codes.INVALID_HOST_HEADER,
                           f"Host {host!r} is not a host name or address with an optional port", path)
             return False
         if name not in _lower_case(settings.allowed_hosts):
-            await send_problem(send, 421, "HOST_NOT_ALLOWED",
+            await send_problem(send, 421, codes.HOST_NOT_ALLOWED,
                                f"Host {host!r} is not allowed; see settings.allowedHosts", path)
             return False
         if settings is not self._hosts_of:
@@ -344,7 +345,7 @@ class GuardMiddleware:
                 blocked_for = limiter.auth_failures.take(client or "", budget)
                 if blocked_for:
                     await send_problem(
-                        send, 429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+                        send, 429, codes.TOO_MANY_FAILED_AUTHENTICATIONS,
                         f"More than {budget} failed authentications a minute from this address; retry after "
                         f"{blocked_for} s with a valid X-API-Key",
                         path, headers=_retry_headers(blocked_for),
@@ -353,7 +354,7 @@ class GuardMiddleware:
                                                  client=client)
                     return
             await send_problem(
-                send, 401, "UNAUTHORIZED",
+                send, 401, codes.UNAUTHORIZED,
                 "A valid X-API-Key header is required" if presented is None else "The API key is not valid", path,
             )
             services.audit.count_refusal(method=method, path=path, status=401, key_id=None, role=None, client=client)
@@ -364,7 +365,7 @@ class GuardMiddleware:
         if retry_after:
             per_minute = settings.rate_limit_per_minute
             await send_problem(
-                send, 429, "RATE_LIMITED", f"Rate limit of {per_minute} requests per minute exceeded", path,
+                send, 429, codes.RATE_LIMITED, f"Rate limit of {per_minute} requests per minute exceeded", path,
                 headers=_retry_headers(retry_after),
             )
             if mutating:
@@ -374,7 +375,7 @@ class GuardMiddleware:
                 )
             return
         status = await send_problem(
-            send, 403, "FORBIDDEN",
+            send, 403, codes.FORBIDDEN,
             f"This operation needs the {needed.value} role; your key has the {principal.role.value} role", path,
         )
         self._audit(services.audit, mutating, method, path, status, principal, client, None)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ContextManager, Protocol
 from sqlalchemy import inspect
 
 from engineering_api.backend.errors import EngineeringError, InsufficientStorageError
+from engineering_api.errors import codes
 from engineering_api.lib import legacy_history
 from engineering_api.lib.schema_snapshot import make_at_head, newest_revision
 from engineering_api.lib.tables import metadata
@@ -55,7 +56,7 @@ class MigratedDatabase(Protocol):
 class MigrationError(EngineeringError):
     """The schema could not be brought to the current version; the database is as it was before."""
 
-    default_code = "SCHEMA_MIGRATION_FAILED"
+    default_code = codes.SCHEMA_MIGRATION_FAILED
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
             raise MigrationError(
                 f"the database schema is at revision {before}, newer than this build (its newest is {head()}): a "
                 "newer release upgraded it, and this one cannot use it; nothing was changed. Run that release (or a "
-                "newer one).", code="SCHEMA_NEWER_THAN_BUILD", details={"from": before, "to": target}) from None
+                "newer one).", code=codes.SCHEMA_NEWER_THAN_BUILD, details={"from": before, "to": target}) from None
         except Exception as exc:
             _rollback(conn)
             raise _failed(db, before, target, exc) from exc

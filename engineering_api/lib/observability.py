@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.enums import ScopeType
 
+from engineering_api.errors import codes
 from engineering_api.lib.encoded_paths import INVALID_PATH_MESSAGE, path_refused
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.head_requests import head_answer
@@ -212,7 +213,7 @@ def observe_requests(
             if scope["method"] == "HEAD":  # an answer without content, whoever makes it (lib/head_requests.py)
                 receive, sent = head_answer(receive, answer)
             if (raw_path is None or raw_path.find(b"%") >= 0) and path_refused(scope):
-                await send_problem(sent, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
+                await send_problem(sent, 400, codes.INVALID_PATH, INVALID_PATH_MESSAGE, "")
             else:
                 await app(scope, receive, sent)
         finally:

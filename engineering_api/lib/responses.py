@@ -25,7 +25,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from engineering_api.backend import errors as domain
-from engineering_api.lib.error_codes import note_code, type_uri
+from engineering_api.errors import codes
+from engineering_api.errors.registry import note_code, type_uri
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.segment_slash import shown_path
 
@@ -92,17 +93,17 @@ _TITLES = {
 }
 
 _HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "ROUTE_NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "BODY_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    422: "VALIDATION_FAILED",
-    429: "RATE_LIMITED",
-    500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE",
+    400: codes.BAD_REQUEST,
+    401: codes.UNAUTHORIZED,
+    403: codes.FORBIDDEN,
+    404: codes.ROUTE_NOT_FOUND,
+    405: codes.METHOD_NOT_ALLOWED,
+    413: codes.BODY_TOO_LARGE,
+    415: codes.UNSUPPORTED_MEDIA_TYPE,
+    422: codes.VALIDATION_FAILED,
+    429: codes.RATE_LIMITED,
+    500: codes.INTERNAL_ERROR,
+    503: codes.SERVICE_UNAVAILABLE,
 }
 
 
@@ -135,7 +136,7 @@ def error_body(
     status: int, code: str, message: str, *, instance: str = "", details: dict[str, Any] | None = None,
     errors: list[dict[str, Any]] | None = None, job_id: str | None = None,
 ) -> ErrorBody:
-    """Build an error body (its code noted against the registry, :func:`~engineering_api.lib.error_codes.note_code`)."""
+    """Build an error body (its code noted against the registry, :func:`~engineering_api.errors.registry.note_code`)."""
     note_code(code)
     return ErrorBody(
         success=False,
@@ -218,7 +219,8 @@ def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
     if domain.is_storage_full(exc):  # a full disk is named, with the path, not an internal error
         return _domain_handler(request, domain.InsufficientStorageError.at(getattr(exc, "filename", None)))
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "INTERNAL_ERROR", "Internal server error; see the server log", instance=request.url.path)
+    return error_response(500, codes.INTERNAL_ERROR, "Internal server error; see the server log",
+                          instance=request.url.path)
 
 
 def exception_handlers() -> dict[type[Exception] | int, Any]:

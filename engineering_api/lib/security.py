@@ -24,6 +24,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.lib.key_changes import KeyChanges
 from engineering_api.lib.roles import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -131,9 +132,9 @@ class ApiKeyStore:
         except ValueError:
             raise ValidationError(f"unknown role {role!r}; use viewer, engineer or admin") from None
         if not name.strip():
-            raise ValidationError("a key needs a name", code="INVALID_KEY_NAME")
+            raise ValidationError("a key needs a name", code=codes.INVALID_KEY_NAME)
         if len(name.strip()) > KEY_NAME_MAX:
-            raise ValidationError(f"a key name has at most {KEY_NAME_MAX} characters", code="INVALID_KEY_NAME")
+            raise ValidationError(f"a key name has at most {KEY_NAME_MAX} characters", code=codes.INVALID_KEY_NAME)
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         info = ApiKeyInfo(
             key_id=uuid.uuid4().hex[:12], name=name.strip(), role=role.value, prefix=secret[:10], created_at=utc_now()
@@ -231,11 +232,11 @@ class ApiKeyStore:
         if not changed:
             active = self._db.one(select(c.role).where(c.key_id == key_id, c.revoked_at.is_(None)))
             if active is None:
-                raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
+                raise NotFoundError(f"no active API key with id {key_id!r}", code=codes.KEY_NOT_FOUND)
             raise ConflictError(
                 f"{key_id!r} is the last active admin key; create another admin key first "
                 "(POST /api/security/keys or engineering-api keys create --role admin), then revoke this one",
-                code="LAST_ADMIN_KEY",
+                code=codes.LAST_ADMIN_KEY,
             )
         return next(k for k in self.list() if k.key_id == key_id)
 

@@ -22,6 +22,8 @@ from typing import Any
 import msgspec
 from litestar.exceptions import ClientException
 
+from engineering_api.errors import codes
+
 __all__ = ("is_xml", "xml_value")
 
 _XML_TYPES = ("application/xml", "text/xml")
@@ -46,7 +48,7 @@ def xml_value(body: bytes, body_type: Any) -> Any:
         root = parse_untrusted(body, max_bytes=len(body) + 1, keep_blank_text=False).getroot()
     except (UnsafeXmlError, XmlSyntaxError, ValueError) as exc:
         raise ClientException(detail=f"The body is not XML this API reads: {exc}",
-                              extra={"code": "INVALID_XML"}) from None
+                              extra={"code": codes.INVALID_XML}) from None
     return _value(root, body_type)
 
 

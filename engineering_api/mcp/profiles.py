@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("ALL", "CORE", "CORE_TOOLS", "PROFILES", "in_profile", "select")
 
@@ -62,7 +63,7 @@ def select(tools: str | None, categories: str | None, known: Iterable[str]) -> t
     profile = (tools or CORE).strip().lower()
     if profile not in PROFILES:
         raise ValidationError(f"unknown tool profile {tools!r}; use one of: {', '.join(PROFILES)}",
-                              code="VALIDATION_FAILED", details={"valid": list(PROFILES)})
+                              code=codes.VALIDATION_FAILED, details={"valid": list(PROFILES)})
     named = [part.strip().lower() for part in (categories or "").split(",") if part.strip()]
     if not named:  # the usual case, on every session-less request
         return profile, None
@@ -70,6 +71,6 @@ def select(tools: str | None, categories: str | None, known: Iterable[str]) -> t
     unknown = [name for name in named if name not in valid]
     if unknown:
         raise ValidationError(f"unknown tool categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
-                              f"valid categories: {', '.join(valid)}", code="VALIDATION_FAILED",
+                              f"valid categories: {', '.join(valid)}", code=codes.VALIDATION_FAILED,
                               details={"unknown": unknown, "valid": valid})
     return profile, named

@@ -35,6 +35,7 @@ import msgspec
 from mcp.shared.exceptions import MCPError
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.lib.responses import status_for
 from engineering_api.mcp.results import result_store
 
@@ -243,7 +244,7 @@ async def _run(
         raise ResourceNotFound(f"{address or name} (this server has no {name} operation)")
     if not principal.role.allows(operation.required_role):
         raise MCPError(types.INVALID_REQUEST, f"FORBIDDEN: reading {address or name} needs the "
-                       f"{operation.required_role.value} role", data={"code": "FORBIDDEN", "status": 403})
+                       f"{operation.required_role.value} role", data={"code": codes.FORBIDDEN, "status": 403})
     try:
         data = msgspec.convert(arguments, operation.input, str_keys=True) if operation.input else None
     except msgspec.ValidationError as exc:

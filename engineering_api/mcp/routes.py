@@ -14,6 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.models import SessionStatus
 from engineering_api.domain.health import api_version
+from engineering_api.errors import codes
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role, principal_of
@@ -158,7 +159,7 @@ class McpController(Controller):
         scoped = _scoped_key(request)
         if record is None or (scoped is not None and record.key_id != scoped):
             raise NotFoundError(f"no MCP session {sessionId!r}; GET /mcp/sessions lists them",
-                                code="MCP_SESSION_NOT_FOUND")
+                                code=codes.MCP_SESSION_NOT_FOUND)
         return ok(record.info())
 
     @post("/mcp/sessions/cleanup", operation_id="CleanupMcpSessions", status_code=200,

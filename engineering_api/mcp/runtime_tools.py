@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.results import headline
@@ -88,7 +89,7 @@ async def run_runtime_tool(
         try:
             data = msgspec.convert(arguments, action.input, str_keys=True)
         except msgspec.ValidationError as exc:
-            raise ValidationError(f"invalid arguments: {exc}", code="VALIDATION_FAILED") from None
+            raise ValidationError(f"invalid arguments: {exc}", code=codes.VALIDATION_FAILED) from None
         if action.preview is not None and not confirm:
             # reading the PLC may wait for the TIA worker or a real PLC: off the event loop, like the REST route
             preview = await asyncio.to_thread(action.preview, context, data)

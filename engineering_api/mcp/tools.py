@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.audit import NOT_WRITTEN
 from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.lib.security import Role
@@ -282,19 +283,20 @@ async def call_tool(
     spec = catalog.get(name)
     arguments = dict(arguments or {})
     if spec is None:
-        return ToolOutcome(data={"code": "UNKNOWN_TOOL", "message": f"no tool named {name!r}"},
+        return ToolOutcome(data={"code": codes.UNKNOWN_TOOL, "message": f"no tool named {name!r}"},
                            text=f"UNKNOWN_TOOL: no tool named {name!r}; use find_tools to search.", is_error=True,
-                           code="UNKNOWN_TOOL", status=404)
+                           code=codes.UNKNOWN_TOOL, status=404)
     if spec.name == FIND_TOOLS:
         return _find(services, arguments, principal)
     if spec.name == CALL_TOOL:
         inner = arguments.get("name")
         if not isinstance(inner, str) or inner in (CALL_TOOL, FIND_TOOLS):
             return error_outcome(ValidationError("call_tool needs 'name', the tool to run (not a meta tool)",
-                                          code="VALIDATION_FAILED"))
+                                          code=codes.VALIDATION_FAILED))
         inner_args = arguments.get("arguments") or {}
         if not isinstance(inner_args, dict):
-            return error_outcome(ValidationError("call_tool: 'arguments' must be an object", code="VALIDATION_FAILED"))
+            return error_outcome(ValidationError("call_tool: 'arguments' must be an object",
+                                                 code=codes.VALIDATION_FAILED))
         return await call_tool(services, inner, inner_args, principal, via=via, session_id=session_id,
                                progress=progress)
     record_id = None
@@ -312,7 +314,7 @@ async def call_tool(
 def _find(services: Services, arguments: dict[str, Any], principal: Principal) -> ToolOutcome:
     query = arguments.get("query")
     if not isinstance(query, str):
-        return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
+        return error_outcome(ValidationError("find_tools needs 'query', a string", code=codes.VALIDATION_FAILED))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
     items: list[dict[str, Any]] = []
@@ -408,9 +410,9 @@ async def _run(
 ) -> ToolOutcome:
     if not principal.role.allows(spec.required_role):
         return ToolOutcome(
-            data={"code": "FORBIDDEN", "message": f"{spec.name} needs the {spec.required_role.value} role"},
+            data={"code": codes.FORBIDDEN, "message": f"{spec.name} needs the {spec.required_role.value} role"},
             text=f"FORBIDDEN: {spec.name} needs the {spec.required_role.value} role; your key has the "
-                 f"{principal.role.value} role.", is_error=True, code="FORBIDDEN", status=403)
+                 f"{principal.role.value} role.", is_error=True, code=codes.FORBIDDEN, status=403)
     confirm = arguments.pop("confirm", False) is True if spec.destructive else False
     if confirm and _takes_confirm(spec.operation):
         arguments["confirm"] = True  # the operation's own confirm (a CPU's stop): the same consent, given once
@@ -439,7 +441,7 @@ async def _run(
     except EngineeringError as exc:
         return error_outcome(exc)
     except (PathRejectedError, PathNotFoundError) as exc:
-        return error_outcome(ValidationError(str(exc), code="PATH_REJECTED"))
+        return error_outcome(ValidationError(str(exc), code=codes.PATH_REJECTED))
 
 
 async def _run_job(
@@ -463,7 +465,7 @@ async def _run_job(
         built = msgspec.to_builtins(final.result)
         return ToolOutcome(data=built, text=headline(spec.name, built), job_id=final.job_id)
     failure = final.failure
-    code = failure.code if failure else "JOB_FAILED"
+    code = failure.code if failure else codes.JOB_FAILED
     message = failure.message if failure else final.message
     body = {"code": code, "message": message, "jobId": final.job_id,
             **({"details": failure.details} if failure and failure.details else {})}

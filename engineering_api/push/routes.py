@@ -28,6 +28,7 @@ import msgspec
 from litestar import Request, Response, get, post
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.push.hub import HUBS, hub_of
 
 if TYPE_CHECKING:
@@ -59,16 +60,16 @@ def _hubs(raw: str | None) -> frozenset[str]:
         items = msgspec.json.decode(raw.encode(), type=list[dict[str, Any]])
     except msgspec.DecodeError as exc:
         raise ValidationError(f"connectionData must be JSON like [{{\"name\":\"jobhub\"}}]: {exc}",
-                              code="INVALID_CONNECTION_DATA") from None
+                              code=codes.INVALID_CONNECTION_DATA) from None
     names = set()
     for item in items:
         name = next((v for k, v in item.items() if k.lower() == "name"), None)
         if not isinstance(name, str) or name.lower() not in HUBS:
             raise ValidationError(f"Hub {name!r} could not be resolved; this server has {', '.join(sorted(HUBS))}",
-                                  code="UNKNOWN_HUB", details={"hubs": sorted(HUBS)})
+                                  code=codes.UNKNOWN_HUB, details={"hubs": sorted(HUBS)})
         names.add(name.lower())
     if not names:
-        raise ValidationError("connectionData names no hub", code="INVALID_CONNECTION_DATA")
+        raise ValidationError("connectionData names no hub", code=codes.INVALID_CONNECTION_DATA)
     return frozenset(names)
 
 
@@ -83,17 +84,18 @@ def _connection(request: Request[Any, Any, Any]) -> Connection:
     transport = request.query_params.get("transport")
     if transport is not None and transport != "longPolling":
         raise ValidationError(f"transport {transport!r} is not offered; this server speaks longPolling only",
-                              code="TRANSPORT_NOT_SUPPORTED")
+                              code=codes.TRANSPORT_NOT_SUPPORTED)
     token = request.query_params.get("connectionToken")
     if not token:
-        raise ValidationError("connectionToken is required (from /signalr/negotiate)", code="INVALID_CONNECTION_TOKEN")
+        raise ValidationError("connectionToken is required (from /signalr/negotiate)",
+                              code=codes.INVALID_CONNECTION_TOKEN)
     connection = _hub(request).find(token)
     if connection is None:
         raise NotFoundError("No such SignalR connection (aborted, or expired because it was not polled); negotiate "
-                            "again", code="SIGNALR_CONNECTION_NOT_FOUND")
+                            "again", code=codes.SIGNALR_CONNECTION_NOT_FOUND)
     caller: Principal = request.scope["user"]
     if connection.key_id != caller.key_id:
-        raise PermissionDeniedError("This SignalR connection belongs to another API key", code="FORBIDDEN")
+        raise PermissionDeniedError("This SignalR connection belongs to another API key", code=codes.FORBIDDEN)
     return connection
 
 
@@ -140,7 +142,7 @@ async def poll(request: Request[Any, Any, Any]) -> Response[Any]:
         seen = int(raw)
     except ValueError:
         raise ValidationError(f"messageId must be the C value of the previous poll, not {raw!r}",
-                              code="INVALID_MESSAGE_ID") from None
+                              code=codes.INVALID_MESSAGE_ID) from None
     hub = _hub(request)
     messages = await hub.wait(connection, seen, hub.poll_seconds)
     last = messages[-1][0] if messages else connection.next_id - 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ("UNSAVED_CHANGES", "check_archive_target", "refuse_archive_target", "unsaved_changes_refused",
            "unsaved_changes_warning")
 
-UNSAVED_CHANGES = "UNSAVED_CHANGES"
+UNSAVED_CHANGES = codes.UNSAVED_CHANGES
 
 
 def check_archive_target(target: Path, version: str, project_folder: Path) -> None:
@@ -43,11 +44,11 @@ def refuse_archive_target(target: Path, suffix: str, archived: str, folder: Path
     """
     if target.suffix.lower() != suffix:
         raise ValidationError(f"A {archived} archive must have the extension {suffix}, not '{target.suffix}'.",
-                              code="ARCHIVE_EXTENSION", details=details)
+                              code=codes.ARCHIVE_EXTENSION, details=details)
     if target.exists():
-        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code=codes.ARCHIVE_EXISTS)
     if target.resolve().is_relative_to(folder.resolve()):
-        raise ValidationError(f"The archive cannot be written inside {folder_named}.", code="ARCHIVE_TARGET",
+        raise ValidationError(f"The archive cannot be written inside {folder_named}.", code=codes.ARCHIVE_TARGET,
                               details=details)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = (
     "FAILSAFE", "FULL", "HMI", "LEVELS", "NONE", "PASSWORD_MAX", "READ", "check_configuration", "check_password_text",
@@ -53,7 +54,7 @@ def parse_level(text: str, field: str = "accessLevel") -> str:
     if level is None:
         raise ValidationError(
             f"Unknown access level {text!r}. Known: {', '.join(LEVELS)} (or full, read, hmi, none).",
-            code="INVALID_ACCESS_LEVEL", details={"field": field, "known": list(LEVELS)})
+            code=codes.INVALID_ACCESS_LEVEL, details={"field": field, "known": list(LEVELS)})
     return level
 
 
@@ -108,9 +109,9 @@ def check_password_text(password: str | None, field: str = "password") -> str:
         ValidationError: ``INVALID_PASSWORD`` (the message never repeats the password).
     """
     if not isinstance(password, str) or not password:
-        raise ValidationError("The password must not be empty.", code="INVALID_PASSWORD", details={"field": field})
+        raise ValidationError("The password must not be empty.", code=codes.INVALID_PASSWORD, details={"field": field})
     if len(password) > PASSWORD_MAX:
-        raise ValidationError(f"The password is longer than {PASSWORD_MAX} characters.", code="INVALID_PASSWORD",
+        raise ValidationError(f"The password is longer than {PASSWORD_MAX} characters.", code=codes.INVALID_PASSWORD,
                               details={"field": field})
     return password
 
@@ -134,7 +135,7 @@ def check_configuration(selected: str, failsafe: bool, new_passwords: dict[str, 
         if level not in rows:
             raise ValidationError(
                 f"'{level}' exists only on F-CPUs; this CPU's levels are {', '.join(rows)}.",
-                code="FAILSAFE_LEVEL_NOT_AVAILABLE", details={"accessLevel": level})
+                code=codes.FAILSAFE_LEVEL_NOT_AVAILABLE, details={"accessLevel": level})
     allowed = passwords_allowed(selected, failsafe)
     for level, password in new_passwords.items():
         check_password_text(password, f"passwords.{level}")
@@ -142,7 +143,7 @@ def check_configuration(selected: str, failsafe: bool, new_passwords: dict[str, 
             raise ValidationError(
                 f"A password for '{level}' is not possible while the protection level is '{selected}': TIA takes "
                 f"passwords only for the levels above the selected one ({', '.join(allowed) or 'none'}).",
-                code="PASSWORD_LEVEL_NOT_PROTECTED", details={"accessLevel": level, "protectionLevel": selected,
+                code=codes.PASSWORD_LEVEL_NOT_PROTECTED, details={"accessLevel": level, "protectionLevel": selected,
                                                               "allowed": allowed})
     have = set(new_passwords) | set(kept)
     missing = [lv for lv in passwords_required(selected, failsafe) if lv not in have]
@@ -150,8 +151,8 @@ def check_configuration(selected: str, failsafe: bool, new_passwords: dict[str, 
         raise ValidationError(
             f"The protection level '{selected}' needs a password for {', '.join(missing)} (TIA requires the "
             "password of the unprotected row as soon as the CPU is protected).",
-            code="PASSWORD_REQUIRED", details={"missing": missing, "protectionLevel": selected})
+            code=codes.PASSWORD_REQUIRED, details={"missing": missing, "protectionLevel": selected})
     values = list(new_passwords.values())
     if len(set(values)) != len(values):
-        raise ValidationError("Two access levels cannot have the same password.", code="PASSWORDS_NOT_DISTINCT",
+        raise ValidationError("Two access levels cannot have the same password.", code=codes.PASSWORDS_NOT_DISTINCT,
                               details={"levels": sorted(new_passwords)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("check_not_newer", "version_number")
 
@@ -27,4 +28,4 @@ def check_not_newer(source: str, document_version: str, project_version: str) ->
     """
     if version_number(document_version) > version_number(project_version):
         raise ValidationError(f"{source} was exported by TIA Portal {document_version}; a {project_version} project "
-                              "cannot import documents of a newer version.", code="NEWER_VERSION")
+                              "cannot import documents of a newer version.", code=codes.NEWER_VERSION)

@@ -15,6 +15,7 @@ The fake (``fakes/program.py``) and the Openness bridge (``openness_bridge/group
 from __future__ import annotations
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.paths import component_problem
 
 __all__ = (
@@ -65,7 +66,7 @@ def folder_parts(path: str, *, field: str = "folderPath") -> list[str]:
     """
     if not isinstance(path, str) or not path.strip():
         raise ValidationError(
-            "The folder path is empty; send a path like 'Motors/Pumps'.", code="INVALID_FOLDER",
+            "The folder path is empty; send a path like 'Motors/Pumps'.", code=codes.INVALID_FOLDER,
             details={"field": field, "reason": "empty path"},
         )
     parts = [part.strip() for part in path.replace("\\", "/").split("/")]
@@ -75,7 +76,7 @@ def folder_parts(path: str, *, field: str = "folderPath") -> list[str]:
             raise ValidationError(
                 f"'{path}' is not a usable folder path: {problem}. Choose other names (a path looks like "
                 "'Motors/Pumps').",
-                code="INVALID_FOLDER", details={"field": field, "name": part, "reason": problem},
+                code=codes.INVALID_FOLDER, details={"field": field, "name": part, "reason": problem},
             )
     return parts
 
@@ -99,7 +100,7 @@ def check_file_name(name: str, *, kind: str, field: str = "name") -> str:
     problem = file_name_problem(name)
     if problem is not None:
         raise ValidationError(
-            f"'{name}' is not a usable {kind} name: {problem}. Choose a name like 'Pump.scl'.", code="INVALID_NAME",
+            f"'{name}' is not a usable {kind} name: {problem}. Choose a name like 'Pump.scl'.", code=codes.INVALID_NAME,
             details={"field": field, "reason": problem},
         )
     return name

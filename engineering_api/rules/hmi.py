@@ -9,6 +9,7 @@ the device, across tag tables. The messages follow TIA's, as reported by public 
 from __future__ import annotations
 
 from engineering_api.backend.errors import AlreadyExistsError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.document_versions import check_not_newer
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
@@ -25,7 +26,7 @@ def read_document(data: bytes, expect: str, source: str) -> sx.HmiDocument:
     try:
         return sx.read_hmi(data, expect=expect)
     except SimaticMLError as exc:
-        raise ValidationError(f"{source} cannot be imported: {exc}", code="INVALID_SIMATICML",
+        raise ValidationError(f"{source} cannot be imported: {exc}", code=codes.INVALID_SIMATICML,
                               details={"source": source}) from None
 
 
@@ -60,12 +61,13 @@ def check_screen(doc: sx.HmiDocument, numbers: dict[str, int | None], size: tupl
     for attr in ("Number", "Width", "Height"):
         text = doc.root.attr(attr)
         if text is None or not text.strip().isdigit():
-            raise ValidationError(f"The screen '{name}' has no valid {attr} ({text!r}).", code="INVALID_SIMATICML")
+            raise ValidationError(f"The screen '{name}' has no valid {attr} ({text!r}).", code=codes.INVALID_SIMATICML)
         values[attr] = int(text)
     if size is not None and (values["Width"], values["Height"]) != size:
         raise ValidationError(
             f"The screen '{name}' is {values['Width']}x{values['Height']}; this panel's screens are "
-            f"{size[0]}x{size[1]}. A screen is imported only into a device of its size.", code="SCREEN_SIZE_MISMATCH",
+            f"{size[0]}x{size[1]}. A screen is imported only into a device of its size.",
+                              code=codes.SCREEN_SIZE_MISMATCH,
             details={"width": values["Width"], "height": values["Height"], "panelWidth": size[0],
                      "panelHeight": size[1]})
     number = values["Number"]
@@ -73,7 +75,7 @@ def check_screen(doc: sx.HmiDocument, numbers: dict[str, int | None], size: tupl
         if taken == number:
             raise ValidationError(
                 f"The screen number '{number}' for screen '{name}' is not unique for this device (the screen "
-                f"'{other}' has it).", code="SCREEN_NUMBER_NOT_UNIQUE", details={"number": number, "screen": other})
+                f"'{other}' has it).", code=codes.SCREEN_NUMBER_NOT_UNIQUE, details={"number": number, "screen": other})
 
 
 def check_tags(doc: sx.HmiDocument, connections: set[str], elsewhere: dict[str, str]) -> None:
@@ -89,12 +91,12 @@ def check_tags(doc: sx.HmiDocument, connections: set[str], elsewhere: dict[str, 
         connection = tag.link("Connection")
         if connection and connection.lower() not in connections:
             raise ValidationError(f"Connection {connection} of the {tag.name} tag was not found.",
-                                  code="CONNECTION_NOT_FOUND", details={"tag": tag.name, "connection": connection})
+                                  code=codes.CONNECTION_NOT_FOUND, details={"tag": tag.name, "connection": connection})
         key = tag.name.lower()
         if key in seen:
-            raise ValidationError(f"The tag table names the tag '{tag.name}' twice.", code="INVALID_SIMATICML")
+            raise ValidationError(f"The tag table names the tag '{tag.name}' twice.", code=codes.INVALID_SIMATICML)
         seen.add(key)
         if key in elsewhere:
             raise AlreadyExistsError(
                 f"The HMI tag '{tag.name}' exists in the tag table '{elsewhere[key]}'; HMI tag names are unique in "
-                "the device.", code="TAG_EXISTS", details={"tag": tag.name, "tagTable": elsewhere[key]})
+                "the device.", code=codes.TAG_EXISTS, details={"tag": tag.name, "tagTable": elsewhere[key]})

@@ -14,6 +14,7 @@ import re
 import struct
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("EXTENSIONS", "MAX_GRAPHIC_BYTES", "check_graphic_name", "sniff_graphic")
 
@@ -28,7 +29,7 @@ _EMF_SIGNATURE = 0x464D4520  # " EMF" read as a little-endian 32-bit value ([MS-
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\"/\\]")
 
 
-def _refuse(message: str, code: str = "UNSUPPORTED_GRAPHIC") -> ValidationError:
+def _refuse(message: str, code: str = codes.UNSUPPORTED_GRAPHIC) -> ValidationError:
     return ValidationError(message, code=code)
 
 
@@ -55,7 +56,7 @@ def sniff_graphic(data: bytes, source: str) -> str:
     """
     if len(data) > MAX_GRAPHIC_BYTES:
         raise _refuse(f"{source} is {len(data)} bytes; a project graphic may have at most {MAX_GRAPHIC_BYTES}.",
-                      "GRAPHIC_TOO_LARGE")
+                      codes.GRAPHIC_TOO_LARGE)
     if data.startswith(_PNG):
         if data[12:16] != b"IHDR":
             raise _refuse(f"{source} has a PNG signature but no IHDR chunk first: it is damaged.")
@@ -78,5 +79,5 @@ def check_graphic_name(name: str) -> None:
     """
     if not name.strip() or name != name.strip() or len(name) > 128 or _BAD_NAME.search(name):
         raise ValidationError(f"{name!r} is not a valid project graphic name: 1..128 characters, no leading or "
-                              "trailing blanks, no control characters, quotes or slashes.", code="INVALID_NAME",
+                              "trailing blanks, no control characters, quotes or slashes.", code=codes.INVALID_NAME,
                               details={"name": name})

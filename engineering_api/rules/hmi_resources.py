@@ -16,6 +16,7 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiTextListInfo,
 )
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.library import parse_version
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
@@ -79,7 +80,7 @@ def faceplate_references(doc: sx.HmiDocument) -> list[tuple[str, str, str, str]]
         if not name or match is None:
             raise ValidationError(f"A faceplate instance of the screen '{doc.root.name}' has no ObjectName or no "
                                   f"FaceplateTypeName of the form '<type> V x.y.z' ({reference!r}); both are "
-                                  "mandatory in an import.", code="INVALID_SIMATICML")
+                                  "mandatory in an import.", code=codes.INVALID_SIMATICML)
         *folders, type_name = match["path"].split(_FOLDER_SEPARATOR)
         found.append((name, "/".join(folders), type_name, match["version"]))
     return found
@@ -101,14 +102,14 @@ def check_faceplates(doc: sx.HmiDocument, types: Iterable[HmiLibraryTypeInfo]) -
             raise ValidationError(
                 f"The faceplate instance '{name}' of the screen '{doc.root.name}' uses the faceplate type '{where}' "
                 f"V {version}, which the project library does not have; TIA imports a screen only when the types "
-                "of its faceplate instances are in the project.", code="FACEPLATE_TYPE_NOT_FOUND",
+                "of its faceplate instances are in the project.", code=codes.FACEPLATE_TYPE_NOT_FOUND,
                 details={"objectName": name, "typeName": type_name, "folder": folder, "versionNumber": version})
 
 
 def not_a_classic_panel(device: str) -> ValidationError:
     """The refusal of a VB script type (or its instance) on a WinCC Unified panel, which runs JavaScript only."""
     return ValidationError(f"'{device}' is a WinCC Unified panel: it runs JavaScript, not VB scripts, so it has no VB "
-                           "script types or instances of them.", code="NOT_A_CLASSIC_PANEL",
+                           "script types or instances of them.", code=codes.NOT_A_CLASSIC_PANEL,
                            details={"deviceName": device})
 
 

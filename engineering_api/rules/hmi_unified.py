@@ -28,6 +28,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.hmi_unified_lists import check_graphics, validate_lists
 
 __all__ = ("DEFAULT_TAG_TABLE", "MAX_DOCUMENT_BYTES", "SCREEN_ITEM_TYPES", "check_delete", "encode_document", "merge",
@@ -55,7 +56,7 @@ _COORDINATE = 32767
 
 
 def _invalid(message: str, **details: Any) -> ValidationError:
-    return ValidationError(message, code="INVALID_UNIFIED_DOCUMENT", details=details or None)
+    return ValidationError(message, code=codes.INVALID_UNIFIED_DOCUMENT, details=details or None)
 
 
 def read_document(data: bytes, source: str) -> UnifiedHmi:
@@ -187,12 +188,12 @@ def _tables(current: list[UnifiedTagTable], incoming: list[UnifiedTagTable], ove
                 raise AlreadyExistsError(
                     f"The tag '{found[1]}' exists in the tag table '{found[0]}' of '{device}' (HMI tag names are "
                     "unique in the device)" + ("" if not overwrite else "; overwrite replaces it only in its own table")
-                    + ".", code="TAG_EXISTS", details={"name": found[1], "tagTable": found[0]})
+                    + ".", code=codes.TAG_EXISTS, details={"name": found[1], "tagTable": found[0]})
         old = result.get(table.name.casefold())
         if old is None:
             result[table.name.casefold()] = table
         else:
-            tags = _replace("tag", "TAG_EXISTS", old.tags, table.tags, overwrite, device)
+            tags = _replace("tag", codes.TAG_EXISTS, old.tags, table.tags, overwrite, device)
             result[table.name.casefold()] = UnifiedTagTable(name=old.name, folder=old.folder, tags=tags)
     return list(result.values())
 
@@ -212,15 +213,16 @@ def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device:
     check_graphics(incoming, graphics, device)
     result = UnifiedHmi(
         device_name=current.device_name,
-        screens=_replace("screen", "SCREEN_EXISTS", current.screens, incoming.screens, overwrite, device),
+        screens=_replace("screen", codes.SCREEN_EXISTS, current.screens, incoming.screens, overwrite, device),
         tag_tables=_tables(current.tag_tables, incoming.tag_tables, overwrite, device),
-        connections=_replace("connection", "CONNECTION_EXISTS", current.connections, incoming.connections, overwrite,
+        connections=_replace("connection", codes.CONNECTION_EXISTS, current.connections, incoming.connections,
+                             overwrite,
                              device),
-        script_modules=_replace("script module", "SCRIPT_EXISTS", current.script_modules, incoming.script_modules,
+        script_modules=_replace("script module", codes.SCRIPT_EXISTS, current.script_modules, incoming.script_modules,
                                 overwrite, device),
-        text_lists=_replace("text list", "TEXT_LIST_EXISTS", current.text_lists or [], incoming.text_lists or [],
+        text_lists=_replace("text list", codes.TEXT_LIST_EXISTS, current.text_lists or [], incoming.text_lists or [],
                             overwrite, device),
-        graphic_lists=_replace("graphic list", "GRAPHIC_LIST_EXISTS", current.graphic_lists or [],
+        graphic_lists=_replace("graphic list", codes.GRAPHIC_LIST_EXISTS, current.graphic_lists or [],
                                incoming.graphic_lists or [], overwrite, device),
     )
     connections = {c.name.casefold() for c in result.connections}
@@ -228,13 +230,13 @@ def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device:
         for tag in table.tags:
             if tag.connection and tag.connection.casefold() not in connections:
                 raise ValidationError(f"Connection {tag.connection} of the {tag.name} tag was not found.",
-                                      code="CONNECTION_NOT_FOUND", details={"tag": tag.name})
+                                      code=codes.CONNECTION_NOT_FOUND, details={"tag": tag.name})
     tags = {tag.name.casefold() for t in result.tag_tables for tag in t.tags}
     for screen in incoming.screens:
         for item in screen.items:
             if item.tag and item.tag.casefold() not in tags:
                 raise ValidationError(f"The item '{item.name}' of the screen '{screen.name}' shows the HMI tag "
-                                      f"'{item.tag}', which '{device}' does not have.", code="TAG_NOT_FOUND",
+                                      f"'{item.tag}', which '{device}' does not have.", code=codes.TAG_NOT_FOUND,
                                       details={"item": item.name, "tag": item.tag})
     return result
 
@@ -263,7 +265,7 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
         found = next((tag.name for t in model.tag_tables for tag in t.tags if tag.name.casefold() == name.casefold()),
                      None)
         if found is None:
-            raise NotFoundError(f"The HMI tag '{name}' was not found in '{device}'.", code="TAG_NOT_FOUND",
+            raise NotFoundError(f"The HMI tag '{name}' was not found in '{device}'.", code=codes.TAG_NOT_FOUND,
                                 details={"name": name})
         return found
     label, code, attr = _KINDS[kind]
@@ -273,12 +275,12 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
         raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code, details={"name": name})
     if kind == "tagTable" and stored.casefold() == DEFAULT_TAG_TABLE.casefold():
         raise ConflictError(f"The '{DEFAULT_TAG_TABLE}' of '{device}' cannot be deleted (TIA keeps it).",
-                            code="DEFAULT_TAG_TABLE")
+                            code=codes.DEFAULT_TAG_TABLE)
     if kind == "connection":
         users = [tag.name for t in model.tag_tables for tag in t.tags if tag.connection.casefold() == name.casefold()]
         if users:
             raise ConflictError(f"The connection '{stored}' is used by the tags {', '.join(users)}; delete or rebind "
-                                "them first.", code="CONNECTION_IN_USE", details={"tags": users})
+                                "them first.", code=codes.CONNECTION_IN_USE, details={"tags": users})
     return stored
 
 

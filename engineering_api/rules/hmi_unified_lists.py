@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("LIST_RANGES", "ListEntry", "check_graphics", "validate_lists")
 
@@ -37,7 +38,7 @@ class ListEntry(Protocol):
 
 
 def _invalid(message: str, **details: Any) -> ValidationError:
-    return ValidationError(message, code="INVALID_UNIFIED_DOCUMENT", details=details or None)
+    return ValidationError(message, code=codes.INVALID_UNIFIED_DOCUMENT, details=details or None)
 
 
 def _value(owner: str, raw: str, low: int, high: int) -> int:
@@ -115,4 +116,4 @@ def check_graphics(incoming: UnifiedHmi, graphics: Collection[str], device: str)
                     f"The graphic list '{graphic_list.name}' of '{device}' shows the project graphic "
                     f"'{entry.graphic}', which the project does not have (import it first: "
                     "…/hmi/project-graphics/actions/import).",
-                    code="GRAPHIC_NOT_FOUND", details={"graphicList": graphic_list.name, "graphic": entry.graphic})
+                    code=codes.GRAPHIC_NOT_FOUND, details={"graphicList": graphic_list.name, "graphic": entry.graphic})

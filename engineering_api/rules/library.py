@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, LockedError, NotFoundError, ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.rules.archive import refuse_archive_target
 
 if TYPE_CHECKING:
@@ -76,11 +77,11 @@ def check_library_name(name: str, field: str = "name") -> str:
         ValidationError: ``INVALID_NAME`` naming ``field``.
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValidationError(f"'{field}' is empty.", code="INVALID_NAME", details={"field": field})
+        raise ValidationError(f"'{field}' is empty.", code=codes.INVALID_NAME, details={"field": field})
     if len(name) > 128 or _BAD_NAME.search(name) or name != name.strip():
         raise ValidationError(
             f"'{name}' is not a usable library name (at most 128 characters, no \\ / \" < > | : * ? and no blanks "
-            "around it).", code="INVALID_NAME", details={"field": field},
+            "around it).", code=codes.INVALID_NAME, details={"field": field},
         )
     return name
 
@@ -94,7 +95,7 @@ def parse_version(text: str, field: str = "versionNumber") -> tuple[int, int, in
     match = _VERSION.match(text or "") if isinstance(text, str) else None
     if match is None:
         raise ValidationError(f"'{text}' is not a type version; write it as major.minor.patch, e.g. 1.0.0.",
-                              code="INVALID_VERSION", details={"field": field})
+                              code=codes.INVALID_VERSION, details={"field": field})
     return int(match[1]), int(match[2]), int(match[3])
 
 
@@ -110,14 +111,14 @@ def in_work_version(type_name: str, work: _Version | None, *, then: str = "") ->
     """
     if work is None:
         raise ConflictError(f"The type '{type_name}' has no in-work version{'; ' + then if then else ''}.",
-                            code="NO_IN_WORK_VERSION")
+                            code=codes.NO_IN_WORK_VERSION)
     return work
 
 
 def in_work_version_exists(type_name: str, number: str) -> ConflictError:
     """The 409 for editing a type that has the in-work version ``number`` already (a type has at most one)."""
     return ConflictError(f"The type '{type_name}' already has the in-work version {number}; release or discard it "
-                         "first.", code="IN_WORK_VERSION_EXISTS", details={"versionNumber": number})
+                         "first.", code=codes.IN_WORK_VERSION_EXISTS, details={"versionNumber": number})
 
 
 def check_release_number(requested: str | None, in_work: str, others: Iterable[str]) -> tuple[int, int, int]:
@@ -133,7 +134,7 @@ def check_release_number(requested: str | None, in_work: str, others: Iterable[s
     highest = max((parse_version(n) for n in others), default=(0, 0, 0))
     if wanted <= highest:
         raise ValidationError(f"{requested} is not above the type's highest version {format_version(highest)}.",
-                              code="INVALID_VERSION", details={"field": "versionNumber"})
+                              code=codes.INVALID_VERSION, details={"field": "versionNumber"})
     return wanted
 
 
@@ -150,28 +151,28 @@ def check_released(type_name: str, number: str, state: str, *, to: str) -> None:
         ValidationError: ``VERSION_IN_WORK``.
     """
     if state != RELEASED:
-        raise ValidationError(f"{type_name} {number} is in work; {_RELEASED_FOR[to]}", code="VERSION_IN_WORK")
+        raise ValidationError(f"{type_name} {number} is in work; {_RELEASED_FOR[to]}", code=codes.VERSION_IN_WORK)
 
 
 def type_not_found(name: str) -> NotFoundError:
     """The 404 for a library type the library does not hold."""
-    return NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+    return NotFoundError(f"The library type '{name}' was not found.", code=codes.TYPE_NOT_FOUND)
 
 
 def instance_not_found(device: str, type_name: str) -> NotFoundError:
     """The 404 for comparing a type with its instance in ``device``, which has none."""
-    return NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+    return NotFoundError(f"'{device}' has no instance of '{type_name}'.", code=codes.INSTANCE_NOT_FOUND)
 
 
 def version_not_found(type_name: str, number: str, numbers: Iterable[str]) -> NotFoundError:
     """The 404 for a version ``number`` the type does not have (``numbers``: the ones it has)."""
     return NotFoundError(f"The type '{type_name}' has no version {number} (it has {', '.join(numbers)}).",
-                         code="VERSION_NOT_FOUND")
+                         code=codes.VERSION_NOT_FOUND)
 
 
 def no_default_version(type_name: str) -> NotFoundError:
     """The 404 for a type without a default version (none released yet), asked for the version new instances get."""
-    return NotFoundError(f"The type '{type_name}' has no default version.", code="VERSION_NOT_FOUND")
+    return NotFoundError(f"The type '{type_name}' has no default version.", code=codes.VERSION_NOT_FOUND)
 
 
 def type_has_instances(type_name: str, instances: Iterable[tuple[str, str, str]]) -> ConflictError:
@@ -179,7 +180,7 @@ def type_has_instances(type_name: str, instances: Iterable[tuple[str, str, str]]
     found = list(instances)
     names = ", ".join(f"{device}/{name} ({number})" for device, name, number in found)
     return ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
-                         code="TYPE_HAS_INSTANCES", details={"instances": [
+                         code=codes.TYPE_HAS_INSTANCES, details={"instances": [
                              {"deviceName": device, "name": name, "versionNumber": number}
                              for device, name, number in found]})
 
@@ -187,7 +188,7 @@ def type_has_instances(type_name: str, instances: Iterable[tuple[str, str, str]]
 def compare_target_required() -> ValidationError:
     """The 422 for comparing a type version with nothing named."""
     return ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
-                           code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+                           code=codes.COMPARE_TARGET_REQUIRED, details={"field": "rightVersion"})
 
 
 def next_version(numbers: list[str]) -> str:
@@ -208,7 +209,7 @@ def split_master_copy_path(path: str, field: str = "mcPath") -> tuple[str, str]:
     """
     parts = [p.strip() for p in (path or "").replace("\\", "/").strip("/").split("/")]
     if not parts or any(not p for p in parts):
-        raise ValidationError(f"'{path}' is not a master copy name or path (Folder/Sub/Name).", code="INVALID_PATH",
+        raise ValidationError(f"'{path}' is not a master copy name or path (Folder/Sub/Name).", code=codes.INVALID_PATH,
                               details={"field": field})
     return "/".join(parts[:-1]), parts[-1]
 
@@ -245,7 +246,7 @@ def library_file_version(path: Path) -> str:
     match = _LIBRARY_SUFFIX.match(path.suffix)
     if match is None:
         raise ValidationError(f"'{path.name}' is not a TIA Portal global library file (.al16 … .al21).",
-                              code="NOT_A_LIBRARY", details={"field": "path"})
+                              code=codes.NOT_A_LIBRARY, details={"field": "path"})
     return f"V{match.group(1)}"
 
 
@@ -260,41 +261,42 @@ def edited_in_project_library(library: str | None) -> None:
         raise ValidationError(
             f"The types of the global library '{library}' are not edited there: make or edit the type in the project "
             "library, then copy it over (POST /api/libraries/global/types/actions/update).",
-            code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})
+            code=codes.EDIT_IN_PROJECT_LIBRARY, details={"field": "libraryName"})
 
 
 def master_copy_not_found(path: str) -> NotFoundError:
     """The 404 for a master copy name or path (``Folder/Name``) the library does not hold."""
-    return NotFoundError(f"The master copy '{path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+    return NotFoundError(f"The master copy '{path}' was not found.", code=codes.MASTER_COPY_NOT_FOUND)
 
 
 def ambiguous_master_copy(name: str, paths: list[str]) -> ConflictError:
     """The 409 for a master copy ``name`` that several folders hold (``paths``): a path names one."""
     return ConflictError(f"Several master copies are named '{name}' ({', '.join(paths)}); name one by its path "
-                         "(Folder/Name).", code="AMBIGUOUS_MASTER_COPY", details={"paths": paths})
+                         "(Folder/Name).", code=codes.AMBIGUOUS_MASTER_COPY, details={"paths": paths})
 
 
 def master_copy_folder_not_found(folder: str) -> NotFoundError:
     """The 404 for a master copy made into a folder the library does not have."""
-    return NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+    return NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.",
+                         code=codes.FOLDER_NOT_FOUND)
 
 
 def master_copy_folder_exists(path: str) -> AlreadyExistsError:
     """The 409 for creating a master copy folder whose whole path exists."""
-    return AlreadyExistsError(f"The folder '{path}' already exists.", code="FOLDER_EXISTS")
+    return AlreadyExistsError(f"The folder '{path}' already exists.", code=codes.FOLDER_EXISTS)
 
 
 def master_copy_exists(name: str, folder: str) -> AlreadyExistsError:
     """The 409 for a master copy whose name its folder (``""``: the root) holds already."""
     return AlreadyExistsError(f"The master copy '{name}' already exists in '{folder or 'Master copies'}'.",
-                              code="MASTER_COPY_EXISTS")
+                              code=codes.MASTER_COPY_EXISTS)
 
 
 def pasted_name_taken(plc: str, name: str) -> AlreadyExistsError:
     """The 409 for pasting a master copy into ``plc`` where an object has a pasted object's ``name`` (Openness
     ``MasterCopyMode.ThrowIfExists``): nothing is pasted."""
     return AlreadyExistsError(f"'{plc}' already has an object named '{name}'; rename or delete it first.",
-                              code="OBJECT_EXISTS")
+                              code=codes.OBJECT_EXISTS)
 
 
 def check_plc_paste(master_copy: str, device: str | None, new_name: str | None) -> str:
@@ -306,33 +308,33 @@ def check_plc_paste(master_copy: str, device: str | None, new_name: str | None) 
     """
     if device is None:
         raise ValidationError(f"The master copy '{master_copy}' holds PLC objects: name the PLC (deviceName).",
-                              code="DEVICE_REQUIRED", details={"field": "deviceName"})
+                              code=codes.DEVICE_REQUIRED, details={"field": "deviceName"})
     if new_name:
         raise ValidationError("newName renames a device pasted from a device master copy; objects keep their "
-                              "names.", code="INVALID_FIELD", details={"field": "newName"})
+                              "names.", code=codes.INVALID_FIELD, details={"field": "newName"})
     return device
 
 
 def library_not_open(name: str, opened: list[str]) -> NotFoundError:
     """The 404 for a global library name that is not open (``opened``: the names that are)."""
     return NotFoundError(f"No global library named '{name}' is open (open: {', '.join(sorted(opened)) or 'none'}).",
-                         code="LIBRARY_NOT_FOUND", details={"libraryName": name})
+                         code=codes.LIBRARY_NOT_FOUND, details={"libraryName": name})
 
 
 def library_read_only(name: str) -> ConflictError:
     """The 409 for changing (or saving) a global library opened read-only."""
     return ConflictError(f"The global library '{name}' is open read-only; close it and open it with readOnly: false "
-                         "to change it.", code="LIBRARY_READ_ONLY", details={"libraryName": name})
+                         "to change it.", code=codes.LIBRARY_READ_ONLY, details={"libraryName": name})
 
 
 def library_unsaved(name: str, *, archiving: bool) -> ConflictError:
     """The 409 for closing (or archiving) a global library with unsaved changes, which would be lost (or missing)."""
     if archiving:
         return ConflictError(f"The global library '{name}' has unsaved changes that the archive would not hold: send "
-                             "saveFirst: true, or save it first.", code="UNSAVED_CHANGES",
+                             "saveFirst: true, or save it first.", code=codes.UNSAVED_CHANGES,
                              details={"libraryName": name})
     return ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it first, or "
-                         "send discardChanges: true.", code="UNSAVED_CHANGES", details={"libraryName": name})
+                         "send discardChanges: true.", code=codes.UNSAVED_CHANGES, details={"libraryName": name})
 
 
 def check_new_global_library(directory: Path, name: str, opened: Iterable[str]) -> Path:
@@ -345,12 +347,12 @@ def check_new_global_library(directory: Path, name: str, opened: Iterable[str]) 
     """
     check_library_name(name, "name")
     if name.startswith("."):
-        raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
+        raise ValidationError(f"'{name}' cannot start with a dot.", code=codes.INVALID_NAME, details={"field": "name"})
     if name in opened:
         raise library_already_open(name)
     folder = directory / name
     if folder.exists():
-        raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code="LIBRARY_EXISTS")
+        raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code=codes.LIBRARY_EXISTS)
     return folder
 
 
@@ -363,12 +365,12 @@ def check_library_file(path: Path, portal_version: str) -> str:
     """
     version = library_file_version(path)
     if not path.is_file():
-        raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
+        raise NotFoundError(f"The global library file '{path}' was not found.", code=codes.LIBRARY_FILE_NOT_FOUND)
     if version != portal_version:
         hint = ("Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that way in TIA Portal."
                 if int(version[1:]) < int(portal_version[1:]) else f"Open it with TIA Portal {version}.")
         raise ValidationError(f"The library '{path.name}' is a TIA Portal {version} library; this portal is "
-                              f"{portal_version}. {hint}", code="LIBRARY_VERSION_MISMATCH",
+                              f"{portal_version}. {hint}", code=codes.LIBRARY_VERSION_MISMATCH,
                               details={"libraryVersion": version, "portalVersion": portal_version})
     return version
 
@@ -378,7 +380,7 @@ def library_already_open(name: str, *, read_only: bool | None = None) -> Already
     that one is open, when it is the same file asked for in the other mode)."""
     how = "" if read_only is None else " read-only" if read_only else " read-write"
     return AlreadyExistsError(f"A global library named '{name}' is already open{how}; close it first.",
-                              code="LIBRARY_ALREADY_OPEN", details={"libraryName": name})
+                              code=codes.LIBRARY_ALREADY_OPEN, details={"libraryName": name})
 
 
 def library_locked(name: str, *, read_only: bool, holder: dict[str, Any] | None = None) -> LockedError:
@@ -388,4 +390,4 @@ def library_locked(name: str, *, read_only: bool, holder: dict[str, Any] | None 
     then = ("close it there first." if read_only else
             "close it there first, or open it read-only (readOnly: true) while that portal only reads it.")
     return LockedError(f"The global library '{name}' is open {'read-write ' if read_only else ''}in another TIA "
-                       f"Portal: {then}", code="LIBRARY_LOCKED", details={"libraryName": name, **(holder or {})})
+                       f"Portal: {then}", code=codes.LIBRARY_LOCKED, details={"libraryName": name, **(holder or {})})

@@ -10,6 +10,7 @@ import ipaddress
 import re
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("check_block_name", "check_device_name", "check_ipv4", "check_project_name", "profinet_name")
 
@@ -20,22 +21,22 @@ MAX_NAME = 128
 
 def _check_name(kind: str, name: str) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise ValidationError(f"The {kind} name must not be empty.", code="INVALID_NAME")
+        raise ValidationError(f"The {kind} name must not be empty.", code=codes.INVALID_NAME)
     if name != name.strip():
-        raise ValidationError(f"The {kind} name '{name}' must not begin or end with a space.", code="INVALID_NAME")
+        raise ValidationError(f"The {kind} name '{name}' must not begin or end with a space.", code=codes.INVALID_NAME)
     if len(name) > MAX_NAME:
-        raise ValidationError(f"The {kind} name is longer than {MAX_NAME} characters.", code="INVALID_NAME")
+        raise ValidationError(f"The {kind} name is longer than {MAX_NAME} characters.", code=codes.INVALID_NAME)
     bad = sorted({c for c in name if c in _FORBIDDEN or ord(c) < 32})
     if bad:
         shown = " ".join(repr(c) for c in bad)
         raise ValidationError(
-            f"The {kind} name '{name}' contains characters that are not permitted: {shown}.", code="INVALID_NAME",
+            f"The {kind} name '{name}' contains characters that are not permitted: {shown}.", code=codes.INVALID_NAME,
             details={"forbidden": bad},
         )
     if name.endswith("."):
-        raise ValidationError(f"The {kind} name '{name}' must not end with a period.", code="INVALID_NAME")
+        raise ValidationError(f"The {kind} name '{name}' must not end with a period.", code=codes.INVALID_NAME)
     if name.split(".")[0].upper() in _RESERVED:
-        raise ValidationError(f"'{name}' is a reserved name on Windows and cannot be used.", code="INVALID_NAME")
+        raise ValidationError(f"'{name}' is a reserved name on Windows and cannot be used.", code=codes.INVALID_NAME)
     return name
 
 
@@ -52,7 +53,7 @@ def check_project_name(name: str, version: str | None = None) -> str:
         if len(file_name.encode("utf-8")) > 255:
             raise ValidationError(
                 f"The project file name '{file_name}' is too long for the file system (255 bytes in UTF-8).",
-                code="INVALID_NAME",
+                code=codes.INVALID_NAME,
             )
     return name
 
@@ -78,7 +79,7 @@ def check_block_name(name: str, field: str) -> str:
     try:
         check_spec_name(name, field)
     except SpecError as exc:
-        raise ValidationError(str(exc), code="INVALID_NAME", details={"field": field}) from None
+        raise ValidationError(str(exc), code=codes.INVALID_NAME, details={"field": field}) from None
     return name
 
 
@@ -98,32 +99,34 @@ def check_ipv4(ip_address: str, subnet_mask: str, router: str | None = None) -> 
     try:
         address = ipaddress.IPv4Address(ip_address)
     except (ipaddress.AddressValueError, ValueError):
-        raise ValidationError(f"'{ip_address}' is not a valid IPv4 address.", code="INVALID_IP_ADDRESS") from None
+        raise ValidationError(f"'{ip_address}' is not a valid IPv4 address.", code=codes.INVALID_IP_ADDRESS) from None
     try:
         network = ipaddress.IPv4Network(f"0.0.0.0/{subnet_mask}")
     except (ipaddress.NetmaskValueError, ValueError):
         raise ValidationError(
             f"'{subnet_mask}' is not a valid subnet mask (it must be contiguous, like 255.255.255.0).",
-            code="INVALID_SUBNET_MASK",
+            code=codes.INVALID_SUBNET_MASK,
         ) from None
     if network.prefixlen == 0 or network.prefixlen > 30:
-        raise ValidationError(f"The subnet mask '{subnet_mask}' is not permitted.", code="INVALID_SUBNET_MASK")
+        raise ValidationError(f"The subnet mask '{subnet_mask}' is not permitted.", code=codes.INVALID_SUBNET_MASK)
     interface = ipaddress.IPv4Interface(f"{address}/{network.prefixlen}")
     if address.is_loopback or address.is_multicast or address.is_unspecified or address.is_reserved:
-        raise ValidationError(f"The IP address {address} cannot be assigned to a device.", code="INVALID_IP_ADDRESS")
+        raise ValidationError(f"The IP address {address} cannot be assigned to a device.",
+                              code=codes.INVALID_IP_ADDRESS)
     if address in (interface.network.network_address, interface.network.broadcast_address):
         raise ValidationError(
             f"The IP address {address} is the network or broadcast address of {interface.network}.",
-            code="INVALID_IP_ADDRESS",
+            code=codes.INVALID_IP_ADDRESS,
         )
     if router:
         try:
             gateway = ipaddress.IPv4Address(router)
         except (ipaddress.AddressValueError, ValueError):
-            raise ValidationError(f"'{router}' is not a valid router address.", code="INVALID_ROUTER_ADDRESS") from None
+            raise ValidationError(f"'{router}' is not a valid router address.",
+                                  code=codes.INVALID_ROUTER_ADDRESS) from None
         if gateway not in interface.network or gateway == address:
             raise ValidationError(
                 f"The router address {gateway} must be another address in {interface.network}.",
-                code="INVALID_ROUTER_ADDRESS",
+                code=codes.INVALID_ROUTER_ADDRESS,
             )
     return interface

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.types import TypeMember
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.document_versions import check_not_newer
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "TAG_REFUSALS", "UNREADABLE", "ProgramObject", "block_not_found",
            "generated_object", "multilingual_text", "named_types", "plain_new_name", "read_object", "type_member")
 
-UNREADABLE = "INVALID_SIMATICML"
+UNREADABLE = codes.INVALID_SIMATICML
 """The check's finding of a document its reader cannot take (not well-formed, unsafe, not SimaticML's structure,
 an object with no name), at the reader's line where it knows it."""
 TAG_REFUSALS = frozenset({"TAG_INVALID", "TAG_DUPLICATE"})
@@ -109,11 +110,11 @@ def block_not_found(name: str, known: Iterable[str]) -> NotFoundError:
     suffix = f".{name}".casefold()
     suggestions = sorted(k for k in known if k.casefold().endswith(suffix))
     if not suggestions:
-        return NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+        return NotFoundError(f"The block '{name}' was not found.", code=codes.BLOCK_NOT_FOUND)
     listed = ", ".join(f"'{s}'" for s in suggestions)
     return NotFoundError(
         f"The block '{name}' was not found. A block in a software unit's namespace is named Namespace.Name: use "
-        f"{listed}.", code="BLOCK_NOT_FOUND", details={"suggestions": suggestions},
+        f"{listed}.", code=codes.BLOCK_NOT_FOUND, details={"suggestions": suggestions},
     )
 
 
@@ -143,7 +144,7 @@ def _kind_of(doc: Document) -> str:
         return type(obj).__name__
     raise ValidationError(
         f"'{obj.element}' documents cannot be imported as program objects (blocks, PLC data types, tag tables).",
-        code="UNSUPPORTED_OBJECT",
+        code=codes.UNSUPPORTED_OBJECT,
     )
 
 
@@ -157,7 +158,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     try:
         doc = parse_bytes(data)
     except SimaticMLError as exc:
-        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code=codes.INVALID_SIMATICML) from None
     return _stored(doc, None, project_version=project_version, folder=folder, source=source)
 
 
@@ -191,14 +192,14 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
     # reference and InstanceOfName names it, and two units may each hold a block of the same plain name.
     name = doc.object.qualified_name
     if not name:
-        raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
+        raise ValidationError(f"{source} has no Name attribute.", code=codes.INVALID_SIMATICML)
     check_not_newer(source, doc.engineering_version, project_version)
     if written is None and project_version in GENERATION_TARGETS:
         try:
             doc = retarget(doc, project_version, in_place=True)  # parsed by the caller: nobody else holds it
         except SimaticMLError as exc:
             raise ValidationError(
-                f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"
+                f"{source} cannot be stored in a {project_version} project: {exc}", code=codes.VERSION_CANNOT_EXPRESS
             ) from None
     obj = doc.object
     interface = getattr(obj, "interface", None)
@@ -206,7 +207,7 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
     uses = named_types(members)
     if kind in ("UDT", "FB") and name in uses:
         raise ValidationError(
-            f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
+            f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code=codes.RECURSIVE_TYPE
         )
     number = obj.attr("Number") if isinstance(obj, Block) else None
     interface_hash = _interface_digest(doc)
@@ -216,7 +217,7 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
         try:
             renumber_document(doc)
         except SimaticMLError as exc:  # what the import's check did not name: still the document's fault
-            raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+            raise ValidationError(f"{source} is not valid SimaticML: {exc}", code=codes.INVALID_SIMATICML) from None
         written = to_bytes(doc)
     return ProgramObject(
         kind=kind,

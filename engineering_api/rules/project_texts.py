@@ -24,12 +24,13 @@ from typing import Any, ClassVar
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml.xmltext import NOT_IN_XML
 
 __all__ = ("UNSTORABLE_CHARACTER", "ProjectTexts", "refuse_unstorable_texts", "unstorable_reason", "unstorable_text")
 
-UNSTORABLE_CHARACTER = "UNSTORABLE_CHARACTER"
+UNSTORABLE_CHARACTER = codes.UNSTORABLE_CHARACTER
 """The error code of a request text holding a character a project cannot store."""
 
 

@@ -10,10 +10,11 @@ project cannot be opened at all.
 from __future__ import annotations
 
 from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("PROJECT_UPGRADE_REQUIRED", "needs_upgrade")
 
-PROJECT_UPGRADE_REQUIRED = "PROJECT_UPGRADE_REQUIRED"
+PROJECT_UPGRADE_REQUIRED = codes.PROJECT_UPGRADE_REQUIRED
 
 
 def needs_upgrade(name: str, project_version: str, portal_version: str, *, upgrade: bool) -> bool:
@@ -28,7 +29,8 @@ def needs_upgrade(name: str, project_version: str, portal_version: str, *, upgra
     if held > portal:
         raise ValidationError(
             f"'{name}' holds a TIA Portal {project_version} project; TIA Portal {portal_version} cannot open a newer "
-            f"project. Open it with TIA Portal {project_version}.", code="PROJECT_VERSION_MISMATCH", details=details,
+            f"project. Open it with TIA Portal {project_version}.", code=codes.PROJECT_VERSION_MISMATCH,
+                              details=details,
         )
     if held < portal and not upgrade:
         raise ConflictError(

@@ -26,6 +26,7 @@ from engineering_api.backend.errors import (
     ConflictError,
     ValidationError,
 )
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -141,14 +142,14 @@ def check_mode(mode: str) -> str:
     """``mode`` when it is one of the port's operating modes (``SIM_INVALID_ARGUMENT`` otherwise)."""
     if mode not in OPERATING_MODES:
         raise ValidationError(f'Unknown operating mode "{mode}". Use one of: {", ".join(OPERATING_MODES)}.',
-                              code="SIM_INVALID_ARGUMENT")
+                              code=codes.SIM_INVALID_ARGUMENT)
     return mode
 
 
 def in_range(name: str, value: float | None, low: float, high: float) -> None:
     """Refuse ``value`` (when given) outside ``low..high`` with ``SIM_INVALID_ARGUMENT``."""
     if value is not None and not low <= value <= high:
-        raise ValidationError(f"{name} must be in {low:g}..{high:g} (got {value:g}).", code="SIM_INVALID_ARGUMENT")
+        raise ValidationError(f"{name} must be in {low:g}..{high:g} (got {value:g}).", code=codes.SIM_INVALID_ARGUMENT)
 
 
 def check_suites(suites: list[SimIpSuite]) -> None:
@@ -156,33 +157,33 @@ def check_suites(suites: list[SimIpSuite]) -> None:
     for suite in suites:
         if suite.interface not in INTERFACES:
             raise ValidationError(f'Unknown interface "{suite.interface}"; a virtual CPU has {", ".join(INTERFACES)}.',
-                                  code="SIM_INVALID_ARGUMENT")
+                                  code=codes.SIM_INVALID_ARGUMENT)
         for value in (suite.ip_address, suite.subnet_mask, suite.default_gateway):
             if not valid_ip(value):
-                raise ValidationError(f'"{value}" is not an IPv4 address.', code="SIM_INVALID_ARGUMENT")
+                raise ValidationError(f'"{value}" is not an IPv4 address.', code=codes.SIM_INVALID_ARGUMENT)
     if len({s.interface for s in suites}) != len(suites):
-        raise ValidationError("Each interface may be given once.", code="SIM_INVALID_ARGUMENT")
+        raise ValidationError("Each interface may be given once.", code=codes.SIM_INVALID_ARGUMENT)
     if len({s.ip_address for s in suites}) != len(suites):
-        raise ConflictError("Two interfaces cannot have the same IP address.", code="SIM_IP_IN_USE")
+        raise ConflictError("Two interfaces cannot have the same IP address.", code=codes.SIM_IP_IN_USE)
 
 
 def check_profile(name: str, instances: list[SimProfileInstance], existing: Iterable[str], overwrite: bool) -> None:
     """The port's checks of a profile before it is saved (``existing``: names of the saved profiles)."""
     if len(instances) > MAX_INSTANCES:
-        raise ValidationError(f"A profile holds at most {MAX_INSTANCES} instances.", code="SIM_INVALID_ARGUMENT")
+        raise ValidationError(f"A profile holds at most {MAX_INSTANCES} instances.", code=codes.SIM_INVALID_ARGUMENT)
     if len({i.name.lower() for i in instances}) != len(instances):
-        raise ValidationError("Instance names in a profile must be unique.", code="SIM_INVALID_ARGUMENT")
+        raise ValidationError("Instance names in a profile must be unique.", code=codes.SIM_INVALID_ARGUMENT)
     addresses = [i.ip_address for i in instances if i.ip_address]
     if len(set(addresses)) != len(addresses):
-        raise ValidationError("Two instances of the profile have the same IP address.", code="SIM_INVALID_ARGUMENT")
+        raise ValidationError("Two instances of the profile have the same IP address.", code=codes.SIM_INVALID_ARGUMENT)
     for item in instances:
         check_mode(item.operating_mode)
         for value in (item.ip_address, item.subnet_mask, item.default_gateway):
             if value is not None and not valid_ip(value):
-                raise ValidationError(f'"{value}" is not an IPv4 address.', code="SIM_INVALID_ARGUMENT")
+                raise ValidationError(f'"{value}" is not an IPv4 address.', code=codes.SIM_INVALID_ARGUMENT)
     if not overwrite and any(p.lower() == name.lower() for p in existing):
         raise AlreadyExistsError(f'The profile "{name}" exists; send overwrite=true to replace it.',
-                                 code="SIM_PROFILE_EXISTS")
+                                 code=codes.SIM_PROFILE_EXISTS)
 
 
 def profile_raw(instances: list[SimProfileInstance]) -> list[dict[str, Any]]:
@@ -196,7 +197,7 @@ def profile_out(profile: Profile) -> SimProfile:
         instances = [msgspec.convert(item, SimProfileInstance) for item in profile.instances]
     except msgspec.ValidationError as exc:
         raise ValidationError(f'The profile "{profile.name}" is damaged ({exc}); save it again.',
-                              code="SIM_PROFILE_INVALID") from None
+                              code=codes.SIM_PROFILE_INVALID) from None
     return SimProfile(name=profile.name, file_name=f"{profile.name}.json", description=profile.description,
                       instances=instances)
 
@@ -214,7 +215,7 @@ def apply_profile(profile: SimProfile, *, owner_of: Callable[[str], str | None],
         owner = owner_of(item.ip_address) if item.ip_address else None
         if owner is not None:
             raise ConflictError(f'The IP address {item.ip_address} of "{item.name}" is used by instance "{owner}".',
-                                code="SIM_IP_IN_USE")
+                                code=codes.SIM_IP_IN_USE)
     created: list[str] = []
     try:
         for item in profile.instances:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, SourceGeneration
+from engineering_api.errors import codes
 from engineering_api.lib.collector import collections_held
 from simatic_xml import SimaticMLError
 from simatic_xml.diagnostics import wire_list
@@ -174,7 +175,7 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     if isinstance(exc, BlockTooLargeError):
         return e.ValidationError(str(exc), code=exc.code, details=exc.details)
     if isinstance(exc, SpecVersionError):
-        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS",
+        return e.ValidationError(str(exc), code=codes.VERSION_CANNOT_EXPRESS,
                                  details={"field": exc.field, "reason": exc.reason})
     if isinstance(exc, SpecError):
         details: dict[str, Any] = {"field": exc.field, "reason": exc.reason}
@@ -182,8 +183,8 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
             details["diagnostics"] = wire_list(exc.diagnostics)
         errors = sum(1 for d in exc.diagnostics if d.severity == "Error")
         more = f" (and {errors - 1} more error(s), see details.diagnostics)" if errors > 1 else ""
-        return e.ValidationError(f"{exc}{more}", code="INVALID_SPEC", details=details)
-    return e.ValidationError(str(exc), code="INVALID_SPEC")
+        return e.ValidationError(f"{exc}{more}", code=codes.INVALID_SPEC, details=details)
+    return e.ValidationError(str(exc), code=codes.INVALID_SPEC)
 
 
 def is_word_of(text: str, name: str) -> bool:
@@ -305,9 +306,9 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
     # The answer's code keeps the ones clients know: SCL_SYNTAX_ERROR, INVALID_SPEC (declarations and
     # operands), or the finding's own (BLOCK_TOO_LARGE …).
     if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL"):
-        code = "SCL_SYNTAX_ERROR"
+        code = codes.SCL_SYNTAX_ERROR
     elif first.code in ("INVALID_DECLARATION", "UNDECLARED"):
-        code = "INVALID_SPEC"
+        code = codes.INVALID_SPEC
     else:
         code = first.code
     return e.ValidationError(
@@ -361,7 +362,7 @@ def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: 
     if clash:
         raise e.AlreadyExistsError(
             f"{source_name}: {', '.join(clash)} already exist(s) in '{device}'; generate with overwrite to replace.",
-            code="OBJECT_EXISTS", details={"source": source_name, "names": clash},
+            code=codes.OBJECT_EXISTS, details={"source": source_name, "names": clash},
         )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.project_texts import unstorable_reason
 from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 
@@ -87,7 +88,7 @@ class ImportPlan(Generic[TagT, ConstantT]):
         """
         if not self.follow_path and self.fold(self.table) not in self.tables:
             raise NotFoundError(f"The tag table '{self.table}' was not found in '{device}'.",
-                                code="TAG_TABLE_NOT_FOUND")
+                                code=codes.TAG_TABLE_NOT_FOUND)
         for item in tags:
             placed = self.place(item, item.logical_address, TAGS_SHEET, "tag",
                                 partial(check_tag, item.name, item.data_type, item.logical_address, udts))
@@ -188,7 +189,7 @@ class ImportPlan(Generic[TagT, ConstantT]):
             self.warning_count += 1
             if len(self.warnings) < MAX_WARNINGS:
                 self.warnings.append(TagWarning(
-                    code="ADDRESS_OVERLAP", tag=name, other_tag=other,
+                    code=codes.ADDRESS_OVERLAP, tag=name, other_tag=other,
                     message=f"Row {row}: the address {address.text} of '{name}' overlaps {other_address} of '{other}'.",
                 ))
 
@@ -208,7 +209,7 @@ class ImportPlan(Generic[TagT, ConstantT]):
         raise ValidationError(
             f"{self.error_count} problem(s) in the import; nothing was imported. First: row {first.row}, "
             f"{first.column}: {first.reason}",
-            code="IMPORT_ROWS_INVALID",
+            code=codes.IMPORT_ROWS_INVALID,
             details={"errorCount": self.error_count, "rows": [
                 {k: v for k, v in (("row", e.row), ("column", e.column), ("reason", e.reason), ("sheet", e.sheet),
                                    ("value", e.value)) if v is not None}

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from engineering_api.backend.areas.tags import TagWarning
 from engineering_api.backend.errors import AlreadyExistsError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.addresses import (
     Address,
     AddressError,
@@ -43,15 +44,15 @@ def check_tag(name: str, data_type: str, address: str, udts: dict[str, str]) -> 
     try:
         check_name(name, "tag")
     except RuleError as exc:
-        raise FieldError("Name", "INVALID_NAME", str(exc)) from None
+        raise FieldError("Name", codes.INVALID_NAME, str(exc)) from None
     try:
         canonical, structured = resolve_type(data_type, udts)
     except RuleError as exc:
-        raise FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
+        raise FieldError("Data Type", codes.UNKNOWN_DATA_TYPE, str(exc)) from None
     try:
         parsed = check_address(address, canonical, structured=structured)
     except AddressError as exc:
-        code = "ADDRESS_NOT_ALLOWED" if "data block address" in str(exc) else "INVALID_ADDRESS"
+        code = codes.ADDRESS_NOT_ALLOWED if "data block address" in str(exc) else codes.INVALID_ADDRESS
         raise FieldError("Logical Address", code, str(exc)) from None
     return canonical, parsed
 
@@ -60,15 +61,15 @@ def check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
     try:
         check_name(name, "constant")
     except RuleError as exc:
-        raise FieldError("Name", "INVALID_NAME", str(exc)) from None
+        raise FieldError("Name", codes.INVALID_NAME, str(exc)) from None
     try:
         canonical, _ = resolve_type(data_type, {}, for_constant=True)
     except RuleError as exc:
-        raise FieldError("Data Type", "UNKNOWN_DATA_TYPE", str(exc)) from None
+        raise FieldError("Data Type", codes.UNKNOWN_DATA_TYPE, str(exc)) from None
     try:
         return canonical, check_value(canonical, value)
     except RuleError as exc:
-        raise FieldError("Value", "INVALID_VALUE", str(exc)) from None
+        raise FieldError("Value", codes.INVALID_VALUE, str(exc)) from None
 
 
 def raise_field_error(exc: FieldError, subject: str) -> NoReturn:
@@ -112,16 +113,16 @@ def check_table_name(name: str) -> str:
     try:
         check_name(name, "tag table")
     except RuleError as exc:
-        raise ValidationError(str(exc), code="INVALID_NAME") from None
+        raise ValidationError(str(exc), code=codes.INVALID_NAME) from None
     if any(ch in name for ch in "/\\"):
-        raise ValidationError("the tag table name must not contain / or \\", code="INVALID_NAME")
+        raise ValidationError("the tag table name must not contain / or \\", code=codes.INVALID_NAME)
     return name
 
 
 def overlap_warnings(index: OverlapIndex, name: str, address: Address, data_type: str) -> list[TagWarning]:
     return [
         TagWarning(
-            code="ADDRESS_OVERLAP", tag=name, other_tag=other,
+            code=codes.ADDRESS_OVERLAP, tag=name, other_tag=other,
             message=f"The address {address.text} of '{name}' overlaps {other_address} of '{other}'.",
         )
         for other, other_address in index.add(name, address, data_type)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -119,4 +120,4 @@ def refuse_recursion(name: str, uses: Iterable[str], udt_uses: Callable[[str], I
     if chain is not None:
         path = " -> ".join([name, *chain])
         raise ValidationError(f"'{name}' would contain itself ({path}); TIA refuses recursive data types.",
-                              code="RECURSIVE_TYPE", details={"chain": [name, *chain]})
+                              code=codes.RECURSIVE_TYPE, details={"chain": [name, *chain]})

@@ -11,6 +11,7 @@ configurable one.
 from __future__ import annotations
 
 from engineering_api.backend.errors import AlreadyExistsError, ValidationError
+from engineering_api.errors import codes
 
 __all__ = ("ADMIN_ROLE", "MAX_ROLES_PER_USER", "MAX_USERS", "SYSTEM_ROLES", "check_new_user", "resolve_roles")
 
@@ -37,20 +38,21 @@ def check_new_user(name: str, password: str, existing: list[str]) -> None:
     """
     if not name or not name.strip() or len(name) > _NAME_MAX or name != name.strip() or any(c < " " for c in name):
         raise ValidationError(f"A user name has 1..{_NAME_MAX} characters, no leading or trailing blanks and no "
-                              "control characters.", code="INVALID_USER_NAME", details={"field": "name"})
+                              "control characters.", code=codes.INVALID_USER_NAME, details={"field": "name"})
     if name.lower() in _RESERVED:
-        raise ValidationError(f"'{name}' is TIA's built-in user.", code="INVALID_USER_NAME", details={"field": "name"})
+        raise ValidationError(f"'{name}' is TIA's built-in user.", code=codes.INVALID_USER_NAME,
+                              details={"field": "name"})
     if any(n.lower() == name.lower() for n in existing):
-        raise AlreadyExistsError(f"The project user '{name}' exists.", code="USER_EXISTS")
+        raise AlreadyExistsError(f"The project user '{name}' exists.", code=codes.USER_EXISTS)
     if len(existing) >= MAX_USERS:
-        raise ValidationError(f"A project has at most {MAX_USERS} users besides Anonymous.", code="TOO_MANY_USERS")
+        raise ValidationError(f"A project has at most {MAX_USERS} users besides Anonymous.", code=codes.TOO_MANY_USERS)
     if (not isinstance(password, str) or not _PASSWORD_MIN <= len(password) <= _PASSWORD_MAX
             or not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password)):
         raise ValidationError(
             f"The password does not meet the password guideline: {_PASSWORD_MIN}..{_PASSWORD_MAX} characters with at "
-            "least one letter and one digit.", code="INVALID_PASSWORD", details={"field": "password"})
+            "least one letter and one digit.", code=codes.INVALID_PASSWORD, details={"field": "password"})
     if password == name:
-        raise ValidationError("The password must differ from the user name.", code="INVALID_PASSWORD",
+        raise ValidationError("The password must differ from the user name.", code=codes.INVALID_PASSWORD,
                               details={"field": "password"})
 
 
@@ -66,11 +68,11 @@ def resolve_roles(wanted: list[str], known: list[str], *, first_user: bool) -> l
         name = by_key.get(role.strip().lower())
         if name is None:
             raise ValidationError(f"The role '{role}' does not exist. Roles: {', '.join(known)}.",
-                                  code="ROLE_NOT_FOUND", details={"role": role, "known": known})
+                                  code=codes.ROLE_NOT_FOUND, details={"role": role, "known": known})
         if name not in roles:
             roles.append(name)
     if first_user and ADMIN_ROLE not in roles:
         roles.insert(0, ADMIN_ROLE)
     if len(roles) > MAX_ROLES_PER_USER:
-        raise ValidationError(f"A user has at most {MAX_ROLES_PER_USER} roles.", code="TOO_MANY_ROLES")
+        raise ValidationError(f"A user has at most {MAX_ROLES_PER_USER} roles.", code=codes.TOO_MANY_ROLES)
     return roles

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.compiler.checker import BlockChecker
 from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.project import program_from_software
@@ -200,7 +201,7 @@ def table_row(kind: str, spec: EntrySpec, operand: Operand) -> Row:
     if wrong:
         raise ValidationError(
             f'{", ".join(wrong)} belong to {LABEL[other]}s; the {LABEL[kind]} entry "{spec.name}" cannot hold them.',
-            code="WRONG_TABLE_KIND", details={"operand": spec.name, "fields": wrong})
+            code=codes.WRONG_TABLE_KIND, details={"operand": spec.name, "fields": wrong})
     attributes = {
         "Address": operand.address or "",
         "DisplayFormat": spec.display_format or default_display_format(operand.canonical),
@@ -252,16 +253,16 @@ def check_rows(resolve: Resolver, kind: str, rows: list[Row], *, allow_invalid: 
     if unforceable:
         raise ValidationError(
             f"{', '.join(unforceable)} cannot be forced: an S7-1500 forces only inputs and outputs "
-            "(%I…:P, %Q…:P and tags at those addresses).", code="NOT_FORCEABLE", details={"operands": unforceable})
+            "(%I…:P, %Q…:P and tags at those addresses).", code=codes.NOT_FORCEABLE, details={"operands": unforceable})
     if invalid and not allow_invalid:
         raise ValidationError(
             "Invalid operands (nothing was added; send allowInvalid=true to keep them as invalid entries): "
-            + " ".join(i["problem"] for i in invalid), code="INVALID_OPERAND", details={"operands": invalid})
+            + " ".join(i["problem"] for i in invalid), code=codes.INVALID_OPERAND, details={"operands": invalid})
     if bad_values:
         raise ValidationError(
             "Values that do not fit their operand's data type: "
             + "; ".join(f'{b["operand"]} = {b["value"]} ({b["problem"]})' for b in bad_values),
-            code="INVALID_VALUE", details={"entries": bad_values})
+            code=codes.INVALID_VALUE, details={"entries": bad_values})
 
 
 def merge_rows(rows: list[Row], new: list[Row]) -> list[Row]:

@@ -8,6 +8,7 @@ import re
 
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
@@ -32,11 +33,11 @@ def check_table_name(name: str) -> str:
         # A URL path segment of "." or ".." is removed by browsers and servers even when encoded (RFC 3986, 5.2.4;
         # WHATWG URL's "%2e"), so the table could never be named in a route or a console link.
         raise ValidationError(f'"{name}" is not a valid table name: a name of only "." or ".." cannot be told '
-                              "apart from a path step.", code="INVALID_NAME", details={"field": "name"})
+                              "apart from a path step.", code=codes.INVALID_NAME, details={"field": "name"})
     if name != name.strip() or not _NAME.fullmatch(name):
         raise ValidationError(
             f'"{name}" is not a valid table name (1..128 characters, no quotes, no control characters, no leading or '
-            "trailing blanks).", code="INVALID_NAME", details={"field": "name"},
+            "trailing blanks).", code=codes.INVALID_NAME, details={"field": "name"},
         )
     return name
 
@@ -52,7 +53,7 @@ def read_table_document(data: bytes, source: str) -> WatchForceTable:
         return read_table(data)
     except SimaticMLError as exc:
         raise ValidationError(f"{source} is not a SimaticML watch or force table: {exc}",
-                              code="INVALID_SIMATICML") from None
+                              code=codes.INVALID_SIMATICML) from None
 
 
 def check_table_clash(clash: tuple[str, str] | None, kind: str, *, overwrite: bool) -> None:
@@ -67,10 +68,10 @@ def check_table_clash(clash: tuple[str, str] | None, kind: str, *, overwrite: bo
         return
     clash_kind, clash_name = clash
     if not overwrite:
-        raise AlreadyExistsError(f"A {LABEL[clash_kind]} named '{clash_name}' already exists.", code="TABLE_EXISTS")
+        raise AlreadyExistsError(f"A {LABEL[clash_kind]} named '{clash_name}' already exists.", code=codes.TABLE_EXISTS)
     if clash_kind != kind:
         raise ConflictError(f"'{clash_name}' is a {LABEL[clash_kind]}; it cannot be replaced by a {LABEL[kind]}.",
-                            code="TABLE_KIND_MISMATCH")
+                            code=codes.TABLE_KIND_MISMATCH)
 
 
 def check_one_force_table(kind: str, others: list[str]) -> None:
@@ -81,16 +82,16 @@ def check_one_force_table(kind: str, others: list[str]) -> None:
     """
     if kind == FORCE_TABLE and others:
         raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force table. "
-                            "Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
+                            "Add entries to it, or delete it first.", code=codes.FORCE_TABLE_EXISTS)
 
 
 def folder_not_found(folder: str) -> ValidationError:
     """The 422 for a table created or imported into a folder of Watch and force tables that is not there."""
     return ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
-                           code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+                           code=codes.FOLDER_NOT_FOUND, details={"field": "folderPath"})
 
 
-_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
+_NOT_FOUND = {WATCH_TABLE: codes.WATCH_TABLE_NOT_FOUND, FORCE_TABLE: codes.FORCE_TABLE_NOT_FOUND}
 
 
 def table_not_found(kind: str, name: str) -> NotFoundError:
@@ -100,18 +101,18 @@ def table_not_found(kind: str, name: str) -> NotFoundError:
 
 def no_such_folder(path: str) -> NotFoundError:
     """The 404 for deleting a folder of Watch and force tables that is not there (``path`` as the client wrote it)."""
-    return NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.", code="FOLDER_NOT_FOUND")
+    return NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.", code=codes.FOLDER_NOT_FOUND)
 
 
 def no_entries(*, removing: bool) -> ValidationError:
     """The 422 for adding (or ``removing``) entries with none named."""
     if removing:
         return ValidationError("No operands were sent; name the entries to remove by their operands.",
-                               code="NO_ENTRIES")
-    return ValidationError("No entries were sent; send at least one.", code="NO_ENTRIES")
+                               code=codes.NO_ENTRIES)
+    return ValidationError("No entries were sent; send at least one.", code=codes.NO_ENTRIES)
 
 
 def entries_not_found(kind: str, table: str, missing: list[str]) -> NotFoundError:
     """The 404 for removing entries (``missing``: their operands) the table lacks; nothing is removed."""
     return NotFoundError(f"The {LABEL[kind]} '{table}' has no entries {', '.join(missing)}; nothing was removed.",
-                         code="ENTRY_NOT_FOUND", details={"operands": missing})
+                         code=codes.ENTRY_NOT_FOUND, details={"operands": missing})

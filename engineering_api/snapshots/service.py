@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
+from engineering_api.errors import codes
 from engineering_api.snapshots.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats, SnapshotStore
 from engineering_api.lib.schema import CamelStruct
 
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 _KIND_OF_TYPE = {"UDT": "udt", "TagTable": "tag_table"}
 _LABEL = {"block": "block", "udt": "PLC data type", "tag_table": "tag table"}
-_NOT_FOUND = {"block": "BLOCK_NOT_FOUND", "udt": "UDT_NOT_FOUND", "tag_table": "TAG_TABLE_NOT_FOUND"}
+_NOT_FOUND = {"block": codes.BLOCK_NOT_FOUND, "udt": codes.UDT_NOT_FOUND, "tag_table": codes.TAG_TABLE_NOT_FOUND}
 _REGISTRY: weakref.WeakKeyDictionary[Any, SnapshotService] = weakref.WeakKeyDictionary()
 
 
@@ -49,7 +50,7 @@ def service_for(ctx: OperationContext) -> SnapshotService:
     """
     service = _REGISTRY.get(ctx.state) if ctx.state is not None else None
     if service is None:
-        raise e.ConflictError("Snapshot history is not enabled on this server.", code="HISTORY_DISABLED")
+        raise e.ConflictError("Snapshot history is not enabled on this server.", code=codes.HISTORY_DISABLED)
     return service
 
 
@@ -290,7 +291,7 @@ class SnapshotService:
         if self.project_path(ctx) != info.project_path:
             raise e.ConflictError(
                 f"The snapshot belongs to the project '{info.project_path}', which is not the open project.",
-                code="OTHER_PROJECT",
+                code=codes.OTHER_PROJECT,
             )
         data = self.store.content(snapshot_id)
         safety = None
@@ -325,11 +326,11 @@ class SnapshotService:
             if (info.device_name, info.kind, info.object_name) != (device, kind, name):
                 raise e.ValidationError(
                     f"The snapshot '{snapshot_id}' is of {info.kind} '{info.object_name}' on '{info.device_name}', "
-                    f"not of '{name}'.", code="SNAPSHOT_MISMATCH",
+                    f"not of '{name}'.", code=codes.SNAPSHOT_MISMATCH,
                 )
         else:
             latest = self.store.latest(project_path=self.project_path(ctx), device=device, kind=kind, name=name)
             if latest is None:
-                raise e.NotFoundError(f"There is no snapshot of '{name}' on '{device}'.", code="SNAPSHOT_NOT_FOUND")
+                raise e.NotFoundError(f"There is no snapshot of '{name}' on '{device}'.", code=codes.SNAPSHOT_NOT_FOUND)
             snapshot_id = latest.id
         return self.restore(ctx, snapshot_id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import distinct, func, select
 
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import ROWID, snapshots
 
@@ -109,7 +110,7 @@ class SnapshotStore:
         """
         row = self._db.one(select(*_INFO).where(snapshots.c.id == snapshot_id))
         if row is None:
-            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
+            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code=codes.SNAPSHOT_NOT_FOUND)
         return _info(row)
 
     def content(self, snapshot_id: str) -> bytes:
@@ -120,7 +121,7 @@ class SnapshotStore:
         """
         row = self._db.one(select(snapshots.c.content).where(snapshots.c.id == snapshot_id))
         if row is None:
-            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
+            raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code=codes.SNAPSHOT_NOT_FOUND)
         return bytes(row["content"])
 
     def list(

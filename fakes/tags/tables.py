@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.rules.values import PRIMARY_CULTURE
 from fakes.program import ProgramObject
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
@@ -110,10 +111,10 @@ def read_table(xml: bytes, source: str = "tag table") -> TableData:
     try:
         doc = parse_bytes(xml, max_bytes=MAX_XML_BYTES)
     except SimaticMLError as exc:
-        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+        raise ValidationError(f"{source} is not valid SimaticML: {exc}", code=codes.INVALID_SIMATICML) from None
     table = doc.object
     if not isinstance(table, PlcTagTable):
-        raise ValidationError(f"{source} is not a PLC tag table document", code="INVALID_SIMATICML")
+        raise ValidationError(f"{source} is not a PLC tag table document", code=codes.INVALID_SIMATICML)
     tags: list[TagRecord] = []
     constants: list[ConstRecord] = []
     extra: list[ObjectChild] = []

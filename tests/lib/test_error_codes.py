@@ -1,25 +1,33 @@
-"""The registry of API error codes (``engineering_api/lib/error_code_table.py``) and the source agree: every code
-the product raises is declared, with the status it is raised with; every declared code is still raised; the
-problem-response writer notes an undeclared code; the page for clients is the table's."""
+"""The registry of API error codes (``engineering_api/errors/``) and the source agree: every code the product raises
+is declared, with the status it is raised with; every declared code is still raised; each is a constant of
+``engineering_api.errors.codes`` under its own name, declared in alphabetical order in its area's module; the
+problem-response writer notes an undeclared code; the page for clients is the registry's.
+
+The tests that read the product's source share the session's one scan (the ``error code scan`` xdist group)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
 import pytest
 
-from engineering_api.lib import error_codes
-from engineering_api.lib.error_code_table import TABLE
+from engineering_api.errors import codes
+from engineering_api.errors import registry as error_codes
+from engineering_api.errors.registry import TABLE
 from engineering_api.lib.responses import error_body
 from tools import error_code_scan, reference_pages
+
+pytestmark = pytest.mark.xdist_group("error code scan")
 
 
 def test_every_raised_code_is_declared() -> None:
     raised = error_code_scan.raised_codes()
     assert len(raised) > 400  # the scan reads the raises
     missing = {code: [p.where for p in places[:2]] for code, places in error_code_scan.missing_codes().items()}
-    assert not missing, ("codes raised but not declared: add each to engineering_api/lib/error_code_table.py "
-                         f"(python -m tools.error_code_scan --stub drafts the lines): {missing}")
+    assert not missing, ("codes raised but not declared: declare each in its area's module of engineering_api/"
+                         f"errors/codes/ (python -m tools.error_code_scan --stub drafts them): {missing}")
 
 
 BUILT_AT_RUN_TIME: dict[str, str] = {
@@ -46,10 +54,16 @@ def test_every_declared_code_is_raised() -> None:
     assert not stale, f"declared but raised nowhere any more; remove them from the table: {stale}"
 
 
-def test_each_code_is_declared_once_in_order() -> None:
-    codes = [entry.code for entry in TABLE]
-    assert codes == sorted(set(codes)), "the table holds each code once, in alphabetical order"
-    assert all(re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", code) for code in codes)
+def test_each_code_is_a_constant_declared_once_in_order() -> None:
+    declared = [entry.code for entry in TABLE]
+    assert declared == sorted(set(declared))
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", code) for code in declared)
+    assert all(getattr(codes, code) == code for code in declared), "codes.X is the code X"
+    for area in pkgutil.iter_modules(codes.__path__):
+        module = importlib.import_module(f"{codes.__name__}.{area.name}")
+        constants = [name for name, value in vars(module).items() if name.isupper() and not name.startswith("_")
+                     and isinstance(value, str)]
+        assert constants == sorted(constants) == sorted(module.__all__), f"{area.name}: in alphabetical order"
 
 
 def test_each_raise_answers_a_declared_status() -> None:

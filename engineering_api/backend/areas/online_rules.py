@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import msgspec
 
 from engineering_api.backend.errors import ConflictError, NotFoundError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,7 +66,7 @@ def choose_instance(device: str, ips: Sequence[str], named: NamedT | None, by_ip
             raise ConflictError(
                 f'The device "{device}" ({", ".join(ips)}) is bound to the instance "{by_ip.name}", which has its '
                 f'IP address, not to "{named.name}". Leave instanceName out, or change the addresses.',
-                code="INSTANCE_MISMATCH",
+                code=codes.INSTANCE_MISMATCH,
             )
         return by_ip
     if named is not None:
@@ -77,10 +78,10 @@ def choose_instance(device: str, ips: Sequence[str], named: NamedT | None, by_ip
         raise ConflictError(
             f'No instance{where} is bound to the device "{device}" and several instances without an IP address '
             f"exist ({', '.join(i.name for i in unaddressed)}). Name one with instanceName.",
-            code="INSTANCE_AMBIGUOUS",
+            code=codes.INSTANCE_AMBIGUOUS,
         )
     raise NotFoundError(f'No simulation instance{where} is bound to the device "{device}". {HOW_TO_BIND}',
-                        code="NO_BOUND_INSTANCE")
+                        code=codes.NO_BOUND_INSTANCE)
 
 
 def online_with_other_instance(device: str, online: str, requested: str) -> ConflictError:
@@ -88,7 +89,7 @@ def online_with_other_instance(device: str, online: str, requested: str) -> Conf
     return ConflictError(
         f'The device "{device}" is online with the instance "{online}"; go offline '
         f'(DELETE /api/devices/{device}/online) before using "{requested}".',
-        code="ONLINE_WITH_OTHER_INSTANCE",
+        code=codes.ONLINE_WITH_OTHER_INSTANCE,
     )
 
 
@@ -96,7 +97,7 @@ def instance_off(name: str) -> ConflictError:
     """``INSTANCE_OFF``: the instance must be powered on first."""
     return ConflictError(
         f'The instance "{name}" is powered off. Power it on first (POST /api/simulation/instances/{name}/power-on).',
-        code="INSTANCE_OFF", details={"instanceName": name},
+        code=codes.INSTANCE_OFF, details={"instanceName": name},
     )
 
 
@@ -105,7 +106,7 @@ def cpu_in_run(name: str) -> ConflictError:
     return ConflictError(
         f'The CPU "{name}" is in RUN. A download stops it; send {{"stopCpu": true}} to confirm the stop '
         '(and "startAfterDownload": true to start it again afterwards).',
-        code="CPU_IN_RUN", details={"instanceName": name},
+        code=codes.CPU_IN_RUN, details={"instanceName": name},
     )
 
 
@@ -117,7 +118,7 @@ def stop_not_confirmed(name: str, action: str = "stopping it") -> ConflictError:
     """
     return ConflictError(
         f'The CPU "{name}" is in RUN; {action} halts the process it controls. Send {{"confirm": true}} '
-        "to go ahead.", code="STOP_NOT_CONFIRMED", details={"instanceName": name},
+        "to go ahead.", code=codes.STOP_NOT_CONFIRMED, details={"instanceName": name},
     )
 
 
@@ -132,7 +133,7 @@ def compile_failed(device: str, compiled: CompileResult) -> ConflictError:
     return ConflictError(
         f'The software of "{device}" has {compiled.error_count} compile error(s); nothing was downloaded. '
         "Fix them (see details.compileResult) and download again.",
-        code="DOWNLOAD_COMPILE_FAILED", details={"compileResult": msgspec.to_builtins(compiled)},
+        code=codes.DOWNLOAD_COMPILE_FAILED, details={"compileResult": msgspec.to_builtins(compiled)},
     )
 
 
@@ -142,5 +143,5 @@ def simulation_support_disabled(project: str) -> ConflictError:
         f'The project "{project}" does not support simulation, so it cannot be downloaded to PLCSIM. '
         'Enable "Support simulation during block compilation" in the project properties '
         '(POST /api/projects/actions/simulation-support {"enabled": true}) and download again.',
-        code="SIMULATION_SUPPORT_DISABLED",
+        code=codes.SIMULATION_SUPPORT_DISABLED,
     )

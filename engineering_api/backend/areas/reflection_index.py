@@ -16,6 +16,7 @@ from engineering_api.backend.areas.reflection_types import (
     TypeSearchResult,
 )
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.reflection_types import TypeDetails, TypeIndex
@@ -69,7 +70,7 @@ def filter_types(index: TypeIndex, text: str) -> TypeList:
     Raises:
         ValidationError: ``INVALID_FILTER``.
     """
-    needle = _checked(text, "filter", "INVALID_FILTER").lower()
+    needle = _checked(text, "filter", codes.INVALID_FILTER).lower()
     found = [t for t in index.types if needle in t.full_name.lower()]
     return TypeList(filter=text.strip(), count=len(found),
                     truncated=len(found) > MAX_TYPES, types=[t.summary() for t in found[:MAX_TYPES]])
@@ -86,7 +87,7 @@ def _not_found(index: TypeIndex, name: str) -> NotFoundError:
     suggestions = [names[c] for c in close]
     hint = f" Close names: {', '.join(suggestions)}." if suggestions else ""
     return NotFoundError(f"No Openness type is named '{name}' in the loaded assemblies.{hint}",
-                         code="TYPE_NOT_FOUND", details={"name": name, "suggestions": suggestions})
+                         code=codes.TYPE_NOT_FOUND, details={"name": name, "suggestions": suggestions})
 
 
 def search(index: TypeIndex, name: str) -> TypeSearchResult:
@@ -96,7 +97,7 @@ def search(index: TypeIndex, name: str) -> TypeSearchResult:
         ValidationError: ``INVALID_TYPE_NAME``.
         NotFoundError: ``TYPE_NOT_FOUND``.
     """
-    text = _checked(name, "type name", "INVALID_TYPE_NAME")
+    text = _checked(name, "type name", codes.INVALID_TYPE_NAME)
     found = _named(index, text)
     if not found:
         raise _not_found(index, text)
@@ -110,17 +111,18 @@ def enum_values(index: TypeIndex, type_name: str) -> EnumValues:
         ValidationError: ``INVALID_TYPE_NAME``, ``NOT_AN_ENUM``, ``AMBIGUOUS_TYPE``.
         NotFoundError: ``TYPE_NOT_FOUND``.
     """
-    text = _checked(type_name, "type name", "INVALID_TYPE_NAME")
+    text = _checked(type_name, "type name", codes.INVALID_TYPE_NAME)
     found = _named(index, text)
     if not found:
         raise _not_found(index, text)
     enums = [t for t in found if t.kind == "enum"]
     if not enums:
         kinds = ", ".join(f"{t.full_name} ({t.kind})" for t in found)
-        raise ValidationError(f"'{text}' is not an enum: {kinds}.", code="NOT_AN_ENUM",
+        raise ValidationError(f"'{text}' is not an enum: {kinds}.", code=codes.NOT_AN_ENUM,
                               details={"types": [t.full_name for t in found]})
     if len(enums) > 1:
-        raise ValidationError(f"Several enums are named '{text}'; name one by its full name.", code="AMBIGUOUS_TYPE",
+        raise ValidationError(f"Several enums are named '{text}'; name one by its full name.",
+                              code=codes.AMBIGUOUS_TYPE,
                               details={"types": [t.full_name for t in enums]})
     enum = enums[0]
     return EnumValues(name=enum.name, full_name=enum.full_name, is_flags=enum.is_flags, values=list(enum.enum_values))

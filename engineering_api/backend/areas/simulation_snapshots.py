@@ -33,6 +33,7 @@ import re
 
 from engineering_api.backend.areas.simulation_models import SimInstanceState
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("MAX_SNAPSHOTS", "SNAPSHOT_NAME_PATTERN", "SimSnapshotInfo", "SimSnapshotRestored", "check_snapshot_name")
@@ -55,7 +56,8 @@ def check_snapshot_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValidationError(
             f"{name!r} is not a valid snapshot name: use 1 to 64 letters, digits, _ - . and inner blanks, starting "
-            "with a letter, a digit or _ (for example Warm_start or after-fill.1).", code="SIM_SNAPSHOT_NAME_INVALID",
+            "with a letter, a digit or _ (for example Warm_start or after-fill.1).",
+                              code=codes.SIM_SNAPSHOT_NAME_INVALID,
             details={"name": name, "pattern": SNAPSHOT_NAME_PATTERN})
     return name
 

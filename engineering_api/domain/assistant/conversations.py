@@ -22,6 +22,7 @@ from engineering_api.domain.assistant.chat_history import ChatHistory
 from engineering_api.domain.assistant.loop import Turn, system_prompt, tools_for
 from engineering_api.domain.assistant.providers import Item, ProviderFailedError
 from engineering_api.domain.assistant.settings import settings_store
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Conversations:
         if known is not None:
             if known[0] != digest:
                 raise ValidationError(f"Idempotency-Key {idempotency_key!r} was already used for a different "
-                                      "message; use a new key for a new message.", code="IDEMPOTENCY_KEY_REUSED")
+                                      "message; use a new key for a new message.", code=codes.IDEMPOTENCY_KEY_REUSED)
             return known[1], False
         generation = self.start(principal, request, emit)
         self.by_idempotency_key[slot] = (digest, generation)
@@ -99,7 +100,7 @@ class Conversations:
         current = self.running.get(principal.key_id)
         if current is not None and current.task is not None and not current.task.done():
             raise ConflictError("The assistant is still answering your previous message; wait for it or POST "
-                                "/api/assistant/stop", code="ASSISTANT_BUSY")
+                                "/api/assistant/stop", code=codes.ASSISTANT_BUSY)
         slot = (principal.key_id, request.project_key)
         confirmable = self.pending.pop(slot, [])
         turn = Turn(services=self.services, config=config, principal=principal, project_key=request.project_key,
@@ -155,7 +156,7 @@ class Conversations:
         generation = self.running.get(key_id)
         if generation is None or generation.task is None or generation.task.done():
             raise NotFoundError("The assistant is not answering any message of yours right now",
-                                code="NO_GENERATION_RUNNING")
+                                code=codes.NO_GENERATION_RUNNING)
         generation.stop_requested = True
         generation.task.cancel()
         await asyncio.wait({generation.task}, timeout=10)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.outbound_targets import refused_target
 
 __all__ = ("check_api_key", "check_base_url", "redact_key")
@@ -27,7 +28,7 @@ def check_base_url(url: str | None) -> None:
     if why is not None:
         raise ValidationError(
             f"baseUrl is refused: {why}. Private LAN addresses (a workstation running Ollama) are fine.",
-            code="BASE_URL_REFUSED", details={"field": "baseUrl"},
+            code=codes.BASE_URL_REFUSED, details={"field": "baseUrl"},
         )
 
 
@@ -40,7 +41,7 @@ def check_api_key(key: str | None) -> None:
         raise ValidationError(
             "apiKey may hold only visible ASCII characters: no spaces, line breaks or other control characters, "
             "and no non-ASCII letters (was a line break copied with it?)",
-            code="API_KEY_INVALID", details={"field": "apiKey"},
+            code=codes.API_KEY_INVALID, details={"field": "apiKey"},
         )
 
 

@@ -19,6 +19,7 @@ import msgspec
 
 from engineering_api.domain.assistant.providers import Item, ToolDef, complete
 from engineering_api.domain.assistant.schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
+from engineering_api.errors import codes
 from engineering_api.lib.redact import redacted
 from engineering_api.mcp.results import TEXT_BUDGET
 from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, schemas_ready, tool_catalog
@@ -159,7 +160,7 @@ class Turn:
         note = ""
         if bad is not None:
             record = ToolCallRecord(round=self.rounds, tool=tool, arguments={}, is_error=True,
-                                    code="VALIDATION_FAILED", summary=bad)
+                                    code=codes.VALIDATION_FAILED, summary=bad)
             content, is_error = f"VALIDATION_FAILED: {bad}", True
         else:
             note = self._guard_confirm(tool, args)

@@ -20,6 +20,7 @@ import anyio
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.domain.assistant.endpoint import check_api_key, redact_key
+from engineering_api.errors import codes
 from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ _REASON_MAX = 300
 class ProviderFailedError(EngineeringError):
     """The model provider could not be reached or answered with an error (answered as 502)."""
 
-    default_code = "ASSISTANT_PROVIDER_FAILED"
+    default_code = codes.ASSISTANT_PROVIDER_FAILED
 
 
 @dataclass(frozen=True)

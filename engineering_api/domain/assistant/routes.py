@@ -30,6 +30,7 @@ from engineering_api.domain.assistant.schema import (
 from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.call_routes import declared_route, service_call, services_in
 from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
@@ -334,7 +335,7 @@ def _models_config(services: Services, caller: Principal, body: ModelsRequest) -
         return config, config.model
     if not caller.role.allows(Role.ADMIN):
         raise PermissionDeniedError("Only an admin may list the models of a provider named in the request",
-                                    code="FORBIDDEN")
+                                    code=codes.FORBIDDEN)
     provider = body.provider or (stored.provider if stored else "openai")
     base_url = (body.base_url or (stored.base_url if stored and stored.provider == provider
                                   else DEFAULT_BASE_URLS[provider])).rstrip("/")

@@ -14,6 +14,7 @@ import msgspec
 
 from engineering_api.backend.errors import NotSupportedError
 from engineering_api.domain.assistant.endpoint import check_api_key, check_base_url
+from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.secret_box import fernet_for
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -150,7 +151,7 @@ class SettingsStore:
         if config is None:
             raise NotSupportedError(
                 f"No AI provider is configured for the assistant; an admin sets one with PUT {SETTINGS_ROUTE} "
-                "({provider: openai|anthropic, model, baseUrl, apiKey})", code="NO_ASSISTANT_PROVIDER",
+                "({provider: openai|anthropic, model, baseUrl, apiKey})", code=codes.NO_ASSISTANT_PROVIDER,
                 details={"settingsRoute": SETTINGS_ROUTE})
         return config
 

@@ -42,6 +42,7 @@ from engineering_api.domain.blocks.support import (
     write_block,
 )
 from engineering_api.domain.import_findings import checked, refuse
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document
@@ -111,7 +112,7 @@ def update_block(ctx: OperationContext, data: UpdateBlockInput) -> BlockWriteRes
         if given != info.name:
             raise e.ValidationError(
                 f"name: the block keeps its name '{info.name}' (use the rename route to rename it)",
-                code="INVALID_SPEC", details={"field": "name"},
+                code=codes.INVALID_SPEC, details={"field": "name"},
             )
         if "number" not in spec and info.number is not None:
             spec["number"] = info.number
@@ -122,7 +123,7 @@ def update_block(ctx: OperationContext, data: UpdateBlockInput) -> BlockWriteRes
         if doc.object.qualified_name != info.name:
             raise e.ValidationError(
                 f"rawXml names '{doc.object.qualified_name}'; the block keeps its name '{info.name}'.",
-                code="INVALID_SPEC",
+                code=codes.INVALID_SPEC,
                 details={"field": "rawXml"},
             )
         xml = to_bytes(doc)
@@ -134,9 +135,9 @@ def add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResult
     obj = doc.object
     if info.block_type not in ("OB", "FB", "FC") or not isinstance(obj, Block):
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only OB, FB and FC have networks.",
-                                code="NO_NETWORKS")
+                                code=codes.NO_NETWORKS)
     if not data.networks:
-        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC",
+        raise e.ValidationError("networks: send at least one network", code=codes.INVALID_SPEC,
                                 details={"field": "networks"})
     spec = spec_of_document(doc)
     spec["networks"] = data.networks
@@ -216,7 +217,7 @@ def load_start_values(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
     info = ctx.backend.blocks.get_block(data.device_name, data.block_name)
     if info.block_type not in DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
-                                code="NOT_A_DATA_BLOCK")
+                                code=codes.NOT_A_DATA_BLOCK)
     return ctx.backend.online.load_start_values(data.device_name, info.name)
 
 
@@ -225,5 +226,5 @@ def export_prodiag(ctx: OperationContext, data: BlockRef) -> dict[str, Any]:
     raise e.NotSupportedError(
         "ProDiag export needs the ProDiag option and supervisions defined on the block; this project model has "
         "neither, so there is nothing to export.",
-        code="PRODIAG_NOT_AVAILABLE",
+        code=codes.PRODIAG_NOT_AVAILABLE,
     )

@@ -14,6 +14,7 @@ from engineering_api.domain.blockgen import spec_failure
 from engineering_api.domain.blocks.schemas import (MemberInput, MemberRef, MemberResult, MemberSettings,
                                                     MemberUpdateInput)
 from engineering_api.domain.blocks.support import SPEC_TYPE, read_block, write_block
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document, parse_spec
@@ -36,7 +37,7 @@ def _editable(info: BlockInfo) -> str:
         raise e.ValidationError(
             f"The interface of '{info.name}' ({info.block_type}) cannot be edited here"
             + ("; it comes from its FB: edit the FB" if info.block_type == "InstanceDB" else ""),
-            code="INTERFACE_NOT_EDITABLE",
+            code=codes.INTERFACE_NOT_EDITABLE,
         )
     return kind
 
@@ -123,11 +124,11 @@ def add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
     info, _, doc = read_block(ctx, data.device_name, data.block_name)
     block_type = _editable(info)
     if _find(doc, data.name) is not None:
-        raise e.AlreadyExistsError(f"'{info.name}' already has a member '{data.name}'.", code="MEMBER_EXISTS")
+        raise e.AlreadyExistsError(f"'{info.name}' already has a member '{data.name}'.", code=codes.MEMBER_EXISTS)
     member = _member_object(block_type, data.section, _member_dict(data, {"name": data.name}), doc.engineering_version)
     section = _section(doc, data.section)
     if section is None:
-        raise e.ValidationError(f"section: '{info.name}' has no section {data.section}", code="INVALID_SPEC",
+        raise e.ValidationError(f"section: '{info.name}' has no section {data.section}", code=codes.INVALID_SPEC,
                                 details={"field": "section"})
     position = len(section.members) if data.position is None else max(0, min(data.position, len(section.members)))
     section.members.insert(position, member)
@@ -142,17 +143,17 @@ def update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResul
     block_type = _editable(info)
     found = _find(doc, data.member_name)
     if found is None:
-        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code="MEMBER_NOT_FOUND")
+        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code=codes.MEMBER_NOT_FOUND)
     section, index, old = found
     new_name = data.new_name or old.name
     if new_name.lower() != old.name.lower():
         if _find(doc, new_name) is not None:
-            raise e.AlreadyExistsError(f"'{info.name}' already has a member '{new_name}'.", code="MEMBER_EXISTS")
+            raise e.AlreadyExistsError(f"'{info.name}' already has a member '{new_name}'.", code=codes.MEMBER_EXISTS)
         used = _usages(doc, old.name)
         if used:
             raise e.ConflictError(
                 f"'{old.name}' is still used in '{info.name}' ({used[0]}); change the networks first.",
-                code="MEMBER_IN_USE", details={"usages": used},
+                code=codes.MEMBER_IN_USE, details={"usages": used},
             )
     base = member_spec(old)
     if data.data_type is not None and data.data_type.lower() != "struct":
@@ -175,13 +176,13 @@ def deletable_member(ctx: OperationContext, data: MemberRef) -> tuple[Any, Any, 
     _editable(info)
     found = _find(doc, data.member_name)
     if found is None:
-        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code="MEMBER_NOT_FOUND")
+        raise e.NotFoundError(f"'{info.name}' has no member '{data.member_name}'.", code=codes.MEMBER_NOT_FOUND)
     section, index, member = found
     used = _usages(doc, member.name)
     if used:
         raise e.ConflictError(
             f"'{member.name}' is still used in '{info.name}' ({used[0]}); remove the uses first.",
-            code="MEMBER_IN_USE", details={"usages": used},
+            code=codes.MEMBER_IN_USE, details={"usages": used},
         )
     return info, doc, section, index, member
 

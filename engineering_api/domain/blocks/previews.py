@@ -24,6 +24,7 @@ from engineering_api.domain.blocks.support import (
     require_block,
     source_of,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, object_detail, plan, plural
 from engineering_api.rules.source_generation import generated, named_objects, refuse_existing
 
@@ -63,7 +64,7 @@ def _inside(folder: str, path: str) -> bool:
 
 def _require_folder(folders: list[str], path: str, given: str) -> None:
     if path not in folders:
-        raise e.NotFoundError(f"The folder '{given}' was not found.", code="FOLDER_NOT_FOUND")
+        raise e.NotFoundError(f"The folder '{given}' was not found.", code=codes.FOLDER_NOT_FOUND)
 
 
 
@@ -124,7 +125,7 @@ def preview_source_delete(ctx: OperationContext, d: SourceRef) -> Preview:
     """external-sources.delete."""
     source = next((s for s in ctx.backend.blocks.list_external_sources(d.device_name) if s.name == d.source_name), None)
     if source is None:
-        raise e.NotFoundError(f"The external source '{d.source_name}' was not found.", code="SOURCE_NOT_FOUND")
+        raise e.NotFoundError(f"The external source '{d.source_name}' was not found.", code=codes.SOURCE_NOT_FOUND)
     detail = plural(source.line_count, "line") + (f" in '{source.folder}'" if source.folder else "")
     return plan(f"Would delete the external source '{source.name}' from {d.device_name} (its generated blocks stay).",
                 [PlannedChange(action="delete", kind="externalSource", name=source.name, device=d.device_name,
@@ -161,7 +162,7 @@ def _source_change(ctx: OperationContext, device: str, name: str, overwrite: boo
     """Adding an external source: ``overwrite`` of one of that name (refused without ``overwrite``), else ``create``."""
     clash = next((s for s in ctx.backend.blocks.list_external_sources(device) if s.name.lower() == name.lower()), None)
     if clash is not None and not overwrite:
-        raise e.AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
+        raise e.AlreadyExistsError(f"The external source '{name}' already exists.", code=codes.SOURCE_EXISTS)
     if clash is not None:
         return PlannedChange(action="overwrite", kind="externalSource", name=clash.name, device=device,
                              detail=f"replaces {plural(clash.line_count, 'line')} of text")
@@ -236,19 +237,19 @@ def preview_load_start_values(ctx: OperationContext, d: BlockRef) -> Preview:
     info = ctx.backend.blocks.get_block(d.device_name, d.block_name)
     if info.block_type not in DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
-                                code="NOT_A_DATA_BLOCK")
+                                code=codes.NOT_A_DATA_BLOCK)
     status = ctx.backend.online.online_status(d.device_name)
     if not status.online or status.instance_name is None:
         raise e.ConflictError(
             f"Loading start values as actual values needs an online connection. The device \"{d.device_name}\" is "
-            f"offline. Go online first (POST /api/devices/{d.device_name}/online).", code="NOT_ONLINE",
+            f"offline. Go online first (POST /api/devices/{d.device_name}/online).", code=codes.NOT_ONLINE,
         )
     compared = ctx.backend.online.compare_online(d.device_name, instance_name=status.instance_name)
     entry = next((x for x in compared.entries if x.name.lower() == info.name.lower()), None)
     if entry is None or entry.status == "OnlyOffline":
         raise e.ConflictError(
             f'The data block "{info.name}" is not in the program of "{status.instance_name}". Download the device '
-            f"first (POST /api/devices/{d.device_name}/actions/download-sync).", code="NOT_DOWNLOADED",
+            f"first (POST /api/devices/{d.device_name}/actions/download-sync).", code=codes.NOT_DOWNLOADED,
         )
     state = (status.operating_state or "").upper()
     change = PlannedChange(action="reset", kind="block", name=info.name, device=d.device_name,

@@ -17,6 +17,7 @@ from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks.schemas import BlockSpecInput, BlockWriteResult, FolderInput
 from engineering_api.domain.common import NEEDS_PLC
 from engineering_api.domain.import_findings import import_checked
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.paths import safe_file_stem
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
@@ -52,7 +53,7 @@ def parse_document(data: bytes, source: str) -> Document:
     try:
         return parse_bytes(data)
     except SimaticMLError as exc:
-        raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+        raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code=codes.INVALID_SIMATICML) from None
 
 
 def require_block(doc: Document, source: str) -> Document:
@@ -63,7 +64,7 @@ def require_block(doc: Document, source: str) -> Document:
         raise e.ValidationError(
             f"{source} holds a {doc.object.element}, not a program block (" + (
                 f"import it with {route})." if route else "PLC data types and tag tables have their own routes)."),
-            code="NOT_A_BLOCK",
+            code=codes.NOT_A_BLOCK,
         )
     return doc
 
@@ -87,7 +88,7 @@ def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, f
     except e.NotFoundError:
         raise e.ValidationError(
             f"'{written}' is not a program block (PLC data types and tag tables have their own routes).",
-            code="NOT_A_BLOCK",
+            code=codes.NOT_A_BLOCK,
         ) from None
     return BlockWriteResult(block=block, reports=reports)
 
@@ -146,7 +147,7 @@ def spec_of_document(doc: Document) -> dict[str, Any]:
 
 def _check_name(ctx: OperationContext, spec: dict[str, Any]) -> None:
     if not isinstance(spec.get("name"), str) or not spec.get("name"):
-        raise e.ValidationError("name: a block needs a name", code="INVALID_SPEC", details={"field": "name"})
+        raise e.ValidationError("name: a block needs a name", code=codes.INVALID_SPEC, details={"field": "name"})
 
 
 def block_xml(ctx: OperationContext, data: BlockSpecInput, device: str) -> tuple[bytes, str]:
@@ -181,7 +182,7 @@ def source_of(doc: Document) -> str:
         return document_to_scl(doc)
     except SourceRefused as exc:
         raise e.ValidationError(
-            f"No SCL source for '{doc.object.name}': {exc.reason}.", code="NO_SCL_SOURCE",
+            f"No SCL source for '{doc.object.name}': {exc.reason}.", code=codes.NO_SCL_SOURCE,
             details={"reason": exc.reason}
         ) from None
 
@@ -208,7 +209,7 @@ def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
     if found is not None and not overwrite:
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
-            code="FILE_EXISTS"
+            code=codes.FILE_EXISTS
         )
     return target
 
@@ -238,6 +239,6 @@ def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
 def folder_path_of(data: FolderInput) -> str:
     value = data.folder_path or data.folder_name or data.path
     if not value:
-        raise e.ValidationError("Send the folder as 'folderPath' (a/b/c).", code="VALIDATION_FAILED",
+        raise e.ValidationError("Send the folder as 'folderPath' (a/b/c).", code=codes.VALIDATION_FAILED,
                                 details={"field": "folderPath"})
     return value

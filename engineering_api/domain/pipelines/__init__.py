@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.redact import redacted
@@ -129,7 +130,7 @@ def _definition(ctx: OperationContext, data: SavePipelineInput) -> PipelineDefin
     if not NAME.match(data.name) or data.name.lower() in _RESERVED:
         raise e.ValidationError(
             f"Pipeline name '{data.name}': letters, digits, '_', '-', '.' and spaces, not 'executions' or "
-            "'templates'.", code="PIPELINE_INVALID",
+            "'templates'.", code=codes.PIPELINE_INVALID,
         )
     check_variables(data.variables)
     check_schedule(data.trigger, data.schedule)
@@ -140,7 +141,7 @@ def _definition(ctx: OperationContext, data: SavePipelineInput) -> PipelineDefin
             if not Role.ENGINEER.allows(needed):
                 raise e.ValidationError(
                     f"Step '{step.name}' needs the {needed.value} role, but a scheduled run has the engineer role; "
-                    "run this pipeline by hand instead.", code="PIPELINE_INVALID", details={"step": step.name},
+                    "run this pipeline by hand instead.", code=codes.PIPELINE_INVALID, details={"step": step.name},
                 )
     return PipelineDefinition(
         name=data.name, description=data.description, trigger=data.trigger, variables=data.variables, steps=steps,
@@ -179,7 +180,7 @@ def _template(template_id: str) -> Any:
     if found is None:
         raise e.NotFoundError(
             f"No pipeline template '{template_id}' (GET /api/pipelines/templates lists them: "
-            f"{', '.join(t.id for t in TEMPLATES)}).", code="PIPELINE_TEMPLATE_NOT_FOUND",
+            f"{', '.join(t.id for t in TEMPLATES)}).", code=codes.PIPELINE_TEMPLATE_NOT_FOUND,
         )
     return found
 
@@ -192,7 +193,7 @@ def _from_template(data: TemplateRef) -> SavePipelineInput:
         raise e.ValidationError(
             f"The template '{template.id}' has no variable {', '.join(unknown)} (it has: "
             f"{', '.join(declared.values())}).",
-            code="PIPELINE_VARIABLE_UNKNOWN", details={"variables": unknown},
+            code=codes.PIPELINE_VARIABLE_UNKNOWN, details={"variables": unknown},
         )
     variables = {name: default for name, default, _ in template.variables}
     variables.update({declared[key.lower()]: value for key, value in data.parameters.items()})

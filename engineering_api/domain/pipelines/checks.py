@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.crontab import crontab_trigger
 from engineering_api.lib.redact import is_secret_name
 from engineering_api.lib.schema import key_normaliser
@@ -33,7 +34,7 @@ _VARIABLE = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
 def _invalid(message: str, **details: Any) -> ValidationError:
-    return ValidationError(message, code="PIPELINE_INVALID", details=details or None)
+    return ValidationError(message, code=codes.PIPELINE_INVALID, details=details or None)
 
 
 def normalise_step(step: PipelineStepInput) -> PipelineStep:
@@ -195,9 +196,9 @@ def cron_trigger(schedule: ScheduleSpec) -> CronTrigger:
         zone = zoneinfo.ZoneInfo(schedule.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"Unknown time zone '{schedule.timezone}' (an IANA name such as UTC or Europe/Berlin).",
-                              code="PIPELINE_SCHEDULE_INVALID") from None
+                              code=codes.PIPELINE_SCHEDULE_INVALID) from None
     try:
         return crontab_trigger(schedule.cron, zone)  # cron's weekday numbers, not APScheduler 3's
     except ValueError as exc:
         raise ValidationError(f"Cron expression '{schedule.cron}': {exc} (five fields: minute hour day month "
-                              "day-of-week, e.g. '0 2 * * *').", code="PIPELINE_SCHEDULE_INVALID") from None
+                              "day-of-week, e.g. '0 2 * * *').", code=codes.PIPELINE_SCHEDULE_INVALID) from None

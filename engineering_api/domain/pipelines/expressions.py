@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 
 __all__ = (
     "BUILTINS", "Resolver", "builtin_values", "check_condition", "condition_holds", "references", "substitute",
@@ -174,5 +175,5 @@ def condition_holds(condition: str, failed_so_far: bool, resolve: Resolver) -> b
 
 def unknown_reference(name: str) -> ValidationError:
     """The error for a reference that has no value in this run."""
-    return ValidationError(f"'${{{name}}}' has no value in this run.", code="PIPELINE_REFERENCE",
+    return ValidationError(f"'${{{name}}}' has no value in this run.", code=codes.PIPELINE_REFERENCE,
                            details={"reference": name})

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 
 from .models import PipelineExecution, PipelineStepResult
@@ -53,7 +54,7 @@ def _settled(execution: PipelineExecution, step_names: list[str]) -> PipelineExe
         if result.status in _OPEN:
             running.append(result.step_name)
             result = msgspec.structs.replace(
-                result, status="Failed", completed_at=now, error_code="OUTCOME_UNKNOWN",
+                result, status="Failed", completed_at=now, error_code=codes.OUTCOME_UNKNOWN,
                 result_message="outcome unknown",
                 error=f"{_STOPPED} while this step ran: whether its operation completed is unknown; check the project "
                       "before running it again")

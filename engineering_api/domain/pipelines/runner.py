@@ -22,6 +22,7 @@ from engineering_api.backend.errors import (
     ConflictError, EngineeringError, OperationCanceledError, OperationTimeoutError, PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import plural
 from engineering_api.lib.redact import redacted
 from engineering_api.lib.schema import key_normaliser, normalise_keys, utc_now
@@ -58,7 +59,7 @@ def resolve_variables(definition: PipelineDefinition, overrides: dict[str, Any])
     if unknown:
         raise ValidationError(
             f"The pipeline \"{definition.name}\" declares no variable {', '.join(unknown)} (it has: "
-            f"{', '.join(definition.variables) or 'none'}).", code="PIPELINE_VARIABLE_UNKNOWN",
+            f"{', '.join(definition.variables) or 'none'}).", code=codes.PIPELINE_VARIABLE_UNKNOWN,
             details={"variables": unknown},
         )
     values = dict(definition.variables)
@@ -68,7 +69,7 @@ def resolve_variables(definition: PipelineDefinition, overrides: dict[str, Any])
         raise ValidationError(
             f"The pipeline \"{definition.name}\" needs a value for {', '.join(missing)}: pass "
             f"{{\"variables\": {{\"{missing[0]}\": ...}}}} to the run, or save the pipeline with a default.",
-            code="PIPELINE_VARIABLE_MISSING", details={"variables": missing},
+            code=codes.PIPELINE_VARIABLE_MISSING, details={"variables": missing},
         )
     return values
 
@@ -132,7 +133,7 @@ def check_roles(ctx: OperationContext, definition: PipelineDefinition) -> None:
         if not principal.role.allows(operation.required_role):
             raise PermissionDeniedError(
                 f"Step '{step.name}' runs {operation.name}, which needs the {operation.required_role.value} role; "
-                f"the pipeline was started with the {principal.role.value} role.", code="FORBIDDEN",
+                f"the pipeline was started with the {principal.role.value} role.", code=codes.FORBIDDEN,
                 details={"step": step.name, "requiredRole": operation.required_role.value},
             )
 
@@ -173,7 +174,7 @@ def run_pipeline(ctx: OperationContext, definition: PipelineDefinition, override
     run.save("Failed", failure)
     raise ConflictError(
         f"Pipeline \"{definition.name}\" failed: {failure} (GET /api/pipelines/executions/{run.execution.id} shows "
-        "every step).", code="PIPELINE_FAILED",
+        "every step).", code=codes.PIPELINE_FAILED,
         details={"executionId": run.execution.id, "execution": msgspec.to_builtins(run.execution)},
     )
 
@@ -266,11 +267,11 @@ def _run_step(run: _Run, index: int, step: PipelineStep) -> PipelineStepResult:
             error = exc
         except Exception:  # a defect in an operation: the pipeline records it and the log keeps the cause
             logger.exception("pipeline %s, step %s failed unexpectedly", run.definition.name, step.name)
-            error = EngineeringError("Internal server error; see the server log", code="INTERNAL_ERROR")
+            error = EngineeringError("Internal server error; see the server log", code=codes.INTERNAL_ERROR)
         else:
             verdict = _verdict(result)
             if verdict is not None:
-                error, answer = ValidationError(verdict, code="PIPELINE_STEP_VERDICT"), _kept(result)
+                error, answer = ValidationError(verdict, code=codes.PIPELINE_STEP_VERDICT), _kept(result)
             else:
                 return PipelineStepResult(
                     step_index=index, step_name=step.name, action=operation.name, status="Completed",
@@ -297,7 +298,7 @@ def _attempt(run: _Run, index: int, step: PipelineStep, operation: Operation[Any
         try:
             data = msgspec.convert(normalise_keys(params, key_normaliser(input_type)), input_type)
         except msgspec.ValidationError as exc:
-            raise ValidationError(f"invalid parameters for {operation.name}: {exc}", code="PIPELINE_STEP_INVALID",
+            raise ValidationError(f"invalid parameters for {operation.name}: {exc}", code=codes.PIPELINE_STEP_INVALID,
                                   details={"step": step.name}) from None
     base = index * 100 // total
 
@@ -309,7 +310,7 @@ def _attempt(run: _Run, index: int, step: PipelineStep, operation: Operation[Any
     timer = None
     if step.timeout_seconds:
         timeout = OperationTimeoutError(f"step '{step.name}' took longer than its {step.timeout_seconds:g} s timeout",
-                                        code="PIPELINE_STEP_TIMEOUT")
+                                        code=codes.PIPELINE_STEP_TIMEOUT)
         timer = threading.Timer(step.timeout_seconds, token.cancel, (timeout,))
         timer.daemon = True
         timer.start()

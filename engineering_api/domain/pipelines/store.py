@@ -13,6 +13,7 @@ import msgspec
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.domain.named_records import NamedRecords
+from engineering_api.errors import codes
 from engineering_api.lib.recent import RecentRecords
 from engineering_api.lib.schema import utc_now
 
@@ -59,7 +60,7 @@ class PipelineStore:
         found = self.find(name)
         if found is None:
             raise NotFoundError(f'The pipeline "{name}" does not exist (GET /api/pipelines lists them).',
-                                code="PIPELINE_NOT_FOUND", details={"pipeline": name})
+                                code=codes.PIPELINE_NOT_FOUND, details={"pipeline": name})
         return found
 
     def check_put(self, name: str, *, overwrite: bool) -> PipelineDefinition | None:
@@ -73,11 +74,11 @@ class PipelineStore:
         if old is not None and not overwrite:
             raise AlreadyExistsError(
                 f'A pipeline named "{old.name}" already exists; send "overwrite": true to replace it.',
-                code="PIPELINE_EXISTS", details={"pipeline": old.name},
+                code=codes.PIPELINE_EXISTS, details={"pipeline": old.name},
             )
         if old is None and len(self._definitions.all()) >= MAX_PIPELINES:
             raise ConflictError(f"At most {MAX_PIPELINES} pipelines can be stored; delete some first.",
-                                code="PIPELINES_LIMIT")
+                                code=codes.PIPELINES_LIMIT)
         return old
 
     def put(self, definition: PipelineDefinition, *, overwrite: bool) -> PipelineDefinition:
@@ -131,7 +132,7 @@ class PipelineStore:
         if raw is None:
             raise NotFoundError(
                 f'No pipeline execution with id "{execution_id}" (the newest {EXECUTIONS_KEPT} are kept; GET '
-                "/api/pipelines/executions lists them).", code="PIPELINE_EXECUTION_NOT_FOUND",
+                "/api/pipelines/executions lists them).", code=codes.PIPELINE_EXECUTION_NOT_FOUND,
             )
         return msgspec.convert(raw, PipelineExecution)
 
@@ -144,5 +145,5 @@ def store_for(ctx: OperationContext) -> PipelineStore:
     """
     if ctx.state is None:
         raise ConflictError("This server keeps no state; pipelines cannot be stored.",
-                            code="PIPELINE_STORE_UNAVAILABLE")
+                            code=codes.PIPELINE_STORE_UNAVAILABLE)
     return PipelineStore(ctx.state)

@@ -19,6 +19,7 @@ from engineering_api.domain.simulation.schemas import (
     RuntimeConfigInput,
     StepInput,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import (
     PlannedChange,
@@ -40,7 +41,8 @@ def _network(ctx: OperationContext, d: NetworkInput) -> models.SimNetworkConfig:
     suites = d.ip_suites
     if suites is None:
         if d.ip_address is None:
-            raise e.ValidationError("Send ipSuites (a list), or ipAddress for one interface.", code="VALIDATION_FAILED")
+            raise e.ValidationError("Send ipSuites (a list), or ipAddress for one interface.",
+                                    code=codes.VALIDATION_FAILED)
         suites = [models.SimIpSuite(ip_address=d.ip_address, subnet_mask=d.subnet_mask,
                                     default_gateway=d.default_gateway, interface=d.interface)]
     return ctx.backend.simulation.set_instance_network(d.name, suites)
@@ -77,7 +79,7 @@ def _preview_delete(ctx: OperationContext, d: InstanceRef) -> Preview:
     if state.operating_state != "Off":
         raise e.ConflictError(
             f'The instance "{state.name}" is {state.operating_state}; power it off before deleting it.',
-            code="SIM_INSTANCE_NOT_OFF",
+            code=codes.SIM_INSTANCE_NOT_OFF,
         )
     info = next((i for i in ctx.backend.simulation.list_instances() if i.name == state.name), None)
     detail = f"{info.cpu_type}, {', '.join(info.ip_addresses) or 'no IP address'}" if info is not None else ""

@@ -34,6 +34,7 @@ from engineering_api.domain.simulation.schemas import (
     TagTarget,
     TagWriteInput,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
@@ -57,7 +58,7 @@ _BATCH_NOTE = ("Answers 200 with one result per item, in request order; a failed
 def _instance_name(d: ConnectInput) -> str:
     name = d.instance_name or d.name
     if not name:
-        raise e.ValidationError("Name the instance: {\"instanceName\": \"...\"}.", code="VALIDATION_FAILED")
+        raise e.ValidationError("Name the instance: {\"instanceName\": \"...\"}.", code=codes.VALIDATION_FAILED)
     return name
 
 
@@ -79,7 +80,7 @@ def _preview_stop(ctx: OperationContext, d: StopConfirmInput) -> Preview:
     session = ctx.backend.simulation.session_state()
     if not session.connected or session.connected_instance is None:
         raise e.ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
-                              code="SIM_NOT_CONNECTED")
+                              code=codes.SIM_NOT_CONNECTED)
     name, state = session.connected_instance, (session.operating_state or "Off")
     changes = []
     if state not in ("Off", "Stop"):

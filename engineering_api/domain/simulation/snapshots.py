@@ -14,6 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.simulation_snapshots import (SNAPSHOT_NAME_PATTERN, SimSnapshotInfo,
                                                                 SimSnapshotRestored, check_snapshot_name)
 from engineering_api.domain.simulation.schemas import InstanceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 
@@ -50,7 +51,7 @@ def _snapshot(ctx: OperationContext, d: SnapshotInput) -> SimSnapshotInfo:
     found = next((s for s in ctx.backend.sim_snapshots.list_snapshots(d.name) if s.name.casefold() == wanted), None)
     if found is None:
         raise e.NotFoundError(f'The instance "{d.name}" has no snapshot "{d.snapshot_name}". List its snapshots '
-                              "first.", code="SIM_SNAPSHOT_NOT_FOUND",
+                              "first.", code=codes.SIM_SNAPSHOT_NOT_FOUND,
                               details={"instance": d.name, "snapshot": d.snapshot_name})
     return found
 
@@ -61,7 +62,7 @@ def _preview_restore(ctx: OperationContext, d: SnapshotInput) -> Preview:
     state = ctx.backend.simulation.instance_state(d.name)
     if state.operating_state == "Run":
         raise e.ConflictError(f'The CPU "{state.name}" is in RUN; the restore would answer 409. Stop it first '
-                              '(POST .../stop with {"confirm": true}).', code="SIM_SNAPSHOT_CPU_RUNNING",
+                              '(POST .../stop with {"confirm": true}).', code=codes.SIM_SNAPSHOT_CPU_RUNNING,
                               details={"instance": state.name, "snapshot": snapshot.name})
     warnings = [] if snapshot.device == state.device else [
         f"The snapshot was taken with the program of {snapshot.device!r}, the instance holds {state.device!r}: the "

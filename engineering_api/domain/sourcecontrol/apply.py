@@ -39,6 +39,7 @@ from engineering_api.domain.sourcecontrol.basics import changes_between, current
 from engineering_api.domain.sourcecontrol.export import BLOCKS, HARDWARE, TAGS, TYPES, parse_path
 from engineering_api.domain.sourcecontrol.repo import blob_data, head_commit, tree_at
 from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,7 +71,7 @@ def require_clean(ctx: OperationContext, repo: pygit2.Repository) -> pygit2.Tree
     if changes:
         raise e.ConflictError(
             f"The open project has {len(changes)} change(s) not committed; commit them first.",
-            code="UNCOMMITTED_CHANGES", details={"changes": [c.file_path for c in changes[:50]]},
+            code=codes.UNCOMMITTED_CHANGES, details={"changes": [c.file_path for c in changes[:50]]},
         )
     return tree
 
@@ -87,7 +88,7 @@ def planned_changes(repo: pygit2.Repository, current: pygit2.Tree, target: pygit
         raise e.NotSupportedError(
             f"The target holds files that are not objects of the layout: {', '.join(outside[:5])}. Only stations and "
             "program objects are brought into the project; nothing was changed.",
-            code="FILES_OUTSIDE_LAYOUT", details={"files": outside},
+            code=codes.FILES_OUTSIDE_LAYOUT, details={"files": outside},
         )
     irregular = [c.file_path for c in changes if c.file_path in target
                  and target[c.file_path].filemode not in _REGULAR_FILES]
@@ -95,7 +96,7 @@ def planned_changes(repo: pygit2.Repository, current: pygit2.Tree, target: pygit
         raise e.ValidationError(
             f"The target holds entries that are not regular files (a symbolic link or a submodule): "
             f"{', '.join(irregular[:5])}. They are never brought into the project; nothing was changed.",
-            code="NOT_A_REGULAR_FILE", details={"files": irregular},
+            code=codes.NOT_A_REGULAR_FILE, details={"files": irregular},
         )
     return changes
 
@@ -303,5 +304,5 @@ def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.
         f"The change failed ({failure.code}: {failure.message}), and putting the project back failed too: "
         f"{'; '.join(failed)}. The project is marked as needing a reopen: close it without saving and open it "
         "again; saving it is refused until then.",
-        code="ROLLBACK_FAILED", details={"cause": cause, "notRestored": failed, "needsReopen": True},
+        code=codes.ROLLBACK_FAILED, details={"cause": cause, "notRestored": failed, "needsReopen": True},
     ) from failure

@@ -21,6 +21,7 @@ from engineering_api.domain.sourcecontrol.schemas import (
     VcsLogEntry,
     VcsSettings, VcsStatus,
 )
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
@@ -134,7 +135,7 @@ def commit(ctx: OperationContext, data: CommitInput) -> CommitResult:
     """
     message = data.message.strip()
     if not message:
-        raise e.ValidationError("The commit message is empty.", code="INVALID_MESSAGE")
+        raise e.ValidationError("The commit message is empty.", code=codes.INVALID_MESSAGE)
     repo = open_repo(ctx)
     needs_reopen.refuse_if_marked(ctx, "commit the project")  # it would record a state nobody made
     ctx.progress(5, "exporting the project")
@@ -143,7 +144,8 @@ def commit(ctx: OperationContext, data: CommitInput) -> CommitResult:
     head = head_commit(repo)
     changes = changes_between(repo, tree_of(repo, head), tree_at(repo, tree))
     if not changes:
-        raise e.ConflictError("Nothing to commit: the open project matches the last commit.", code="NOTHING_TO_COMMIT")
+        raise e.ConflictError("Nothing to commit: the open project matches the last commit.",
+                              code=codes.NOTHING_TO_COMMIT)
     ctx.progress(80, "committing")
     sig = signature(repo)
     oid = repo.create_commit("HEAD", sig, sig, message + "\n", tree, [head.id] if head else [])
@@ -190,7 +192,7 @@ def check_repo_path(path: str) -> str:
     parts = text.split("/")
     if (text.startswith("/") or any(p in ("", ".", "..") for p in parts) or parts[0].lower() == ".git"
             or any(ord(c) < 32 for c in text)):
-        raise e.ValidationError(f"'{path}' is not a file path inside the repository.", code="INVALID_VCS_PATH")
+        raise e.ValidationError(f"'{path}' is not a file path inside the repository.", code=codes.INVALID_VCS_PATH)
     return text
 
 
@@ -213,9 +215,9 @@ def file_content(ctx: OperationContext, data: FileContentInput) -> FileContent:
     except KeyError:
         blob = None
     if blob is None or not isinstance(blob, pygit2.Blob):
-        raise e.NotFoundError(f"'{path}' does not exist in commit {str(found.id)[:7]}.", code="FILE_NOT_FOUND")
+        raise e.NotFoundError(f"'{path}' does not exist in commit {str(found.id)[:7]}.", code=codes.FILE_NOT_FOUND)
     if blob.size > _MAX_CONTENT:
-        raise e.ValidationError(f"'{path}' is larger than {_MAX_CONTENT} bytes.", code="FILE_TOO_LARGE")
+        raise e.ValidationError(f"'{path}' is larger than {_MAX_CONTENT} bytes.", code=codes.FILE_TOO_LARGE)
     return FileContent(commit_sha=str(found.id), file_path=path, content=blob.data.decode("utf-8-sig", "replace"),
                        size=blob.size)
 
@@ -224,7 +226,7 @@ def _working_content(ctx: OperationContext, path: str) -> FileContent:
     """The file as the open project exports it now (T-IA Connect's client diffs ``HEAD`` against ``WORKING``)."""
     data = export_object(ctx, parse_path(path), scratch_dir(ctx))
     if data is None:
-        raise e.NotFoundError(f"The open project has no object for '{path}'.", code="FILE_NOT_FOUND")
+        raise e.NotFoundError(f"The open project has no object for '{path}'.", code=codes.FILE_NOT_FOUND)
     return FileContent(commit_sha=WORKING, file_path=path, content=data.decode("utf-8-sig", "replace"), size=len(data))
 
 

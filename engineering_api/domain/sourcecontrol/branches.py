@@ -12,6 +12,7 @@ from engineering_api.domain.sourcecontrol.apply import planned_changes, require_
 from engineering_api.domain.sourcecontrol.export import HARDWARE
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsBranchInfo, VcsFileChange, VcsMessage
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def check_branch_name(name: str) -> str:
         ValidationError: git would refuse it as a branch name (``INVALID_BRANCH_NAME``).
     """
     if name.startswith("-") or not pygit2.reference_is_valid_name(f"refs/heads/{name}") or name == "HEAD":
-        raise e.ValidationError(f"'{name}' is not a valid branch name.", code="INVALID_BRANCH_NAME")
+        raise e.ValidationError(f"'{name}' is not a valid branch name.", code=codes.INVALID_BRANCH_NAME)
     return name
 
 
@@ -39,7 +40,7 @@ def local_branch(repo: pygit2.Repository, name: str) -> pygit2.Branch:
     """
     branch = repo.branches.local.get(check_branch_name(name))
     if branch is None:
-        raise e.NotFoundError(f"The branch '{name}' was not found.", code="BRANCH_NOT_FOUND")
+        raise e.NotFoundError(f"The branch '{name}' was not found.", code=codes.BRANCH_NOT_FOUND)
     return branch
 
 
@@ -80,9 +81,9 @@ def create(ctx: OperationContext, data: BranchInput) -> VcsBranchInfo:
     repo = open_repo(ctx)
     head = head_commit(repo)
     if head is None:
-        raise e.ConflictError("The repository has no commit yet; commit before branching.", code="NO_COMMITS")
+        raise e.ConflictError("The repository has no commit yet; commit before branching.", code=codes.NO_COMMITS)
     if name in repo.branches.local:
-        raise e.AlreadyExistsError(f"The branch '{name}' already exists.", code="BRANCH_EXISTS")
+        raise e.AlreadyExistsError(f"The branch '{name}' already exists.", code=codes.BRANCH_EXISTS)
     repo.branches.local.create(name, head)
     return VcsBranchInfo(name=name, is_current_branch=False, is_remote=False, last_commit_sha=str(head.id),
                          last_commit_message=head.message.strip())
@@ -96,7 +97,7 @@ def _deletable(ctx: OperationContext, data: BranchInput) -> tuple[pygit2.Reposit
     branch = local_branch(repo, data.branch_name)
     if branch.is_head():
         raise e.ConflictError(f"'{data.branch_name}' is the current branch; check out another one first.",
-                              code="BRANCH_IS_CURRENT")
+                              code=codes.BRANCH_IS_CURRENT)
     return repo, branch
 
 

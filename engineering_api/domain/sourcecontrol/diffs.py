@@ -20,6 +20,7 @@ from engineering_api.domain.sourcecontrol.repo import (
 )
 from engineering_api.domain.sourcecontrol.schemas import DiffInput, ObjectDiff, VcsDiffFile, VcsDiffResult
 from engineering_api.domain.sourcecontrol.semantic import object_diff
+from engineering_api.errors import codes
 from engineering_api.rules.object_changes import DocumentDigest, compare_digests, document_digest
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def diff(ctx: OperationContext, data: DiffInput) -> VcsDiffResult:
     if data.from_ is None:
         if data.to is not None:
             raise e.ValidationError("to needs from: give both revisions, or neither for the pending changes.",
-                                    code="INVALID_REVISION", details={"field": "from"})
+                                    code=codes.INVALID_REVISION, details={"field": "from"})
         head = head_commit(repo)
         old_tree, new_tree = tree_of(repo, head), tree_at(repo, current_tree(ctx, repo))
         from_sha, to_sha = (str(head.id) if head else ""), WORKING

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from engineering_api.backend import errors as e
+from engineering_api.errors import codes
 from engineering_api.lib.paths import safe_file_stem
 
 if TYPE_CHECKING:
@@ -81,12 +82,12 @@ def parse_path(path: str) -> FileRef:
     if len(parts) < 3 or parts[1] not in domains or any(p in ("", ".", "..") for p in parts):
         raise e.ValidationError(
             f"'{path}' is not an object file of the repository (<Device>/<{'|'.join(domains)}>/.../<Name>.xml).",
-            code="INVALID_VCS_PATH",
+            code=codes.INVALID_VCS_PATH,
         )
     leaf = parts[-1]
     suffix = ".aml" if parts[1] == HARDWARE else ".xml"
     if not leaf.endswith(suffix) or (parts[1] == HARDWARE and len(parts) != 3):
-        raise e.ValidationError(f"'{path}' is not an object file of the repository.", code="INVALID_VCS_PATH")
+        raise e.ValidationError(f"'{path}' is not an object file of the repository.", code=codes.INVALID_VCS_PATH)
     return FileRef(
         path="/".join(parts), device=unquote(parts[0]), domain=parts[1],
         folder="/".join(unquote(p) for p in parts[2:-1]), name=unquote(leaf[: -len(suffix)]),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from engineering_api.backend import errors as e
+from engineering_api.errors import codes
 from engineering_api.lib.file_lock import try_lock
 
 __all__ = ("OWNER_FILE", "locked_error", "recover_stale_locks")
@@ -56,7 +57,7 @@ def locked_error(lock: Path | str, git_dir: Path) -> e.ConflictError:
         else Path(lock)
     return e.ConflictError(
         f"The project's repository is being written by another process (its lock file {shown.as_posix()} is held); "
-        "retry when that process is done.", code="REPOSITORY_LOCKED", details={"lockFile": shown.as_posix()})
+        "retry when that process is done.", code=codes.REPOSITORY_LOCKED, details={"lockFile": shown.as_posix()})
 
 
 def recover_stale_locks(git_dir: Path) -> list[Path]:

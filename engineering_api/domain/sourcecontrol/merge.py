@@ -20,6 +20,7 @@ from engineering_api.domain.sourcecontrol.branches import check_branch_name
 from engineering_api.domain.sourcecontrol.export import parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, tree_at
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsMessage
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
@@ -39,7 +40,7 @@ def _branch_commit(repo: pygit2.Repository, name: str) -> pygit2.Commit:
     """A local branch, or a remote-tracking one (``origin/main``)."""
     branch = repo.branches.local.get(check_branch_name(name)) or repo.branches.remote.get(name)
     if branch is None:
-        raise e.NotFoundError(f"The branch '{name}' was not found.", code="BRANCH_NOT_FOUND")
+        raise e.NotFoundError(f"The branch '{name}' was not found.", code=codes.BRANCH_NOT_FOUND)
     return branch.peel(pygit2.Commit)
 
 
@@ -70,7 +71,7 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
     repo = open_repo(ctx)
     head = head_commit(repo)
     if head is None:
-        raise e.ConflictError("The repository has no commit yet.", code="NO_COMMITS")
+        raise e.ConflictError("The repository has no commit yet.", code=codes.NO_COMMITS)
     other = _branch_commit(repo, data.branch_name)
     branch = repo.head.shorthand
     if other.id == head.id or repo.descendant_of(head.id, other.id):
@@ -102,7 +103,7 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
         names = ", ".join(f"{c['deviceName']}/{c['itemName']}" for c in conflicts[:5])
         raise e.ConflictError(
             f"Merging '{data.branch_name}' into '{branch}' conflicts in {len(conflicts)} object(s): {names}. "
-            "Nothing was changed.", code="MERGE_CONFLICT", details={"conflicts": conflicts},
+            "Nothing was changed.", code=codes.MERGE_CONFLICT, details={"conflicts": conflicts},
         )
     index = pygit2.Index()
     for path, oid in merged.items():

@@ -19,6 +19,7 @@ from engineering_api.domain.sourcecontrol import pending
 from engineering_api.domain.sourcecontrol.apply import require_clean
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo
 from engineering_api.domain.sourcecontrol.schemas import RemoteInput, RemoteNameInput, VcsMessage, VcsRemoteInfo
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 
@@ -32,7 +33,7 @@ _NETWORK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^[^/\\]+@[^/\\]+:")
 
 def _check_name(name: str) -> str:
     if "/" in name or name.startswith("-") or not pygit2.reference_is_valid_name(f"refs/remotes/{name}/x"):
-        raise e.ValidationError(f"'{name}' is not a valid remote name.", code="INVALID_REMOTE_NAME")
+        raise e.ValidationError(f"'{name}' is not a valid remote name.", code=codes.INVALID_REMOTE_NAME)
     return name
 
 
@@ -47,20 +48,20 @@ def _local_path(ctx: OperationContext, url: str) -> Path:
     if _NETWORK.match(url) or url.startswith("file:"):
         raise e.ValidationError(
             f"'{url}' is not a local path: remotes must be git repositories inside the server's file roots.",
-            code="REMOTE_NOT_LOCAL",
+            code=codes.REMOTE_NOT_LOCAL,
         )
     try:
         folder = ctx.paths.resolve(url, must_exist=True)
     except PathNotFoundError as exc:
-        raise e.NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": "url"}) from None
+        raise e.NotFoundError(str(exc), code=codes.FILE_NOT_FOUND, details={"field": "url"}) from None
     except PathRejectedError as exc:
-        raise e.ValidationError(str(exc), code="PATH_REJECTED",
+        raise e.ValidationError(str(exc), code=codes.PATH_REJECTED,
                                 details={"field": "url", "reason": exc.reason}) from None
     try:
         pygit2.Repository(str(folder))
     except pygit2.GitError:
         raise e.ValidationError(f"'{url}' is not a git repository (create one with 'git init --bare').",
-                                code="REMOTE_NOT_A_REPOSITORY") from None
+                                code=codes.REMOTE_NOT_A_REPOSITORY) from None
     return folder
 
 
@@ -68,7 +69,7 @@ def _remote(ctx: OperationContext, repo: pygit2.Repository, name: str | None) ->
     name = _check_name(name or "origin")
     remote = next((r for r in repo.remotes if r.name == name), None)
     if remote is None:
-        raise e.NotFoundError(f"The remote '{name}' was not found.", code="REMOTE_NOT_FOUND")
+        raise e.NotFoundError(f"The remote '{name}' was not found.", code=codes.REMOTE_NOT_FOUND)
     return remote, _local_path(ctx, remote.url or "")  # re-checked: the roots may have changed since it was added
 
 
@@ -104,7 +105,7 @@ def add(ctx: OperationContext, data: RemoteInput) -> VcsRemoteInfo:
     repo = open_repo(ctx)
     folder = _local_path(ctx, data.url)
     if any(r.name == name for r in repo.remotes):
-        raise e.AlreadyExistsError(f"The remote '{name}' already exists.", code="REMOTE_EXISTS")
+        raise e.AlreadyExistsError(f"The remote '{name}' already exists.", code=codes.REMOTE_EXISTS)
     repo.remotes.create(name, str(folder))
     return VcsRemoteInfo(name=name, url=_display(ctx, str(folder)))
 
@@ -112,7 +113,7 @@ def add(ctx: OperationContext, data: RemoteInput) -> VcsRemoteInfo:
 def _removable(ctx: OperationContext, name: str) -> pygit2.Repository:
     repo = open_repo(ctx)
     if not any(r.name == _check_name(name) for r in repo.remotes):
-        raise e.NotFoundError(f"The remote '{name}' was not found.", code="REMOTE_NOT_FOUND")
+        raise e.NotFoundError(f"The remote '{name}' was not found.", code=codes.REMOTE_NOT_FOUND)
     return repo
 
 
@@ -152,7 +153,7 @@ def push(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
     repo = open_repo(ctx)
     head = head_commit(repo)
     if head is None:
-        raise e.ConflictError("Nothing to push: the repository has no commit yet.", code="NO_COMMITS")
+        raise e.ConflictError("Nothing to push: the repository has no commit yet.", code=codes.NO_COMMITS)
     remote, folder = _remote(ctx, repo, data.remote_name)
     branch = repo.head.shorthand
     target = pygit2.Repository(str(folder))
@@ -162,12 +163,12 @@ def push(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
             theirs.target not in repo or not repo.descendant_of(head.id, theirs.target)):
         raise e.ConflictError(
             f"The remote '{remote.name}' has commits on '{branch}' that this repository lacks; pull first.",
-            code="PUSH_REJECTED",
+            code=codes.PUSH_REJECTED,
         )
     try:
         remote.push([f"refs/heads/{branch}:refs/heads/{branch}"])
     except pygit2.GitError as exc:
-        raise e.ConflictError(f"The push to '{remote.name}' was refused: {exc}", code="PUSH_REJECTED") from None
+        raise e.ConflictError(f"The push to '{remote.name}' was refused: {exc}", code=codes.PUSH_REJECTED) from None
     repo.references.create(f"refs/remotes/{remote.name}/{branch}", head.id, force=True)
     return VcsMessage(message=f"Pushed '{branch}' ({str(head.id)[:7]}) to '{remote.name}'.",
                       details={"branch": branch, "sha": str(head.id), "remote": remote.name})
@@ -189,7 +190,7 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
     remote.fetch()
     tracking = repo.references.get(f"refs/remotes/{remote.name}/{branch}")
     if tracking is None:
-        raise e.NotFoundError(f"The remote '{remote.name}' has no branch '{branch}'.", code="BRANCH_NOT_FOUND")
+        raise e.NotFoundError(f"The remote '{remote.name}' has no branch '{branch}'.", code=codes.BRANCH_NOT_FOUND)
     theirs = repo[tracking.target].peel(pygit2.Commit)
     head = head_commit(repo)
     if head is not None and (head.id == theirs.id or repo.descendant_of(head.id, theirs.id)):
@@ -198,7 +199,7 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
     if head is not None and not repo.descendant_of(theirs.id, head.id):
         raise e.ConflictError(
             f"'{branch}' and '{remote.name}/{branch}' have diverged; merge '{remote.name}/{branch}' "
-            "(POST /api/source-control/merge).", code="PULL_NEEDS_MERGE",
+            "(POST /api/source-control/merge).", code=codes.PULL_NEEDS_MERGE,
         )
     current = require_clean(ctx, repo)
     # the branch moves once the project is saved with the pulled objects; a death in between is settled by the

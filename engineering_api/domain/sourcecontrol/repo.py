@@ -18,6 +18,7 @@ import pygit2
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.locks import recover_stale_locks
+from engineering_api.errors import codes
 from engineering_api.lib.paths import safe_file_stem
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def open_repo(ctx: OperationContext, *, required: bool = True) -> pygit2.Reposit
     if required:
         raise e.ConflictError(
             "Source control is not initialized for the open project; call POST /api/source-control/init first.",
-            code="VCS_NOT_INITIALIZED",
+            code=codes.VCS_NOT_INITIALIZED,
         )
     return None
 
@@ -134,11 +135,11 @@ def resolve_commit(repo: pygit2.Repository, spec: str) -> pygit2.Commit:
     spec = (spec or "").strip()
     if not spec or len(spec) > 200 or spec.startswith("-") or any(ord(c) < 32 for c in spec) or ":" in spec:
         raise e.ValidationError(f"'{spec}' is not a revision (a commit sha, branch name, HEAD or HEAD~1).",
-                                code="INVALID_REVISION")
+                                code=codes.INVALID_REVISION)
     try:
         return repo.revparse_single(spec).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
-        raise e.NotFoundError(f"The revision '{spec}' was not found.", code="COMMIT_NOT_FOUND") from None
+        raise e.NotFoundError(f"The revision '{spec}' was not found.", code=codes.COMMIT_NOT_FOUND) from None
 
 
 def tree_at(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Tree:

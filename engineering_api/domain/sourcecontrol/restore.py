@@ -13,6 +13,7 @@ from engineering_api.domain.sourcecontrol.diffs import object_diffs
 from engineering_api.domain.sourcecontrol.export import HARDWARE, FileRef, parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit, tree_at, tree_diff
 from engineering_api.domain.sourcecontrol.schemas import ExportPreview, RestoreInput, RestoreResult
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 
 if TYPE_CHECKING:
@@ -44,24 +45,24 @@ def _located(ctx: OperationContext, data: RestoreInput) -> tuple[pygit2.Commit, 
     found = resolve_commit(repo, data.commit_sha)
     entry = found.tree[path] if path in found.tree else None
     if entry is None or not isinstance(entry, pygit2.Blob):
-        raise e.NotFoundError(f"'{path}' does not exist in commit {str(found.id)[:7]}.", code="FILE_NOT_FOUND")
+        raise e.NotFoundError(f"'{path}' does not exist in commit {str(found.id)[:7]}.", code=codes.FILE_NOT_FOUND)
     if entry.filemode not in (pygit2.GIT_FILEMODE_BLOB, pygit2.GIT_FILEMODE_BLOB_EXECUTABLE):
         raise e.ValidationError(f"'{path}' is a symbolic link in commit {str(found.id)[:7]}, not an object file; "
-                                "nothing was changed.", code="NOT_A_REGULAR_FILE", details={"files": [path]})
+                                "nothing was changed.", code=codes.NOT_A_REGULAR_FILE, details={"files": [path]})
     device = data.device_name or ref.device
     names = {d.name for d in ctx.backend.devices.list_devices()}
     if ref.domain == HARDWARE:
         if data.device_name and data.device_name != ref.device:
             raise e.ValidationError("A station is restored under its own name; leave deviceName out.",
-                                    code="INVALID_DEVICE")
+                                    code=codes.INVALID_DEVICE)
         if device in names:
             raise e.ConflictError(
                 f"The station '{device}' exists; a station is restored only when it is missing (delete it first).",
-                code="DEVICE_EXISTS",
+                code=codes.DEVICE_EXISTS,
             )
         return found, ref, entry.data, device, False
     if device not in names:
-        raise e.NotFoundError(f"The device '{device}' was not found.", code="DEVICE_NOT_FOUND")
+        raise e.NotFoundError(f"The device '{device}' was not found.", code=codes.DEVICE_NOT_FOUND)
     exists = any(o.name == ref.name for o in ctx.backend.program.list_program_objects(device))
     return found, ref, entry.data, device, exists
 

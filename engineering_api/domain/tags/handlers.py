@@ -29,6 +29,7 @@ from engineering_api.domain.tags.schemas import (
     UpdateTagInput,
 )
 from engineering_api.domain.tags.verdict import judged_simaticml, planned_rows, simaticml_source
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.xlsx_guard import XlsxRefusedError
 
@@ -56,7 +57,7 @@ def first_given(*values: str | None, what: str) -> str:
     for value in values:
         if value is not None and value.strip():
             return value
-    raise e.ValidationError(f"{what} is required", code="VALIDATION_FAILED", details={"field": what})
+    raise e.ValidationError(f"{what} is required", code=codes.VALIDATION_FAILED, details={"field": what})
 
 
 def folder_path_of(d: FolderInput) -> str:
@@ -76,7 +77,7 @@ def _row_failure(rows: list[dict[str, Any]], source: str) -> e.ValidationError:
     return e.ValidationError(
         f"{source}: {len(rows)} problem(s); nothing was imported. First: row {first['row']}, {first['column']}: "
         f"{first['reason']}",
-        code="IMPORT_ROWS_INVALID",
+        code=codes.IMPORT_ROWS_INVALID,
         details={"errorCount": len(rows), "rows": rows[:1000]},
     )
 
@@ -116,14 +117,14 @@ def json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
         try:
             parsed = tag_formats.read_json(d.file_path)
         except ValueError as exc:
-            raise e.ValidationError(f"{Path(d.file_path).name}: {exc}", code="INVALID_TAG_FILE") from None
+            raise e.ValidationError(f"{Path(d.file_path).name}: {exc}", code=codes.INVALID_TAG_FILE) from None
         source = Path(d.file_path).name
     else:
         parsed = tag_formats.read_json_items(d.tags, d.user_constants)
         source = "request"
     if not parsed.tags and not parsed.constants and not parsed.errors:
         raise e.ValidationError("nothing to import: give tags (or userConstants) or a filePath",
-                                code="VALIDATION_FAILED")
+                                code=codes.VALIDATION_FAILED)
     return parsed, source
 
 
@@ -138,7 +139,7 @@ def simaticml_parsed(d: ImportSimaticmlInput) -> tuple[tag_formats.ParsedTags, s
     try:
         return tag_formats.read_simaticml(raw), source
     except ValueError as exc:
-        raise e.ValidationError(f"{source} {exc}", code="INVALID_TAG_FILE") from None
+        raise e.ValidationError(f"{source} {exc}", code=codes.INVALID_TAG_FILE) from None
 
 
 def simaticml_targets(d: ImportSimaticmlInput) -> list[SnapshotTarget]:
@@ -181,19 +182,20 @@ def file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTag
         parsed: tag_formats.ParsedTags = reader(file_path)
         return parsed
     except XlsxRefusedError as exc:
-        raise e.ValidationError(f"{Path(file_path).name} was refused unopened: {exc}", code="XLSX_REFUSED") from None
+        raise e.ValidationError(f"{Path(file_path).name} was refused unopened: {exc}",
+                                code=codes.XLSX_REFUSED) from None
     except ValueError as exc:
         raise e.ValidationError(f"{Path(file_path).name} is not a {kind} tag file: {exc}",
-                                code="INVALID_TAG_FILE") from None
+                                code=codes.INVALID_TAG_FILE) from None
 
 
 def check_target(d: ExportFileInput) -> Path:
     target = Path(d.export_path)
     if target.exists() and not d.overwrite:
-        raise e.AlreadyExistsError(f"{target.name} exists; send overwrite: true to replace it.", code="FILE_EXISTS",
+        raise e.AlreadyExistsError(f"{target.name} exists; send overwrite: true to replace it.", code=codes.FILE_EXISTS,
                                    details={"field": "exportPath"})
     if target.is_dir():
-        raise e.ValidationError(f"{target.name} is a folder", code="PATH_REJECTED", details={"field": "exportPath"})
+        raise e.ValidationError(f"{target.name} is a folder", code=codes.PATH_REJECTED, details={"field": "exportPath"})
     return target
 
 

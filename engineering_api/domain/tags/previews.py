@@ -23,6 +23,7 @@ from engineering_api.domain.tags.handlers import (
 )
 from engineering_api.domain.tags.schemas import DEFAULT_TABLE
 from engineering_api.domain.tags.verdict import judged_simaticml
+from engineering_api.errors import codes
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def _by_name(items: list[_NamedT], name: str) -> _NamedT | None:
 def _table(ctx: OperationContext, device: str, name: str) -> TagTableInfo:
     table = _by_name(ctx.backend.tags.list_tag_tables(device), name)
     if table is None:
-        raise e.NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+        raise e.NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code=codes.TAG_TABLE_NOT_FOUND)
     return table
 
 
@@ -81,7 +82,7 @@ def preview_table_delete(ctx: OperationContext, d: TableRef) -> Preview:
     """tag-tables.delete: the table with its tags and user constants (the default table is refused)."""
     table = _table(ctx, d.device_name, d.table_name)
     if table.name == DEFAULT_TABLE:
-        raise e.ConflictError("The default tag table cannot be deleted.", code="DEFAULT_TAG_TABLE")
+        raise e.ConflictError("The default tag table cannot be deleted.", code=codes.DEFAULT_TAG_TABLE)
     tags, constants = plural(table.tag_count, "tag"), plural(table.user_constant_count, "user constant")
     change = PlannedChange(action="delete", kind="tagTable", name=table.name, device=d.device_name,
                            detail=f"{tags}, {constants}")
@@ -97,11 +98,11 @@ def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     inside = [t for t in tables if t.folder == path or t.folder.startswith(path + "/")]
     if any(t.name == DEFAULT_TABLE for t in inside):
         raise e.ConflictError(
-            f"The folder '{path}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
+            f"The folder '{path}' holds the default tag table, which cannot be deleted.", code=codes.DEFAULT_TAG_TABLE
         )
     folders = folder_paths(ctx.backend.tags.tag_table_tree(d.device_name))
     if path not in folders:
-        raise e.NotFoundError(f"The folder '{given}' was not found.", code="FOLDER_NOT_FOUND")
+        raise e.NotFoundError(f"The folder '{given}' was not found.", code=codes.FOLDER_NOT_FOUND)
     sub = [f for f in folders if f.startswith(path + "/")]
     changes = [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name) for f in [path, *sub]]
     for table in inside:
@@ -119,7 +120,8 @@ def preview_tag_delete(ctx: OperationContext, d: TagRef) -> Preview:
     tag = _by_name(tags, d.tag_name)
     if tag is None:
         table = _table(ctx, d.device_name, d.table_name).name
-        raise e.NotFoundError(f"The tag '{d.tag_name}' was not found in the tag table '{table}'.", code="TAG_NOT_FOUND")
+        raise e.NotFoundError(f"The tag '{d.tag_name}' was not found in the tag table '{table}'.",
+                              code=codes.TAG_NOT_FOUND)
     users = [name for name, how in users_of(ctx, d.device_name, tag.name) if how == "Operand"]
     warnings = [f"The tag '{tag.name}' is still used by {names(users)}, which will no longer compile."] if users else []
     return plan(f"Would delete the tag '{tag.name}' ({tag.data_type} {tag.logical_address}) from the tag table "
@@ -137,10 +139,10 @@ def preview_constant_delete(ctx: OperationContext, d: ConstantRef) -> Preview:
                 c.name.lower() == d.constant_name.lower()
                 for c in ctx.backend.tag_constants.list_constants(d.device_name, DEFAULT_TABLE, "system")):
             raise e.ValidationError(f"'{d.constant_name}' is a system constant; system constants are read-only.",
-                                    code="SYSTEM_CONSTANT_READ_ONLY")
+                                    code=codes.SYSTEM_CONSTANT_READ_ONLY)
         table = _table(ctx, d.device_name, d.table_name).name
         raise e.NotFoundError(f"The user constant '{d.constant_name}' was not found in the tag table '{table}'.",
-                              code="CONSTANT_NOT_FOUND")
+                              code=codes.CONSTANT_NOT_FOUND)
     return plan(f"Would delete the user constant '{user.name}' ({user.data_type} = {user.value}) from the tag table "
                 f"'{user.table_name or d.table_name}' of {d.device_name}.",
                 [PlannedChange(action="delete", kind="constant", name=user.name, device=d.device_name,

@@ -26,14 +26,15 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain import tag_formats
 from engineering_api.domain.import_findings import checked, refuse
 from engineering_api.domain.tags.schemas import DEFAULT_TABLE, ImportSimaticmlInput
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.rules.program_objects import UNREADABLE
 
 __all__ = ("INVALID_TAG_FILE", "ROWS_INVALID", "judged_simaticml", "planned_rows", "simaticml_source")
 
-INVALID_TAG_FILE = "INVALID_TAG_FILE"
+INVALID_TAG_FILE = codes.INVALID_TAG_FILE
 """The route's answer to a document it cannot read as a tag table."""
-ROWS_INVALID = "IMPORT_ROWS_INVALID"
+ROWS_INVALID = codes.IMPORT_ROWS_INVALID
 """The tag imports' answer to rows they refuse."""
 
 
@@ -45,7 +46,7 @@ def simaticml_source(d: ImportSimaticmlInput) -> tuple[bytes, str]:
     """
     if (d.xml is None) == (d.file_path is None):
         raise e.ValidationError("give the exported tag table as xml or as filePath (one of them)",
-                                code="VALIDATION_FAILED")
+                                code=codes.VALIDATION_FAILED)
     if d.file_path:
         return Path(d.file_path).read_bytes(), Path(d.file_path).name
     return (d.xml or "").encode("utf-8"), "xml"

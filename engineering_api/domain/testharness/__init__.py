@@ -26,6 +26,7 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.common import DeviceRef
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -121,7 +122,7 @@ class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown fi
             teardown=to_steps("teardown", self.teardown),
         )
         if len(case.setup) > MAX_STEPS or len(case.teardown) > MAX_STEPS:
-            raise e.ValidationError(f"At most {MAX_STEPS} steps per phase.", code="TEST_CASE_INVALID")
+            raise e.ValidationError(f"At most {MAX_STEPS} steps per phase.", code=codes.TEST_CASE_INVALID)
         check_case(case)
         return case
 
@@ -186,13 +187,13 @@ def select_cases(cases: list[TestCaseInfo], pattern: str, device: str | None = N
         if not found:
             on = f' of the device "{device}"' if device is not None else ""
             raise e.NotFoundError(f'The test case "{pattern}"{on} does not exist (GET /api/testharness/tests lists '
-                                  "them).", code="TEST_NOT_FOUND")
+                                  "them).", code=codes.TEST_NOT_FOUND)
         return found
     found = [c for c in cases if fnmatch.fnmatchcase(c.name.lower(), wanted)]
     if not found:
         on = f' of the device "{device}"' if device is not None else ""
         raise e.NotFoundError(f'No stored test case{on} matches "{pattern}"; create one (POST /api/testharness/tests) '
-                              "first.", code="TESTS_NOT_FOUND")
+                              "first.", code=codes.TESTS_NOT_FOUND)
     return found
 
 
@@ -209,7 +210,7 @@ def _run_device(ctx: OperationContext, data: DeviceRunInput) -> TestSuiteResult:
     if not cases:
         raise e.NotFoundError(
             f'No test case is declared for the device "{data.device_name}"; create cases with '
-            f'"deviceName": "{data.device_name}" (POST /api/testharness/tests).', code="TESTS_NOT_FOUND",
+            f'"deviceName": "{data.device_name}" (POST /api/testharness/tests).', code=codes.TESTS_NOT_FOUND,
         )
     return run_cases(ctx, store, cases, selection=f"device:{data.device_name}", instance=data.instance_name)
 
@@ -231,13 +232,14 @@ def _preview_create(ctx: OperationContext, data: CreateTestInput) -> Preview:
     if old is None:
         if len(cases) >= MAX_CASES:
             raise e.ConflictError(f"At most {MAX_CASES} test cases can be stored; delete some first.",
-                                  code="TESTS_LIMIT")
+                                  code=codes.TESTS_LIMIT)
         return plan(f"Would store the new test case '{data.name}'; nothing would be overwritten.",
                     [PlannedChange(action="create", kind="testCase", name=data.name,
                                    detail=f"{plural(len(data.steps), 'step')} for {data.device_name or 'any device'}")])
     if not data.overwrite:
         raise e.AlreadyExistsError(
-            f'A test case named "{old.name}" already exists; send "overwrite": true to replace it.', code="TEST_EXISTS",
+            f'A test case named "{old.name}" already exists; send "overwrite": true to replace it.',
+                                   code=codes.TEST_EXISTS,
         )
     return plan(f"Would overwrite the test case '{old.name}' ({_case_detail(old)}).",
                 [PlannedChange(action="overwrite", kind="testCase", name=old.name, detail=_case_detail(old))])

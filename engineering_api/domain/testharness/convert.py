@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import key_normaliser, normalise_keys
 
 from .models import Expectation, TestStep, WriteStep
@@ -35,7 +36,7 @@ _ASSERT_KEYS = {"expected": "expected", "tolerance": "tolerance", "min": "min", 
 
 
 def _invalid(where: str, problem: str) -> ValidationError:
-    return ValidationError(f"{where}: {problem}.", code="TEST_CASE_INVALID", details={"step": where})
+    return ValidationError(f"{where}: {problem}.", code=codes.TEST_CASE_INVALID, details={"step": where})
 
 
 def _writes(where: str, raw: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import msgspec
 
 from engineering_api.backend.areas.simulation_snapshots import check_snapshot_name
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -175,29 +176,29 @@ def check_case(case: TestCase) -> None:
     if not _NAME.match(case.name):
         raise ValidationError(
             f'"{case.name}" is not a valid test case name: use letters, digits, "_", "-", "." and spaces (at most '
-            '100), starting with a letter, digit or "_".', code="TEST_NAME_INVALID", details={"field": "name"},
+            '100), starting with a letter, digit or "_".', code=codes.TEST_NAME_INVALID, details={"field": "name"},
         )
     for field, wire in ((case.snapshot, "snapshot"), (case.save_snapshot, "saveSnapshot")):
         if field is not None:
             try:
                 check_snapshot_name(field)
             except ValidationError as exc:
-                raise ValidationError(f'Test case "{case.name}", {wire}: {exc.message}', code="TEST_CASE_INVALID",
+                raise ValidationError(f'Test case "{case.name}", {wire}: {exc.message}', code=codes.TEST_CASE_INVALID,
                                       details={"field": wire}) from None
     if case.snapshot is not None and case.keep_state:
         raise ValidationError(f'Test case "{case.name}": snapshot and keepState exclude each other (a snapshot '
-                              "replaces the state the case starts from).", code="TEST_CASE_INVALID",
+                              "replaces the state the case starts from).", code=codes.TEST_CASE_INVALID,
                               details={"field": "snapshot"})
     for phase in PHASES:
         for index, step in enumerate(getattr(case, phase), 1):
             problem = _step_problem(step)
             if problem is not None:
                 raise ValidationError(
-                    f'Test case "{case.name}", {phase}[{index}]: {problem}.', code="TEST_CASE_INVALID",
+                    f'Test case "{case.name}", {phase}[{index}]: {problem}.', code=codes.TEST_CASE_INVALID,
                     details={"step": f"{phase}[{index}]"},
                 )
     if not any(step.expect for step in case.steps):
         raise ValidationError(
             f'Test case "{case.name}" asserts nothing: add at least one expect (or assert) to "steps" '
-            "(a case without assertions would always pass).", code="TEST_CASE_INVALID", details={"step": "steps"},
+            "(a case without assertions would always pass).", code=codes.TEST_CASE_INVALID, details={"step": "steps"},
         )

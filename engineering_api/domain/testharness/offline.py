@@ -17,6 +17,7 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.config import Settings
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.schema import utc_now
@@ -51,7 +52,7 @@ class OfflineHarness:
         try:
             case = msgspec.convert(raw, CreateTestInput).to_case()
         except msgspec.ValidationError as exc:
-            raise e.ValidationError(str(exc).replace("`$.", "`"), code="TEST_CASE_INVALID") from exc
+            raise e.ValidationError(str(exc).replace("`$.", "`"), code=codes.TEST_CASE_INVALID) from exc
         built: dict[str, Any] = msgspec.to_builtins(case)
         return built
 

@@ -17,6 +17,7 @@ import msgspec
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.domain.named_records import NamedRecords
+from engineering_api.errors import codes
 from engineering_api.lib.recent import RecentRecords
 from engineering_api.lib.schema import utc_now
 
@@ -63,7 +64,8 @@ class TestStore:
         raw = self._cases.find(name)
         if raw is None:
             raise NotFoundError(
-                f'The test case "{name}" does not exist (GET /api/testharness/tests lists them).', code="TEST_NOT_FOUND"
+                f'The test case "{name}" does not exist (GET /api/testharness/tests lists them).',
+                                code=codes.TEST_NOT_FOUND
             )
         return msgspec.convert(raw, TestCaseInfo)
 
@@ -80,10 +82,11 @@ class TestStore:
         if old is not None and not overwrite:
             raise AlreadyExistsError(
                 f'A test case named "{old["name"]}" already exists; send "overwrite": true to replace it.',
-                code="TEST_EXISTS",
+                code=codes.TEST_EXISTS,
             )
         if old is None and len(cases) >= MAX_CASES:
-            raise ConflictError(f"At most {MAX_CASES} test cases can be stored; delete some first.", code="TESTS_LIMIT")
+            raise ConflictError(f"At most {MAX_CASES} test cases can be stored; delete some first.",
+                                code=codes.TESTS_LIMIT)
         now = utc_now()
         fields = {f: getattr(case, f) for f in TestCase.__struct_fields__}
         info = TestCaseInfo(**fields, created_at=old["createdAt"] if old else now, updated_at=now)
@@ -130,7 +133,8 @@ class TestStore:
         run = _load_run(self._runs.get(run_id))
         if run is None:
             raise NotFoundError(
-                f'No test run with id "{run_id}" (only the last {RUNS_KEPT} runs are kept).', code="TEST_RUN_NOT_FOUND"
+                f'No test run with id "{run_id}" (only the last {RUNS_KEPT} runs are kept).',
+                                code=codes.TEST_RUN_NOT_FOUND
             )
         return run
 
@@ -152,5 +156,6 @@ def store_for(ctx: OperationContext) -> TestStore:
         ConflictError: ``TEST_STORE_UNAVAILABLE`` when the context has no server state.
     """
     if ctx.state is None:
-        raise ConflictError("This server keeps no state; test cases cannot be stored.", code="TEST_STORE_UNAVAILABLE")
+        raise ConflictError("This server keeps no state; test cases cannot be stored.",
+                            code=codes.TEST_STORE_UNAVAILABLE)
     return TestStore(ctx.state)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional
 from xml.sax.saxutils import unescape
 
+from engineering_api.errors import codes
 from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 
@@ -59,7 +60,7 @@ HMI_FLAGS = ("ExternalVisible", "ExternalAccessible", "ExternalWritable")
 _BOOLEAN = {"true": True, "false": False, "1": True, "0": False}
 """XML Schema's ``boolean`` lexical forms (XML Schema Part 2, 3.2.2.1), the type of the flags."""
 _EDITOR_TAG = re.compile(rb"<Tag\b[^>]*>\s*([^<]*?)\s*</Tag>")
-UNKNOWN_DATA_TYPE = "UNKNOWN_DATA_TYPE"
+UNKNOWN_DATA_TYPE = codes.UNKNOWN_DATA_TYPE
 """:func:`~engineering_api.rules.tags.check_tag`'s code for a data type it cannot resolve."""
 
 
