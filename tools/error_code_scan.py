@@ -77,11 +77,29 @@ class RaisedCode:
     """The message raised with it, placeholders shown as ``…`` (empty when not written at the raise)."""
 
 
+_DECLARATIONS = "engineering_api/errors/"
+"""The registry itself: it declares codes, it raises none (its modules are not read)."""
+_GROUND_FLOOR_CODE = re.compile(r"^\s+code = [\"']", re.MULTILINE)
+"""The only thing the ground floor's modules are read for (:func:`_ground_floor_codes`): the rest are not parsed."""
+
+
+def _read(path: str, text: str) -> bool:
+    return not path.startswith(_DECLARATIONS) and (
+        not path.startswith("simatic_xml/") or _GROUND_FLOOR_CODE.search(text) is not None)
+
+
 @functools.cache
 def sources() -> tuple[tuple[str, ast.Module], ...]:
-    """The product's modules, parsed: (path from the repository's root, syntax tree)."""
-    return tuple((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8")))
-                 for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py")))
+    """The product's modules that can send a code, parsed: (path from the repository's root, syntax tree)."""
+    texts = ((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8"))
+             for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py")))
+    return tuple((path, ast.parse(text)) for path, text in texts if _read(path, text))
+
+
+@functools.cache
+def _nodes(module: ast.Module) -> tuple[ast.AST, ...]:
+    """Every node of ``module``, walked once for the several readings of it."""
+    return tuple(ast.walk(module))
 
 
 def _name(node: ast.expr) -> str:
@@ -99,7 +117,7 @@ def _error_classes(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, str]:
              if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), errors.EngineeringError)}
     parents: dict[str, str] = {}
     for _, module in modules:
-        for node in ast.walk(module):
+        for node in _nodes(module):
             if isinstance(node, ast.ClassDef) and node.bases:
                 parents.setdefault(node.name, _name(node.bases[0]))
     changed = True
@@ -188,7 +206,10 @@ def _forwarders(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, tuple[in
     literal code raises that code; so does the parameter's default."""
     found: dict[str, tuple[int, str, str]] = {}
     for _, module in modules:
-        for node in ast.walk(module):
+        if not any(isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Name)
+                   for node in _nodes(module)):
+            continue  # no code=<a name> anywhere: no function of this module passes a parameter on
+        for node in _nodes(module):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name.startswith("__"):
                 continue
             params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
@@ -202,7 +223,7 @@ def _forwarders(modules: Sequence[tuple[str, ast.Module]]) -> dict[str, tuple[in
 
 
 def _parameter_default(module: ast.Module, function: str, parameter: str) -> ast.expr | None:
-    for node in ast.walk(module):
+    for node in _nodes(module):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
             positional = [*node.args.posonlyargs, *node.args.args]
             defaults = dict(zip([a.arg for a in positional][len(positional) - len(node.args.defaults):],
@@ -236,7 +257,7 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                     said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
             found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said))
 
-    for node in ast.walk(module):
+    for node in _nodes(module):
         callee = _name(node.func) if isinstance(node, ast.Call) else ""
         if isinstance(node, ast.ClassDef) and node.name in classes:
             for statement in node.body:
@@ -312,7 +333,7 @@ def _ground_floor_codes(path: str, module: ast.Module) -> list[RaisedCode]:
     """The ground floor raises no API errors, but the class-level ``code = "X"`` of its exceptions
     (``BlockTooLargeError``) goes out as the code of the domain error the layers above raise for them."""
     found = []
-    for node in ast.walk(module):
+    for node in _nodes(module):
         if isinstance(node, ast.ClassDef) and node.name.endswith("Error"):
             for statement in node.body:
                 if (isinstance(statement, ast.Assign) and [_name(t) for t in statement.targets] == ["code"]

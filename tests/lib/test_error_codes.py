@@ -72,7 +72,9 @@ def test_each_raise_answers_a_declared_status() -> None:
              for place in places
              if place.status is not None and code in error_codes.ERROR_CODES
              and place.status not in (error_codes.ERROR_CODES[code].status, *error_codes.ERROR_CODES[code].also)]
-    assert not wrong, f"raised with a status its declaration does not name: {wrong[:10]}"
+    assert not wrong, ("raised with a status its declaration does not name: one code, one status, so raise one error "
+                       "class for it (ConflictError: the object's state refuses; ValidationError: the request's "
+                       f"content), or declare the second in also= and say why in the meaning: {wrong[:10]}")
 
 
 def test_a_second_status_is_explained_and_used() -> None:
