@@ -155,7 +155,7 @@ class FakeHmi(HmiPort):
             numbers = {k: screen_number(v) for k, v in target.screens.items() if k != existing}
             check_screen(doc, numbers, panel_size(found))
 
-        folder = self._import_placed(device, doc, "screens", folder, overwrite, "screen", "SCREEN_EXISTS", check)
+        folder = self._import_placed(device, doc, "screens", folder, overwrite, "screen", codes.SCREEN_EXISTS, check)
         return msgspec.structs.replace(screen_info(doc), folder=folder)
 
     def list_hmi_tag_tables(self, device: str) -> list[HmiTagTableInfo]:
@@ -176,7 +176,7 @@ class FakeHmi(HmiPort):
                          for t in other.root.objects(sx.TAG)}
             check_tags(doc, {k.lower() for k in target.connections}, elsewhere)
 
-        folder = self._import_placed(device, doc, "tags", folder, overwrite, "tag table", "TAG_TABLE_EXISTS", check)
+        folder = self._import_placed(device, doc, "tags", folder, overwrite, "tag table", codes.TAG_TABLE_EXISTS, check)
         return msgspec.structs.replace(table_info(doc), folder=folder)
 
     def list_hmi_folders(self, device: str, kind: HmiFolderKind) -> list[str]:

@@ -128,7 +128,7 @@ class FakeWatchTables(WatchTablesPort):
         try:
             return self._online_cpu(device)
         except ConflictError as exc:
-            if exc.code != "DEVICE_OFFLINE":
+            if exc.code != codes.DEVICE_OFFLINE:
                 raise
             return None
 

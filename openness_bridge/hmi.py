@@ -169,7 +169,7 @@ class BridgeHmi(HmiPort):
             into = user_folder(target, "screens", folder)
             folder_path = target_folder(folder)
             screens = self._hmi_docs(_walk(target.ScreenFolder, "Screens"))
-            existing = _replaced(screens, doc, overwrite, "screen", "SCREEN_EXISTS", device)
+            existing = _replaced(screens, doc, overwrite, "screen", codes.SCREEN_EXISTS, device)
             # every screen of a classic panel has the device's size (TIA refuses others), so any one tells it
             sizes = {(int(d.root.attr("Width") or 0), int(d.root.attr("Height") or 0)) for _, d in screens}
             numbers = {d.root.name: screen_number(d) for o, d in screens if o is not existing}
@@ -195,7 +195,7 @@ class BridgeHmi(HmiPort):
             target = self._access.hmi_target(device)
             into = user_folder(target, "tags", folder)
             tables = self._hmi_docs(_walk(target.TagFolder, "TagTables"))
-            existing = _replaced(tables, doc, overwrite, "tag table", "TAG_TABLE_EXISTS", device)
+            existing = _replaced(tables, doc, overwrite, "tag table", codes.TAG_TABLE_EXISTS, device)
             elsewhere = {t.name.lower(): d.root.name for o, d in tables if o is not existing
                          for t in d.root.objects(sx.TAG)}
             check_tags(doc, {str(c.Name).lower() for c in target.Connections}, elsewhere)

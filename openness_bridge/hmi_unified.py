@@ -301,8 +301,8 @@ class BridgeHmiUnified(HmiUnifiedPort):
 
     def _delete_list(self, device: str, kind: UnifiedKind, name: str) -> None:
         """A text or graphic list by name: ``HmiTextLists``/``HmiGraphicLists.Find(name).Delete()`` (U1, U7)."""
-        composition, code = {"textList": ("HmiTextLists", "TEXT_LIST_NOT_FOUND"),
-                             "graphicList": ("HmiGraphicLists", "GRAPHIC_LIST_NOT_FOUND")}[kind]
+        composition, code = {"textList": ("HmiTextLists", codes.TEXT_LIST_NOT_FOUND),
+                             "graphicList": ("HmiGraphicLists", codes.GRAPHIC_LIST_NOT_FOUND)}[kind]
 
         require_member(self._session.version, "HmiSoftware", composition, f"Deleting a {kind}")
 

@@ -91,7 +91,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             self._libraries.source(self._session.project(), device, object_name)
             return "block"
         except ValidationError as exc:
-            if exc.code != "NOT_A_PLC":
+            if exc.code != codes.NOT_A_PLC:
                 raise
             not_a_plc = exc
         try:

@@ -152,7 +152,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
             raise NoProjectOpenError(f'The program in "{instance}" releases tags by flags the project of "{device}" '
                                      "holds, and no project is open. Open it first.") from None
         except (NotFoundError, ValidationError) as exc:
-            if exc.code not in ("DEVICE_NOT_FOUND", "NOT_A_PLC"):
+            if exc.code not in (codes.DEVICE_NOT_FOUND, codes.NOT_A_PLC):
                 raise
             raise ConflictError(f'The program in "{instance}" was downloaded from "{device}", which is no PLC of the '
                                 "open project; the released tags are read from that PLC's flags in its project. "

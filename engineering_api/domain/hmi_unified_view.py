@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 def is_unified_refusal(exc: Exception) -> bool:
     """Whether a classic port method refused because the panel is a Unified one."""
-    return isinstance(exc, e.NotSupportedError) and exc.code == "UNIFIED_NOT_SUPPORTED"
+    return isinstance(exc, e.NotSupportedError) and exc.code == codes.UNIFIED_NOT_SUPPORTED
 
 
 def unified_or(ctx: Any, device: str, classic: Callable[[], T], unified: Callable[[UnifiedHmi], T]) -> T:
@@ -48,7 +48,7 @@ def panel_kind(ctx: Any, device: str) -> tuple[str, UnifiedHmi | None]:
     try:
         return "unified", ctx.backend.hmi_unified.read_unified_hmi(device)
     except e.ValidationError as exc:
-        if exc.code != "NOT_A_UNIFIED_PANEL":
+        if exc.code != codes.NOT_A_UNIFIED_PANEL:
             raise
     return "classic", None
 

@@ -15,10 +15,7 @@ from engineering_api.errors import codes
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ("UNSAVED_CHANGES", "check_archive_target", "refuse_archive_target", "unsaved_changes_refused",
-           "unsaved_changes_warning")
-
-UNSAVED_CHANGES = codes.UNSAVED_CHANGES
+__all__ = ("check_archive_target", "refuse_archive_target", "unsaved_changes_refused", "unsaved_changes_warning")
 
 
 def check_archive_target(target: Path, version: str, project_folder: Path) -> None:
@@ -58,12 +55,12 @@ def unsaved_changes_refused(*, allow_requested: bool = False) -> ConflictError:
         return ConflictError(
             "The project has unsaved changes and TIA Portal archives only a saved project, so allowUnsaved cannot "
             "be honoured here: send saveFirst: true (or save with POST /api/projects/actions/save) and archive again.",
-            code=UNSAVED_CHANGES,
+            code=codes.UNSAVED_CHANGES,
         )
     return ConflictError(
         "The project has unsaved changes that the archive would not hold: send saveFirst: true to save and then "
         "archive, or allowUnsaved: true to archive the last saved state without them.",
-        code=UNSAVED_CHANGES,
+        code=codes.UNSAVED_CHANGES,
     )
 
 

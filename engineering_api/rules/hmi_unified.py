@@ -243,12 +243,12 @@ def merge(current: UnifiedHmi, incoming: UnifiedHmi, *, overwrite: bool, device:
 
 _KINDS = {
     # kind -> (label, not-found code, attribute of UnifiedHmi)
-    "screen": ("screen", "SCREEN_NOT_FOUND", "screens"),
-    "tagTable": ("tag table", "TAG_TABLE_NOT_FOUND", "tag_tables"),
-    "connection": ("connection", "CONNECTION_NOT_FOUND", "connections"),
-    "scriptModule": ("script module", "SCRIPT_NOT_FOUND", "script_modules"),
-    "textList": ("text list", "TEXT_LIST_NOT_FOUND", "text_lists"),
-    "graphicList": ("graphic list", "GRAPHIC_LIST_NOT_FOUND", "graphic_lists"),
+    "screen": ("screen", codes.SCREEN_NOT_FOUND, "screens"),
+    "tagTable": ("tag table", codes.TAG_TABLE_NOT_FOUND, "tag_tables"),
+    "connection": ("connection", codes.CONNECTION_NOT_FOUND, "connections"),
+    "scriptModule": ("script module", codes.SCRIPT_NOT_FOUND, "script_modules"),
+    "textList": ("text list", codes.TEXT_LIST_NOT_FOUND, "text_lists"),
+    "graphicList": ("graphic list", codes.GRAPHIC_LIST_NOT_FOUND, "graphic_lists"),
 }
 
 

@@ -28,10 +28,7 @@ from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml.xmltext import NOT_IN_XML
 
-__all__ = ("UNSTORABLE_CHARACTER", "ProjectTexts", "refuse_unstorable_texts", "unstorable_reason", "unstorable_text")
-
-UNSTORABLE_CHARACTER = codes.UNSTORABLE_CHARACTER
-"""The error code of a request text holding a character a project cannot store."""
+__all__ = ("ProjectTexts", "refuse_unstorable_texts", "unstorable_reason", "unstorable_text")
 
 
 @lru_cache(maxsize=None)
@@ -108,7 +105,7 @@ def refuse_unstorable_texts(value: Any, path: str = "") -> None:
     if hit is None:
         return
     field, position, character = hit
-    raise ValidationError(f"{field or 'the request'}: {_why(character, position)}.", code=UNSTORABLE_CHARACTER,
+    raise ValidationError(f"{field or 'the request'}: {_why(character, position)}.", code=codes.UNSTORABLE_CHARACTER,
                           details={"field": field, "character": f"U+{ord(character):04X}", "position": position})
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.errors import codes
 
-__all__ = ("PROJECT_UPGRADE_REQUIRED", "needs_upgrade")
-
-PROJECT_UPGRADE_REQUIRED = codes.PROJECT_UPGRADE_REQUIRED
+__all__ = ("needs_upgrade",)
 
 
 def needs_upgrade(name: str, project_version: str, portal_version: str, *, upgrade: bool) -> bool:
@@ -37,6 +35,6 @@ def needs_upgrade(name: str, project_version: str, portal_version: str, *, upgra
             f"'{name}' holds a TIA Portal {project_version} project; TIA Portal {portal_version} opens it only by "
             f"upgrading it to {portal_version}, which cannot be undone (the {project_version} project stays as it "
             f'was). Send "upgrade": true to upgrade and open it.',
-            code=PROJECT_UPGRADE_REQUIRED, details={**details, "option": "upgrade"},
+            code=codes.PROJECT_UPGRADE_REQUIRED, details={**details, "option": "upgrade"},
         )
     return held < portal

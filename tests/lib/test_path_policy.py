@@ -11,12 +11,13 @@ import pytest
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError, ValidationError
 from engineering_api.backend.models import ProjectInfo
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import (
     FileRule, Operation, confine_files, refuse_project_targets, refuse_unstorable_input,
 )
 from engineering_api.lib.paths import PathPolicy, PathRejectedError, is_device_name, safe_file_stem
 from engineering_api.rules.folders import check_file_name, folder_parts, target_folder
-from engineering_api.rules.project_texts import UNSTORABLE_CHARACTER, ProjectTexts
+from engineering_api.rules.project_texts import ProjectTexts
 from tests.lib.outcomes import raises_code
 
 
@@ -115,18 +116,18 @@ def test_a_text_is_refused_before_a_path_whether_or_not_the_next_step_checks_the
     operation = Operation(name="t.export", summary="t", section="t", handler=lambda ctx, d: None, input=_TextsInput,
                           output=None, files={"export_path": FileRule(writes=True)}, mutating=True)
     bad = _TextsInput(comment="a\u000bb", export_path=exported)
-    raises_code(ValidationError, UNSTORABLE_CHARACTER, confine_files, operation, bad, policy)
+    raises_code(ValidationError, codes.UNSTORABLE_CHARACTER, confine_files, operation, bad, policy)
     if exported == "export/ok.xml":
         confined = confine_files(operation, bad, policy, texts_checked_next=True)
         assert confined.export_path == str(data_dir / "workspace" / "export" / "ok.xml")
-        raises_code(ValidationError, UNSTORABLE_CHARACTER, refuse_unstorable_input, operation, confined)
+        raises_code(ValidationError, codes.UNSTORABLE_CHARACTER, refuse_unstorable_input, operation, confined)
     else:
-        raises_code(ValidationError, UNSTORABLE_CHARACTER, confine_files, operation, bad, policy,
+        raises_code(ValidationError, codes.UNSTORABLE_CHARACTER, confine_files, operation, bad, policy,
                     texts_checked_next=True)
         # the path alone: refused as a path, or as a text where the path's own text cannot be stored
         raises_code(ValidationError, "PATH_REJECTED" if exported.isascii() and exported.isprintable()
-                    else UNSTORABLE_CHARACTER, confine_files, operation, _TextsInput(export_path=exported), policy,
-                    texts_checked_next=True)
+                    else codes.UNSTORABLE_CHARACTER, confine_files, operation, _TextsInput(export_path=exported),
+                    policy, texts_checked_next=True)
 
 
 class _Backend:

@@ -30,10 +30,8 @@ from engineering_api.errors import codes
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.rules.program_objects import UNREADABLE
 
-__all__ = ("INVALID_TAG_FILE", "ROWS_INVALID", "judged_simaticml", "planned_rows", "simaticml_source")
+__all__ = ("ROWS_INVALID", "judged_simaticml", "planned_rows", "simaticml_source")
 
-INVALID_TAG_FILE = codes.INVALID_TAG_FILE
-"""The route's answer to a document it cannot read as a tag table."""
 ROWS_INVALID = codes.IMPORT_ROWS_INVALID
 """The tag imports' answer to rows they refuse."""
 
@@ -83,7 +81,7 @@ def judged_simaticml(ctx: OperationContext, d: ImportSimaticmlInput) -> tuple[ta
         refuse([document], found)
     except e.ValidationError as refused:
         if refused.details["files"][0].get("code") == UNREADABLE:
-            raise e.ValidationError(refused.message, code=INVALID_TAG_FILE, details=refused.details) from None
+            raise e.ValidationError(refused.message, code=codes.INVALID_TAG_FILE, details=refused.details) from None
         rows = planned_rows(ctx, d.device_name, _read(raw, source), table=d.table_name or DEFAULT_TABLE,
                             follow_path=d.table_name is None, overwrite=d.overwrite)
         raise e.ValidationError(refused.message, code=ROWS_INVALID, details={**rows, **refused.details}) from None
@@ -95,4 +93,4 @@ def _read(raw: bytes, source: str) -> tag_formats.ParsedTags:
     try:
         return tag_formats.read_simaticml(raw)
     except ValueError as exc:
-        raise e.ValidationError(f"{source} {exc}", code=INVALID_TAG_FILE) from None
+        raise e.ValidationError(f"{source} {exc}", code=codes.INVALID_TAG_FILE) from None

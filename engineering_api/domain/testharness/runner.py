@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError
+from engineering_api.errors import codes
 from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.schema import utc_now
 from simatic_xml.cancel import Canceled
@@ -191,7 +192,7 @@ def _restore(sim: Simulator, instance: str, snapshot: str, operating_state: str)
         raise _CaseError(f'The instance "{instance}" has no snapshot "{snapshot}". Take it first (POST '
                          f"/api/simulation/instances/{segment(instance)}/snapshots, or saveSnapshot in an earlier "
                          "case).",
-                         "SIM_SNAPSHOT_NOT_FOUND")
+                         codes.SIM_SNAPSHOT_NOT_FOUND)
     if operating_state == RUN:
         sim.instances.stop(instance, confirm=True)
     state = sim.snapshots.restore_snapshot(instance, snapshot).state
@@ -228,7 +229,7 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[
                          "CPU_IN_STOP")
     if info.operating_state not in (RUN, STOP):
         raise _CaseError(f"{_label(name)} is {info.operating_state}. Power it on and download the program before "
-                         "testing.", "CPU_NOT_RUNNING")
+                         "testing.", codes.CPU_NOT_RUNNING)
     if case.snapshot is not None:
         if started is not None and info.operating_state == RUN:
             started.add(name)  # stopped for the restore: a later case may start it again, as the run's own
@@ -303,7 +304,7 @@ def _run_phase(ctx: OperationContext, sim: Simulator, case: TestCase, phase: str
             failure = (exc.message, exc.code, where)
         except Exception:  # a defect must cost one case, not the run (a CI report lists every case)
             logger.exception("test case %s failed unexpectedly at %s", case.name, where)
-            failure = ("Internal error while running the case; see the server log.", "INTERNAL_ERROR", where)
+            failure = ("Internal error while running the case; see the server log.", codes.INTERNAL_ERROR, where)
         held = all(a.passed for a in assertions)
         if failure is None and phase == "setup" and not held:
             missed = next(a for a in assertions if not a.passed)

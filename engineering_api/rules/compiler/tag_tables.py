@@ -60,8 +60,6 @@ HMI_FLAGS = ("ExternalVisible", "ExternalAccessible", "ExternalWritable")
 _BOOLEAN = {"true": True, "false": False, "1": True, "0": False}
 """XML Schema's ``boolean`` lexical forms (XML Schema Part 2, 3.2.2.1), the type of the flags."""
 _EDITOR_TAG = re.compile(rb"<Tag\b[^>]*>\s*([^<]*?)\s*</Tag>")
-UNKNOWN_DATA_TYPE = codes.UNKNOWN_DATA_TYPE
-""":func:`~engineering_api.rules.tags.check_tag`'s code for a data type it cannot resolve."""
 
 
 @dataclass(frozen=True)
@@ -207,9 +205,9 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
         try:
             canonical, address = check_tag(tag.name, tag.data_type, tag.address, known)
         except FieldError as exc:
-            if mine and (exc.code != UNKNOWN_DATA_TYPE or not names_a_udt(tag.data_type)):
+            if mine and (exc.code != codes.UNKNOWN_DATA_TYPE or not names_a_udt(tag.data_type)):
                 out.append(finding(tag, "TAG_INVALID", name=tag.name, reason=exc.reason))
-            if exc.code == UNKNOWN_DATA_TYPE:
+            if exc.code == codes.UNKNOWN_DATA_TYPE:
                 _overlap_of_untyped(index, placed, tag)
             continue
         hits = index.add(tag.name, address, canonical)
@@ -246,7 +244,7 @@ def _constant(constant: TableTag, out: list[Diagnostic]) -> None:
     try:
         check_constant(constant.name, constant.data_type, constant.value or "")
     except FieldError as exc:
-        if exc.code != UNKNOWN_DATA_TYPE or not names_a_udt(constant.data_type):
+        if exc.code != codes.UNKNOWN_DATA_TYPE or not names_a_udt(constant.data_type):
             out.append(Diagnostic(message("TAG_INVALID_CONSTANT", name=constant.name, reason=exc.reason),
                                   constant.line, 0, None, "Error", constant.file, "TAG_INVALID"))
 
