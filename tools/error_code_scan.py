@@ -75,6 +75,9 @@ class RaisedCode:
     raiser: str
     message: str = ""
     """The message raised with it, placeholders shown as ``…`` (empty when not written at the raise)."""
+    literal: bool = False
+    """Written as a string (``code="X"``, or a module constant holding one) rather than a registry constant
+    (``codes.X``)."""
 
 
 _DECLARATIONS = "engineering_api/errors/"
@@ -167,6 +170,13 @@ def _text(node: ast.expr | None, constants: Mapping[str, str]) -> str | None:
     return None
 
 
+def _literal(written: ast.expr | None, literal_names: set[str]) -> bool:
+    """Whether a code is written as a string: a literal, a module constant holding one, or a literal fallback."""
+    if isinstance(written, ast.BoolOp):
+        return any(_literal(value, literal_names) for value in written.values)
+    return isinstance(written, ast.Constant) or (isinstance(written, ast.Name) and written.id in literal_names)
+
+
 def _message(node: ast.expr | None) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -243,7 +253,13 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
     forwarders = forwarders or {}
     found: list[RaisedCode] = []
 
-    def add(code: str | None, node: ast.AST, status: int | None, raiser: str) -> None:
+    literal_names = {target.id for node in module.body if isinstance(node, ast.Assign)
+                     and isinstance(node.value, ast.Constant)
+                     for target in node.targets if isinstance(target, ast.Name)}
+
+    def add(written: ast.expr | None, node: ast.AST, status: int | None, raiser: str) -> None:
+        """Note the code ``written`` names, raised at ``node``."""
+        code = _text(written, constants)
         if code is not None and (_CODE.match(code) or code.startswith("codes.")):
             said = ""
             if isinstance(node, ast.Call):
@@ -255,53 +271,54 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                     said = _message(node.args[1])
                 elif not said:  # a record sent to a client: a failed job's error, an MCP tool's error result
                     said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
-            found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said))
+            found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said,
+                                    _literal(written, literal_names)))
 
     for node in _nodes(module):
         callee = _name(node.func) if isinstance(node, ast.Call) else ""
         if isinstance(node, ast.ClassDef) and node.name in classes:
             for statement in node.body:
                 if (isinstance(statement, ast.Assign) and any(_name(t) == "default_code" for t in statement.targets)):
-                    add(_text(statement.value, constants), statement, _status_of(classes[node.name]), node.name)
+                    add(statement.value, statement, _status_of(classes[node.name]), node.name)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
             if target == "code" and isinstance(node.value, ast.IfExp):  # code = "A" if ... else "B"
                 for branch in (node.value.body, node.value.orelse):
-                    add(_text(branch, constants), node, None, "code")
+                    add(branch, node, None, "code")
             elif target == "code":  # code = "A", raised below
-                add(_text(node.value, constants), node, None, "code")
+                add(node.value, node, None, "code")
             elif target.endswith("_CODE") and target != "_CODE":
-                add(_text(node.value, constants), node, None, target)
+                add(node.value, node, None, target)
             elif target == "_HTTP_CODES" and isinstance(node.value, ast.Dict):
                 for key, value in zip(node.value.keys, node.value.values, strict=True):
-                    add(_text(value, constants), value, _number(key), "HTTPException")
+                    add(value, value, _number(key), "HTTPException")
         elif isinstance(node, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg and keyword.arg.endswith("_code"):  # not_found_code="PUSH_NOT_FOUND"
-                    add(_text(keyword.value, constants), node, None, callee)
+                    add(keyword.value, node, None, callee)
             if callee in classes:
                 code = _keyword(node, "code")
                 if isinstance(code, ast.Subscript) and isinstance(code.value, ast.Name) and code.value.id in tables:
                     for value in tables[code.value.id].values:  # code=_NOT_FOUND[kind]: each value of the table
-                        add(_text(value, constants), node, _status_of(classes[callee]), callee)
-                add(_text(code, constants), node, _status_of(classes[callee]), callee)
+                        add(value, node, _status_of(classes[callee]), callee)
+                add(code, node, _status_of(classes[callee]), callee)
             elif callee == "Meaning" and len(node.args) >= 2 and _name(node.args[0]) in classes:
                 # the bridge's meanings of Openness exception subclasses: (error class, code, next step)
-                add(_text(node.args[1], constants), node, _status_of(classes[_name(node.args[0])]), callee)
+                add(node.args[1], node, _status_of(classes[_name(node.args[0])]), callee)
             elif callee in _POSITIONAL:
                 at, status_at = _POSITIONAL[callee]
                 status = _number(node.args[status_at]) if status_at is not None and len(node.args) > status_at else None
-                add(_text(node.args[at], constants) if len(node.args) > at else None, node, status or 422
+                add(node.args[at] if len(node.args) > at else None, node, status or 422
                     if callee == "FieldError" else status, callee)
             elif callee in ("error_body", "error_response") and len(node.args) >= 2:
-                add(_text(node.args[1], constants), node, _number(node.args[0]), callee)
+                add(node.args[1], node, _number(node.args[0]), callee)
             elif callee == "send_problem" and len(node.args) >= 3:
-                add(_text(node.args[2], constants), node, _number(node.args[1]), callee)
+                add(node.args[2], node, _number(node.args[1]), callee)
             elif callee == "_bad_request" and node.args:
-                add(_text(node.args[0], constants), node, 400, callee)
+                add(node.args[0], node, 400, callee)
             elif callee == "ClientException":
                 status = _number(_keyword(node, "status_code")) or 400
-                add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+                add(_dict_code(_keyword(node, "extra")), node, status, callee)
             elif callee in forwarders:
                 index, parameter, receiver = forwarders[callee]
                 bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
@@ -310,21 +327,21 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                 passed = [_name(arg) for arg in (*node.args, *(k.value for k in node.keywords))]
                 status = _status_of_callee(receiver, classes) or next(
                     (_status_of(classes[name]) for name in passed if name in classes), None)
-                add(_text(bound, constants), node, status, callee)
+                add(bound, node, status, callee)
             elif _carries_code(callee) and _keyword(node, "code") is not None:
                 # any other record that takes a code=: a failed job's error, an MCP tool's result, an item's problem
-                add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
+                add(_keyword(node, "code"), node, _number(_keyword(node, "status")), callee)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 3 and _number(node.elts[2]) is not None and (
                 isinstance(node.elts[0], ast.Constant) and isinstance(node.elts[0].value, str)):
-            add(_text(node.elts[1], constants), node, _number(node.elts[2]), "table")  # (foreign name, code, status)
+            add(node.elts[1], node, _number(node.elts[2]), "table")  # (foreign name, code, status)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and _name(node.elts[0]) in classes:
-            add(_text(node.elts[1], constants), node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
+            add(node.elts[1], node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
         elif isinstance(node, ast.FunctionDef) and node.name in forwarders:
             index, parameter, receiver = forwarders[node.name]
-            add(_text(_parameter_default(module, node.name, parameter), constants), node,
+            add(_parameter_default(module, node.name, parameter), node,
                 _status_of_callee(receiver, classes), node.name)
         elif isinstance(node, ast.Dict):
-            add(_text(_dict_code(node), constants) if _dict_code(node) is not None
+            add(_dict_code(node) if _dict_code(node) is not None
                 and not isinstance(_dict_code(node), ast.Name) else None, node, None, "data")
     return found
 

@@ -78,8 +78,9 @@ def test_a_registry_constant_is_read_through_the_registry() -> None:
     scanned = _planted_scan()
     assert [p.where for p in scanned["NOT_ACCESSIBLE"]] == [
         _line('        Problem(code=codes.NOT_ACCESSIBLE, message="a registry constant"),')]
-    assert [(p.where, p.status) for p in scanned["TAG_NOT_FOUND"]] == [
-        (_line('    raise NotFoundError(f"No {name}.", code=codes.TAG_NOT_FOUND)'), 404)]
+    assert [(p.where, p.status, p.literal) for p in scanned["TAG_NOT_FOUND"]] == [
+        (_line('    raise NotFoundError(f"No {name}.", code=codes.TAG_NOT_FOUND)'), 404, False)]
+    assert all(p.literal for code, places in scanned.items() if code.startswith("PLANTED_") for p in places)
     assert set(error_code_scan.registry_constants()) == set(error_code_scan.registry_constants().values()) > {
         "NOT_ACCESSIBLE", "TAG_NOT_FOUND", "CALL_EXPIRED"}
 
@@ -93,3 +94,17 @@ def test_the_product_sends_not_accessible_through_its_constant() -> None:
     problem-response writer's guard never sees: only the scan can tell it is declared."""
     sent = [place.where for place in error_code_scan.raised_codes()["NOT_ACCESSIBLE"]]
     assert [where.split(":")[0] for where in sent] == ["engineering_api/domain/hmi_values.py"]
+
+
+def test_a_drafted_declaration_reads_back_as_its_entry() -> None:
+    """``--stub`` drafts declarations to paste into an area module: each, run, declares the entry it was drafted
+    from, within the line length."""
+    from engineering_api.errors.entry import ErrorCode
+    from engineering_api.errors.registry import TABLE
+
+    for entry in TABLE:
+        drafted = error_code_scan.entry_line(entry)
+        assert max(map(len, drafted.splitlines())) <= 120, drafted
+        read: dict[str, object] = {"declare": ErrorCode}
+        exec(compile("from typing import Final\n" + drafted, "<draft>", "exec"), read)
+        assert read[entry.code] == entry
