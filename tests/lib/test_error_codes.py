@@ -76,7 +76,8 @@ def test_each_code_is_a_constant_declared_once_in_order() -> None:
         module = importlib.import_module(f"{codes.__name__}.{area.name}")
         constants = [name for name, value in vars(module).items() if name.isupper() and not name.startswith("_")
                      and isinstance(value, str)]
-        assert constants == sorted(constants) == sorted(module.__all__), f"{area.name}: in alphabetical order"
+        assert constants == sorted(constants) == sorted(module.__all__), (
+            f"{area.name}: its constants in alphabetical order, each in __all__")
 
 
 def test_each_raise_answers_a_declared_status() -> None:

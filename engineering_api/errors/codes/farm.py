@@ -1,7 +1,7 @@
 """The farm's codes: its agents, the calls they run and the projects they hold (``engineering_api/farm/``).
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Codes of HMI panels (classic and Unified): screens, graphics, tags, connections, and the live values of
 their tags (an HMI tag read answers the value codes in one item of a successful answer).
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations

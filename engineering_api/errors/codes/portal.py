@@ -1,8 +1,8 @@
 """Codes of TIA Portal itself and its Openness API: the portal's session, the bridge, Openness's own
 exceptions.
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations

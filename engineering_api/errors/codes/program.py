@@ -1,8 +1,8 @@
 """Codes of the PLC program and the objects it is made of: blocks, tags and tag tables, UDTs, constants,
 imports and exports, downloads, and the codes every area shares (``NOT_FOUND``, ``CONFLICT``...).
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Codes of the request itself and the service's plumbing: bodies, authentication and keys,
 idempotency, jobs, the MCP and the assistant.
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations

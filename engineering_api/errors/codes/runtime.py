@@ -1,8 +1,8 @@
 """Codes of the runtime: simulated PLCs (PLCSim), their tags, watch and force tables, alarms, pushes and
 pulls, OPC UA, snapshots, runtime users.
 
-Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in
-alphabetical order, before it is raised.
+Each constant is its code (see :mod:`engineering_api.errors.entry`); a new one goes in alphabetical order, and in
+``__all__`` (which :mod:`engineering_api.errors.codes` gathers), before it is raised.
 """
 
 from __future__ import annotations
