@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.field_docs import COMMON
 
 if TYPE_CHECKING:
@@ -22,11 +23,11 @@ __all__ = ("plain_message", "run", "start")
 def _operation(services: Services, name: str, principal: Principal) -> Any:
     operation = services.operations.get(name)
     if operation is None:  # a console page names an operation the registry lacks: a defect, said plainly
-        raise NotFoundError(f"the service has no operation {name!r}", code="OPERATION_NOT_FOUND")
+        raise NotFoundError(f"the service has no operation {name!r}", code=codes.OPERATION_NOT_FOUND)
     if not principal.role.allows(operation.required_role):
         raise PermissionDeniedError(
             f"{operation.summary.rstrip('.')} needs the {operation.required_role.value} role; you signed in with a "
-            f"{principal.role.value} key", code="FORBIDDEN")
+            f"{principal.role.value} key", code=codes.FORBIDDEN)
     return operation
 
 

@@ -16,6 +16,7 @@ from litestar.response import Template
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError, NotFoundError
 from engineering_api.console.calls import plain_message, run
 from engineering_api.console.pages import failed, page
+from engineering_api.errors import codes
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
@@ -107,7 +108,7 @@ async def diff_network(request: Request[Any, Any, Any], to: FromQuery[str], path
     if networks is None:
         old, new = _document(old_data, opened), _document(new_data, opened)
         if old is None and new is None:
-            return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code="NOT_FOUND"),
+            return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code=codes.NOT_FOUND),
                           "Diff")
         from engineering_api.console.render.diff import block_diff  # the drawing's modules: by the first diff drawn
 

@@ -13,6 +13,7 @@ from engineering_api.backend.errors import EngineeringError, NoProjectOpenError,
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import plain_message, run
 from engineering_api.console.session import COOKIE
+from engineering_api.errors import codes
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role, principal_of
 from engineering_api.services import services_of
@@ -148,7 +149,7 @@ async def block_with(request: Request[Any, Any, Any], device: str, block: str, *
     try:
         view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), addresses, diagnostics, tag_types)
     except SimaticMLError as exc:
-        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="INVALID_SIMATICML")
+        return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code=codes.INVALID_SIMATICML)
     return page(request, "block.html", device=device, block=content, view=view, diagnostics=diagnostics,
                 compiled=compiled, monitor=monitor)
 

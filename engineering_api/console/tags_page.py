@@ -14,6 +14,7 @@ from litestar.response import Template
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.console.calls import run
 from engineering_api.console.pages import failed, page
+from engineering_api.errors import codes
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
 
@@ -61,7 +62,7 @@ async def tag_page(request: Request[Any, Any, Any], device: FromPath[str], tag: 
         found = [t for t in await run(services, principal, "tags.list-all", deviceName=device)
                  if t["name"].casefold() == tag.casefold()]
         if not found:
-            raise NotFoundError(f"PLC {device!r} has no tag {tag!r}", code="TAG_NOT_FOUND")
+            raise NotFoundError(f"PLC {device!r} has no tag {tag!r}", code=codes.TAG_NOT_FOUND)
         uses = await run(services, principal, "cross-references.object", deviceName=device, objectName=f'"{tag}"')
     except EngineeringError as exc:
         return failed(request, exc, f"Tag {tag}")

@@ -15,6 +15,7 @@ from engineering_api.console.auth import audit
 from engineering_api.console.calls import run, start
 from engineering_api.console.jobs import show_job
 from engineering_api.console.pages import failed, page
+from engineering_api.errors import codes
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
@@ -61,7 +62,7 @@ async def test_run_job(request: Request[Any, Any, Any], job_id: FromPath[str]) -
     except EngineeringError as exc:
         return failed(request, exc, "Test run")
     if record.operation != "testharness.run":
-        return failed(request, NotFoundError(f"The job '{job_id}' is not a test run.", code="NOT_A_TEST_RUN"),
+        return failed(request, NotFoundError(f"The job '{job_id}' is not a test run.", code=codes.NOT_A_TEST_RUN),
                       "Test run")
     run_id = record.result.get("runId") if record.status == "Completed" and isinstance(record.result, dict) else None
     if run_id:

@@ -46,6 +46,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.lock_holders import register_lock_holder
 from engineering_api.backend.port import AREAS
+from engineering_api.errors import codes
 from engineering_api.farm.celery_app import (
     CALL_TASK, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
 )
@@ -168,19 +169,19 @@ class AgentRunner:
     def _refused(self, method: str, fence: dict[str, Any]) -> dict[str, Any] | None:
         """Why this instance must not run a call with ``fence``, or None when it may."""
         if fence.get("instance") != self.record.instance:
-            return refusal("STALE_AGENT_INSTANCE", (
+            return refusal(codes.STALE_AGENT_INSTANCE, (
                 f"{method} was addressed to an earlier run of agent {self.record.name!r}, which was lost; it was not "
                 "run."), PortalUnavailableError, agent=self.record.name)
         token = fence.get("token")
         if fence.get("override"):  # an administrator's release: the one call that may end any ownership
             return None
         if token is not None and token < self._highest_token:
-            return refusal("STALE_FENCING_TOKEN", (
+            return refusal(codes.STALE_FENCING_TOKEN, (
                 f"{method} came from an ownership of agent {self.record.name!r} that has ended (token {token}, "
                 f"current {self._highest_token}); it was not run."), ConflictError, token=token,
                 current=self._highest_token)
         if self.record.fence is not None and token != self.record.fence:
-            return refusal("STALE_FENCING_TOKEN", (
+            return refusal(codes.STALE_FENCING_TOKEN, (
                 f"{method} does not come from the session that holds the project open on agent "
                 f"{self.record.name!r}; it was not run."), ConflictError, token=token, current=self.record.fence)
         return None
@@ -191,7 +192,7 @@ class AgentRunner:
         area, dotted, name = method.rpartition(".")
         owner = (getattr(self.backend, area, None) if area in AREAS else None) if dotted else self.backend
         if owner is None or name.startswith("_") or not callable(getattr(type(owner), name, None)):
-            return refusal("UNKNOWN_PORT_METHOD", f"The agent has no port method {method!r}.")
+            return refusal(codes.UNKNOWN_PORT_METHOD, f"The agent has no port method {method!r}.")
         refused = self._refused(method, fence)
         if refused is not None:
             return refused
@@ -223,7 +224,7 @@ class AgentRunner:
         if canceled:  # canceled while it waited in the queue: it never started
             return {"error": encode_error(OperationCanceledError(f"{method} was canceled before it started"))}
         if taken_over:  # its node was taken for lost, and the node that took the job answers it without this call
-            return refusal("INTERRUPTED", (
+            return refusal(codes.INTERRUPTED, (
                 f"{method} was not run: API node {taken_over_by} took this job over, as its own node's lease had "
                 "lapsed (a stalled node, or a Redis restart), and answers the job by the calls sent before; the "
                 "rest of the operation never runs. Read the job for its end; retry with a new Idempotency-Key."),
@@ -304,7 +305,7 @@ class AgentRunner:
                     self.backend.close_project()
                 self._refresh_project()
                 self.record.fence = self.record.holder = None
-                return refusal("PROJECT_HELD", (
+                return refusal(codes.PROJECT_HELD, (
                     f"The project {path} is open on agent {holder['agent']!r} in another session; it was closed "
                     "here again without changes. Retry once that session has closed it."), ConflictError,
                     agent=holder["agent"])
@@ -455,7 +456,7 @@ def answer_dropped(registry: AgentRegistry, agent: str) -> Callable[..., None]:
                 f"The call reached agent {agent!r} past its expiry ({expires}) by that host's clock, and was dropped "
                 "unrun: the API node and the agent host disagree on the time (or it waited that long in the "
                 "queue). Upgrade the API node (it sends no expiry), or set the hosts' clocks; retry.",
-                code="CALL_EXPIRED", details={"agent": agent, "expires": str(expires), "cause": "CALL_EXPIRED"}))})
+                code=codes.CALL_EXPIRED, details={"agent": agent, "expires": str(expires), "cause": "CALL_EXPIRED"}))})
 
     return answer
 

@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.errors import codes
 
 __all__ = ("TRUSTED_MODULES", "AgentCallError", "decode", "decode_error", "encode", "encode_error")
 
@@ -36,7 +37,7 @@ _PROGRESS = "$progress"
 class AgentCallError(EngineeringError):
     """The agent failed with an error that is not a domain error (a bug or a crash in the adapter)."""
 
-    default_code = "AGENT_CALL_FAILED"
+    default_code = codes.AGENT_CALL_FAILED
 
 
 def _class_name(obj: Any) -> str:

@@ -18,6 +18,7 @@ import signal
 import time
 
 from engineering_api.backend.errors import ConflictError
+from engineering_api.errors import codes
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, NAME_HELD, AgentRecord, AgentRegistry
 
 __all__ = ("AgentNameTakenError", "stop_on_name_lost", "take_name")
@@ -31,7 +32,7 @@ LOOK_SECONDS = HEARTBEAT_SECONDS / 4
 class AgentNameTakenError(ConflictError):
     """Another live instance holds this agent's name: this one does not start."""
 
-    default_code = "AGENT_NAME_TAKEN"
+    default_code = codes.AGENT_NAME_TAKEN
 
 
 def take_name(registry: AgentRegistry, record: AgentRecord) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, PortalUnavailableError
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import Operation, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
@@ -175,7 +176,7 @@ def _reachable() -> Iterator[None]:
         yield
     except RedisError as exc:
         raise PortalUnavailableError(f"The farm's Redis is unreachable ({exc}); retry when it is back.",
-                                     code="FARM_BROKER_UNREACHABLE",
+                                     code=codes.FARM_BROKER_UNREACHABLE,
                                      details={"cause": "FARM_BROKER_UNREACHABLE"}) from exc
 
 
@@ -189,13 +190,13 @@ def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackendBase, AgentReco
     farm = _farm(ctx)
     if farm is None:
         raise NotSupportedError("This server runs embedded (one in-process backend): it has no farm agents. Start "
-                                "it with 'engineering-api serve --farm <broker>'.", code="FARM_NOT_CONFIGURED")
+                                "it with 'engineering-api serve --farm <broker>'.", code=codes.FARM_NOT_CONFIGURED)
     with _reachable():
         record = farm.registry.agent(name)
         live = [a.name for a in farm.registry.agents()] if record is None else []
     if record is None:
         raise NotFoundError(f"No live farm agent named {name!r}; live agents: {', '.join(live) or 'none'}.",
-                            code="AGENT_NOT_FOUND", details={"liveAgents": live})
+                            code=codes.AGENT_NOT_FOUND, details={"liveAgents": live})
     return farm, record
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engineering_api.backend.errors import PortalUnavailableError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,7 +27,7 @@ __all__ = ("InFlight", "Operation", "OutcomeUnknownError", "changes_so_far", "no
 class OutcomeUnknownError(PortalUnavailableError):
     """The call was sent and may have run, but its agent did not say how it ended in time (503)."""
 
-    default_code = "OUTCOME_UNKNOWN"
+    default_code = codes.OUTCOME_UNKNOWN
 
 
 class InFlight(NamedTuple):

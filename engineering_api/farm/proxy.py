@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import AREAS, EngineeringBackend
+from engineering_api.errors import codes
 from engineering_api.farm.celery_app import (
     CALL_TASK, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
 )
@@ -84,7 +85,7 @@ worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, wi
 
 def _canceled(token: CancelToken, method: str) -> BaseException:
     """What a call stopped before it ran is answered: its token's reason (the job's cancel or timeout)."""
-    return token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
+    return token.reason or PortalUnavailableError(f"{method} was canceled", code=codes.CANCELED,
                                                   details={"cause": "CANCELED"})
 
 
@@ -122,14 +123,14 @@ def is_read_only(method: str) -> bool:
 class NoFreeAgentError(PortalUnavailableError):
     """Every live agent holds another caller's project (or none runs the version asked for)."""
 
-    default_code = "NO_FREE_AGENT"
+    default_code = codes.NO_FREE_AGENT
 
 
 def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> PortalUnavailableError:
     return PortalUnavailableError(
         f"The farm agent {agent!r} {why} while {method} was queued or running; the call did not complete and will "
         "never run (it was addressed to that run of the agent only). The project is as TIA left it: changes since "
-        "its last save are lost. Open it again.", code="AGENT_LOST",
+        "its last save are lost. Open it again.", code=codes.AGENT_LOST,
         details={"agent": agent, "method": method, **({"callId": call_id} if call_id else {}), "cause": "AGENT_LOST"},
     )
 
@@ -139,7 +140,7 @@ def _forgotten(agent: str, method: str, project: Any) -> PortalUnavailableError:
         f"The farm's Redis lost your session's hold on agent {agent!r} (it restarted without its data, or failed "
         f"over to a replica that missed it) while that agent was out of reach; the agent then closed your project "
         f"{project!r} without saving, as no session held it. {method} did not run. Changes since the last save are "
-        "lost: open the project again.", code="AGENT_LOST",
+        "lost: open the project again.", code=codes.AGENT_LOST,
         details={"agent": agent, "method": method, "project": project, "cause": "FARM_STATE_LOST"},
     )
 
@@ -256,7 +257,7 @@ class FarmBackendBase(EngineeringBackend):
                 raise PortalUnavailableError(
                     f"Your project on farm agent {held.claim.agent!r} is being closed after a call whose outcome "
                     "is unknown (its unsaved changes are lost, as when TIA closes it). Retry in a moment, then open "
-                    "it again.", code="PROJECT_CLOSING",
+                    "it again.", code=codes.PROJECT_CLOSING,
                     details={"agent": held.claim.agent, "cause": "OUTCOME_UNKNOWN"},
                 )
             if held.state == "gone" and patient and (
@@ -362,7 +363,7 @@ class FarmBackendBase(EngineeringBackend):
                 if time.monotonic() > deadline or (token is not None and token.canceled):
                     raise PortalUnavailableError(
                         f"The farm's Redis is unreachable ({exc}); the call was not sent. Check the broker and retry.",
-                        code="FARM_BROKER_UNREACHABLE", details={"cause": "FARM_BROKER_UNREACHABLE"},
+                        code=codes.FARM_BROKER_UNREACHABLE, details={"cause": "FARM_BROKER_UNREACHABLE"},
                     ) from exc
             time.sleep(POLL_SECONDS)
 
@@ -473,7 +474,7 @@ class FarmBackendBase(EngineeringBackend):
                 self._note_job(job, {"completedCalls": changes_so_far()})
         raise PortalUnavailableError(
             f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
-            "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE",
+            "Check the broker and retry.", code=codes.FARM_BROKER_UNREACHABLE,
             details={"callId": call_id, "cause": "FARM_BROKER_UNREACHABLE"},
         ) from exc
 
@@ -657,7 +658,7 @@ class FarmBackendBase(EngineeringBackend):
             return None
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
-            "connection lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
+            "connection lost it: it did not run and will not. Retry.", code=codes.FARM_BROKER_UNREACHABLE,
             details={"agent": target.agent, "method": method, "callId": call_id, "cause": "FARM_BROKER_UNREACHABLE"})
 
     def close_for_nobody(self, target: Claim) -> None:

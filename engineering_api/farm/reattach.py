@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
+from engineering_api.errors import codes
 from engineering_api.farm.codec import decode_error
 from engineering_api.farm.registry import agent_queue
 from engineering_api.lib.responses import status_for
@@ -90,7 +91,7 @@ def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: 
         from engineering_api.jobs.manager import JobError
 
         jobs.settle_detached(job_id, "Failed", "interrupted: its API node stopped", error=JobError(
-            code="INTERRUPTED", status=503, details={"cause": "API_NODE_STOPPED"},
+            code=codes.INTERRUPTED, status=503, details={"cause": "API_NODE_STOPPED"},
             message="The API node running this job stopped (or was lost) before its first farm call or between two "
                     "of its calls; nothing had changed, and the rest of the operation never runs. Retry with a new "
                     "Idempotency-Key."))
@@ -167,14 +168,14 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
     if state == "REVOKED" and not started:  # a revoke of a started call is no news: its agent says how it ends
         return CallFate("error", PortalUnavailableError(
             f"{call['method']} of this job was dropped by its agent before it started (revoked or expired).",
-            code="CANCELED", details={"callId": call_id, "cause": "CANCELED"})), None
+            code=codes.CANCELED, details={"callId": call_id, "cause": "CANCELED"})), None
     if state == "FAILURE":
         return CallFate("unknown"), None
     record = farm.registry.agent(agent)
     gone = farm.lapsed(agent, call["instance"]) if record is None else record.instance != call["instance"]
     if gone and not farm.in_outage_grace():
         if not started and farm.never_started(call_id):  # fenced: it never runs now (a started one is let be)
-            return _not_run(call, "AGENT_LOST", f"agent {agent!r} was lost before it started it"), None
+            return _not_run(call, codes.AGENT_LOST, f"agent {agent!r} was lost before it started it"), None
         state, outcome = farm.stored_outcome(call_id)  # it may have ended just before its agent went away
         return (None, None) if outcome is not None else (CallFate("unknown"), None)
     if started:
@@ -187,7 +188,7 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
     if missing_since is None:
         return None, time.monotonic()
     if time.monotonic() - missing_since >= bound and farm.never_started(call_id):
-        return _not_run(call, "INTERRUPTED", f"the API node stopped before it reached agent {agent!r}, or the "
+        return _not_run(call, codes.INTERRUPTED, f"the API node stopped before it reached agent {agent!r}, or the "
                                               "broker lost it"), None
     return None, missing_since
 
@@ -265,13 +266,13 @@ def verdict(call: dict[str, Any], fate: CallFate | None) -> tuple[str, Engineeri
     method = str(call.get("method") or "")
     changing = bool(method) and not is_read_only(method)
     if fate is not None and fate.kind == "unknown" and not changing:
-        fate = _not_run(call, "AGENT_LOST", f"agent {call['agent']!r} was lost while it ran this read")
+        fate = _not_run(call, codes.AGENT_LOST, f"agent {call['agent']!r} was lost while it ran this read")
     if fate is not None and fate.error is not None and not earlier:
         return fate.error.message, fate.error
     if fate is not None and fate.kind == "ran" and not earlier and not changing:
         return "interrupted by restart after a read", PortalUnavailableError(
             f"The API node stopped during this operation, after its read {method} completed: nothing was changed, "
-            "and the rest of the operation never runs. Retry with a new Idempotency-Key.", code="INTERRUPTED",
+            "and the rest of the operation never runs. Retry with a new Idempotency-Key.", code=codes.INTERRUPTED,
             details={"callId": call["callId"], "agent": call["agent"], "completedCalls": [],
                      "cause": "API_NODE_STOPPED"})
     done = [*earlier, *([method] if fate is not None and fate.kind == "ran" and changing else [])]

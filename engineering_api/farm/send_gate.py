@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from engineering_api.backend.errors import PortalUnavailableError
+from engineering_api.errors import codes
 
 __all__ = ("SendGate",)
 
@@ -83,4 +84,4 @@ class SendGate:
 def _stopping(method: str) -> PortalUnavailableError:
     return PortalUnavailableError(
         f"This API node is stopping: {method} was not sent, and the rest of the operation never runs.",
-        code="INTERRUPTED", details={"method": method, "cause": "API_NODE_STOPPED"})
+        code=codes.INTERRUPTED, details={"method": method, "cause": "API_NODE_STOPPED"})

@@ -21,6 +21,7 @@ from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.call_routes import inline_context
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
@@ -253,7 +254,7 @@ def _decode_point(point: str) -> str:
         return base64.urlsafe_b64decode(point.encode("ascii") + b"=" * (-len(point) % 4)).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise ValidationError("continuationPoint is not one this server gave out",
-                              code="INVALID_CONTINUATION_POINT") from None
+                              code=codes.INVALID_CONTINUATION_POINT) from None
 
 
 def _encode_point(name: str) -> str:
@@ -272,7 +273,7 @@ def tag_page(runtime: RuntimeService, query: TagPageQuery, _caller: str = "") ->
         start = next((i + 1 for i, t in enumerate(tags) if t.name.lower() == after), -1)
         if start < 0:
             raise ValidationError("continuationPoint names a tag the runtime no longer has (a new program was "
-                                  "downloaded); start again without it", code="INVALID_CONTINUATION_POINT")
+                                  "downloaded); start again without it", code=codes.INVALID_CONTINUATION_POINT)
     page = tags[start:start + query.limit]
     more = start + query.limit < len(tags)
     return TagList(
@@ -366,16 +367,16 @@ def history_series(runtime: RuntimeService, query: HistoryQuery, _caller: str = 
     """
     start, end = parse_time(query.from_, "from"), parse_time(query.to, "to")
     if end <= start:
-        raise ValidationError("to must be after from.", code="INVALID_TIME_RANGE")
+        raise ValidationError("to must be after from.", code=codes.INVALID_TIME_RANGE)
     step = parse_interval(query.interval)
     tag_names = [n.strip() for n in query.tag_names if n.strip()]
     if not tag_names or len(tag_names) > MAX_HISTORY_TAGS:
-        raise ValidationError(f"Name 1..{MAX_HISTORY_TAGS} tags.", code="INVALID_TAGS")
+        raise ValidationError(f"Name 1..{MAX_HISTORY_TAGS} tags.", code=codes.INVALID_TAGS)
     runtime.monitor.pump()
     history = runtime.history
     if query.aggregation != "raw":
         if query.continuation_point:
-            raise ValidationError("continuationPoint pages raw values only.", code="INVALID_CONTINUATION_POINT")
+            raise ValidationError("continuationPoint pages raw values only.", code=codes.INVALID_CONTINUATION_POINT)
         return [HistorySeries(name=n, aggregation=query.aggregation, interval_ms=step,
                               values=history.query(n, start, end, query.aggregation, step, query.limit))
                 for n in tag_names]
@@ -384,7 +385,7 @@ def history_series(runtime: RuntimeService, query: HistoryQuery, _caller: str = 
         tag_names = [n for n in tag_names if canonical_name(n) == after.tag]
         if not tag_names or (after.start_ms, after.end_ms) != (start, end):
             raise ValidationError("continuationPoint belongs to another query (its tags, from and to).",
-                                  code="INVALID_CONTINUATION_POINT")
+                                  code=codes.INVALID_CONTINUATION_POINT)
     series = []
     for name in tag_names:
         values, more = raw_page(history.store, canonical_name(name), start, end, query.limit, after)

@@ -26,6 +26,7 @@ import msgspec
 from sqlalchemy import func, literal, or_, select
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_alarm_defs as defs
 from engineering_api.lib.tables import runtime_alarm_log as log
@@ -77,7 +78,8 @@ class AlarmDefinition(CamelStruct):
         wanted = {"discrete": ("tag",), "analog": ("tag", "limit"), "program": ("source",)}[self.kind]
         missing = [f for f in wanted if getattr(self, f) is None]
         if missing:
-            raise ValidationError(f"A {self.kind} alarm needs {', '.join(missing)}.", code="INVALID_ALARM_DEFINITION")
+            raise ValidationError(f"A {self.kind} alarm needs {', '.join(missing)}.",
+                                  code=codes.INVALID_ALARM_DEFINITION)
 
     def key(self) -> str:
         """The key of its current alarm: ``def:<name>`` for tag alarms, ``program:<instance>`` (canonical, lower
@@ -151,7 +153,7 @@ class AlarmService:
     def definition(self, name: str) -> AlarmDefinition:
         row = self._db.one(select(defs.c.body).where(defs.c.name_key == name.lower()))
         if row is None:
-            raise NotFoundError(f'No alarm definition "{name}".', code="ALARM_DEFINITION_NOT_FOUND")
+            raise NotFoundError(f'No alarm definition "{name}".', code=codes.ALARM_DEFINITION_NOT_FOUND)
         return msgspec.json.decode(row["body"], type=AlarmDefinition)
 
     def save_definition(self, new: AlarmDefinition, *, replace: str | None = None) -> AlarmDefinition:
@@ -165,7 +167,8 @@ class AlarmService:
                 self.definition(replace)
             taken = self._db.one(select(defs.c.name_key).where(defs.c.name_key == new.name.lower()))
             if taken and (replace is None or replace.lower() != new.name.lower()):
-                raise AlreadyExistsError(f'An alarm definition "{new.name}" exists.', code="ALARM_DEFINITION_EXISTS")
+                raise AlreadyExistsError(f'An alarm definition "{new.name}" exists.',
+                                         code=codes.ALARM_DEFINITION_EXISTS)
             with self._db.transaction() as conn:
                 if replace is not None:
                     conn.execute(defs.delete().where(defs.c.name_key == replace.lower()))
@@ -233,13 +236,13 @@ class AlarmService:
             row = self._db.one(select(alarms.c.body).where(alarms.c.alarm_id == alarm_id, alarms.c.closed == 0)
                                ) if 0 < alarm_id < _SQLITE_INT else None
             if row is None:
-                raise NotFoundError(f"No current alarm {alarm_id}.", code="ALARM_NOT_FOUND")
+                raise NotFoundError(f"No current alarm {alarm_id}.", code=codes.ALARM_NOT_FOUND)
             alarm = msgspec.json.decode(row["body"], type=Alarm)
             if not alarm.acknowledge_required:
                 raise ConflictError(f"Alarm {alarm_id} is of class {alarm.alarm_class}, which needs no "
-                                    "acknowledgement.", code="ALARM_NEEDS_NO_ACKNOWLEDGEMENT")
+                                    "acknowledgement.", code=codes.ALARM_NEEDS_NO_ACKNOWLEDGEMENT)
             if alarm.acknowledged:
-                raise ConflictError(f"Alarm {alarm_id} is already acknowledged.", code="ALARM_ALREADY_ACKNOWLEDGED")
+                raise ConflictError(f"Alarm {alarm_id} is already acknowledged.", code=codes.ALARM_ALREADY_ACKNOWLEDGED)
             now = at or utc_now()
             alarm.acknowledged, alarm.state, alarm.acknowledged_at, alarm.acknowledged_by = (
                 True,
@@ -334,5 +337,6 @@ def decode_point(point: str | None) -> int:
     except (ValueError, TypeError, OverflowError):
         after = -1
     if not 0 <= after < _SQLITE_INT:
-        raise ValidationError("continuationPoint is not one this server gave out", code="INVALID_CONTINUATION_POINT")
+        raise ValidationError("continuationPoint is not one this server gave out",
+                              code=codes.INVALID_CONTINUATION_POINT)
     return after

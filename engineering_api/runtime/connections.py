@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
@@ -72,7 +73,7 @@ class ConnectionStore:
     def __init__(self, services: Services) -> None:
         self._kv = KeyValueStore(services.db, "runtime.connections.")
         self._records = KeyedRecords(self._kv, "connections", noun="runtime connection",
-                                     not_found_code="CONNECTION_NOT_FOUND")
+                                     not_found_code=codes.CONNECTION_NOT_FOUND)
         self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
         self.data_dir = services.settings.data_dir
         self._lock = threading.Lock()
@@ -114,7 +115,7 @@ class ConnectionStore:
             taken = [r for i, r in every.items() if i != connection_id and r["name"].lower() == given.name.lower()]
             if taken:
                 raise ValidationError(f"A runtime connection is already named {given.name!r}.",
-                                      code="CONNECTION_NAME_TAKEN")
+                                      code=codes.CONNECTION_NAME_TAKEN)
             token = (old or {}).get("passwordToken")
             if given.password is not None:
                 token = self._secrets.encrypt(given.password) if given.password else None
@@ -186,7 +187,8 @@ class ConnectionStore:
             for mapping in mappings:
                 key = mapping.name.strip().lower()
                 if key in rows:
-                    raise ValidationError(f"The runtime tag {mapping.name!r} is mapped twice.", code="TAG_NAME_TAKEN")
+                    raise ValidationError(f"The runtime tag {mapping.name!r} is mapped twice.",
+                                          code=codes.TAG_NAME_TAKEN)
                 rows[key] = {"connectionId": connection_id, "mapping": msgspec.to_builtins(mapping)}
             self._kv.set("mappings", rows)
         return [m for _cid, m in self.mappings(connection_id)], removed
@@ -205,12 +207,12 @@ def _check(given: ConnectionInput) -> None:
     if given.kind == "opcua":
         if not given.endpoint_url:
             raise ValidationError("An OPC UA connection needs endpointUrl (opc.tcp://host:4840).",
-                                  code="CONNECTION_INVALID")
+                                  code=codes.CONNECTION_INVALID)
         if (given.security_policy == "None") != (given.security_mode == "None"):
             raise ValidationError("securityMode None goes with securityPolicy None, Sign or SignAndEncrypt with "
-                                  "Basic256Sha256.", code="CONNECTION_INVALID")
+                                  "Basic256Sha256.", code=codes.CONNECTION_INVALID)
     elif not given.host:
-        raise ValidationError("An S7 connection needs host (the CPU's address).", code="CONNECTION_INVALID")
+        raise ValidationError("An S7 connection needs host (the CPU's address).", code=codes.CONNECTION_INVALID)
 
 
 class ConnectionSource:
@@ -253,9 +255,9 @@ class ConnectionSource:
             found = mapped.get(name.strip().lower())
             if found is None:
                 out[i] = TagReading(name, None, None, "Bad", utc_now(), ItemError(
-                    "TAG_NOT_FOUND", f'No runtime tag "{name}" is mapped to a connection.', 404))
+                    codes.TAG_NOT_FOUND, f'No runtime tag "{name}" is mapped to a connection.', 404))
             elif write and not found[1].writable:
-                out[i] = failed_reading(found[1], "TAG_NOT_WRITABLE", f"{found[1].name} is mapped read-only.", 403)
+                out[i] = failed_reading(found[1], codes.TAG_NOT_WRITABLE, f"{found[1].name} is mapped read-only.", 403)
             else:
                 by_connection.setdefault(found[0], []).append(i)
         for cid, indexes in by_connection.items():
@@ -274,7 +276,7 @@ class ConnectionSource:
             return link.read(connection, tags)
         except ConnectionFailedError as exc:
             text = f"The PLC of connection {connection.view.name!r} did not answer: {exc}"
-            return [failed_reading(t, "CONNECTION_FAILED", text, 503) for t in tags]
+            return [failed_reading(t, codes.CONNECTION_FAILED, text, 503) for t in tags]
 
 
 class TagSourceChoice(CamelStruct):

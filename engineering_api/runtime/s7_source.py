@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
 from engineering_api.runtime.sources import TagReading
@@ -40,19 +41,19 @@ def s7_tag(mapping: TagMapping) -> Any:
     match = _ADDRESS.match(address.replace(" ", ""))
     if match is None:
         raise ValidationError(f"{mapping.name}: S7 address {address!r} is not one of DB1.DBX0.1, DB1.DBB0, "
-                              "DB1.DBW0, DB1.DBD0, M0.0, MW0, I0.0, QW0.", code="MAPPING_INVALID")
+                              "DB1.DBW0, DB1.DBD0, M0.0, MW0, I0.0, QW0.", code=codes.MAPPING_INVALID)
     try:
         tag = PLC4XTag.parse(f"{address.lstrip('%')}:{mapping.data_type.strip().upper()}", name=mapping.name)
         size = tag.size
     except ValueError as exc:
-        raise ValidationError(f"{mapping.name}: {exc}", code="MAPPING_INVALID") from exc
+        raise ValidationError(f"{mapping.name}: {exc}", code=codes.MAPPING_INVALID) from exc
     letter = (match.group(1) or match.group(2) or "X").upper()  # M0.0, I0.0: a bit without a letter
     is_bool = tag.datatype == "BOOL"
     has_bit = _BIT.search(address) is not None
     width_fits = size == _WIDTH[letter] or (letter == "B" and size > 4)
     if is_bool != has_bit or is_bool != (letter == "X") or (not is_bool and not width_fits):
         raise ValidationError(f"{mapping.name}: {address} does not fit a {mapping.data_type} ({size} bytes).",
-                              code="MAPPING_INVALID")
+                              code=codes.MAPPING_INVALID)
     return tag
 
 
@@ -60,7 +61,7 @@ def check_mapping(mapping: TagMapping) -> None:
     """Raises ValidationError (``MAPPING_INVALID``) for a mapping an S7 connection cannot serve."""
     if not mapping.address:
         raise ValidationError(f"{mapping.name}: an S7 tag needs address (DB1.DBD4, MW10, ...).",
-                              code="MAPPING_INVALID")
+                              code=codes.MAPPING_INVALID)
     s7_tag(mapping)
 
 
@@ -122,12 +123,12 @@ class S7Link:
         tag = s7_tag(mapping)
         if write:
             if not _fits(tag.datatype, value):
-                return failed_reading(mapping, "TYPE_MISMATCH", f"{mapping.name} ({mapping.data_type}): "
+                return failed_reading(mapping, codes.TYPE_MISMATCH, f"{mapping.name} ({mapping.data_type}): "
                                                                 f"{value!r} does not fit", 422)
             try:
                 client.write_tag(tag, value)
             except (ValueError, TypeError, OverflowError) as exc:
-                return failed_reading(mapping, "TYPE_MISMATCH", f"{mapping.name} ({mapping.data_type}): {exc}", 422)
+                return failed_reading(mapping, codes.TYPE_MISMATCH, f"{mapping.name} ({mapping.data_type}): {exc}", 422)
             except S7Error as exc:
                 return _refused(mapping, exc)
         try:

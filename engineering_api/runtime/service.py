@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib import legacy_history
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.ratelimit import TokenBuckets
@@ -128,11 +129,11 @@ class RuntimeService:
         if new.engineering_session is not None:
             if not self._services.settings.farm_url:
                 raise ValidationError("engineeringSession names a farm session; this server runs embedded, where "
-                                      "every session shares the one portal. Leave it null.", code="NOT_A_FARM")
+                                      "every session shares the one portal. Leave it null.", code=codes.NOT_A_FARM)
             if self._caller_of(new.engineering_session) is None:
                 name = new.engineering_session.rsplit("/", 1)[0]
                 raise ValidationError(f"No active API key named {name!r}: engineeringSession is <API key name>/"
-                                      "<session>, as that key's X-Engineering-Session.", code="API_KEY_NOT_FOUND")
+                                      "<session>, as that key's X-Engineering-Session.", code=codes.API_KEY_NOT_FOUND)
         self._kv.set("settings", msgspec.to_builtins(new))
         self._session = self._caller_of(new.engineering_session)
         self.monitor.changed()  # what it monitors lives on the other session's PLCs now
@@ -164,7 +165,7 @@ class RuntimeService:
                    self.failures_by_address.wait(address, cfg.login_failures_per_address))
         if wait:
             raise LoginRefused(Refusal(
-                429, "TOO_MANY_LOGIN_FAILURES",
+                429, codes.TOO_MANY_LOGIN_FAILURES,
                 f"Too many failed logins for this user or from this address; retry after {wait} s",
                 {"retry-after": str(wait)},
             ))
@@ -172,7 +173,7 @@ class RuntimeService:
         if user is None:
             self.failures_by_user.take(name_key, cfg.login_failures_per_user)
             self.failures_by_address.take(address, cfg.login_failures_per_address)
-            raise LoginRefused(Refusal(401, "INVALID_CREDENTIALS", "Wrong user name or password"))
+            raise LoginRefused(Refusal(401, codes.INVALID_CREDENTIALS, "Wrong user name or password"))
         token, expires_at = self.users.open_session(user, cfg.token_lifetime_seconds, client)
         return user, token, expires_at
 
@@ -200,7 +201,7 @@ class RuntimeService:
             if blocked is not None:
                 return blocked
         if not authorization:
-            return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
+            return Refusal(401, codes.UNAUTHORIZED, "A runtime bearer token is required (Authorization: Bearer <token> "
                                                 "from POST /api/runtime/auth/login)", _CHALLENGE)
         return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
 
@@ -216,13 +217,13 @@ class RuntimeService:
             if blocked is not None:
                 return blocked
             self._limiter.auth_failures.take(address, failures_per_minute)
-            return Refusal(refused.status, "UNAUTHORIZED", refused.description,
+            return Refusal(refused.status, codes.UNAUTHORIZED, refused.description,
                            {"www-authenticate": refused.challenge})
         answer = self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
         if isinstance(answer, Refusal) and answer.status == 403:
             scope = oauth.config.scope_of(needed)
             insufficient = OAuthRefused(403, "insufficient_scope", f"The access token lacks the scope {scope}", scope)
-            return Refusal(403, "FORBIDDEN", f"This operation needs the scope {scope!r} (runtime role {needed}); "
+            return Refusal(403, codes.FORBIDDEN, f"This operation needs the scope {scope!r} (runtime role {needed}); "
                                              "ask the identity provider's administrator to grant it",
                            {"www-authenticate": insufficient.challenge}, caller=answer.caller)
         return answer
@@ -247,7 +248,7 @@ class RuntimeService:
         wait = self._limiter.auth_failures.wait(address, failures_per_minute)
         if not wait:
             return None
-        return Refusal(429, "TOO_MANY_FAILED_AUTHENTICATIONS",
+        return Refusal(429, codes.TOO_MANY_FAILED_AUTHENTICATIONS,
                        f"More than {failures_per_minute} failed authentications a minute from this address; "
                        f"retry after {wait} s", {"retry-after": str(wait)})
 
@@ -259,19 +260,20 @@ class RuntimeService:
         limiter = self._limiter
         if principal is None:
             limiter.auth_failures.take(address, failures_per_minute)
-            return Refusal(401, "UNAUTHORIZED", "The bearer token (or stream ticket) is not valid or has expired; "
+            return Refusal(401, codes.UNAUTHORIZED, "The bearer token (or stream ticket) is not valid or has expired; "
                                                 "log in again", {"www-authenticate": 'Bearer error="invalid_token"'})
         retry = limiter.requests.take(principal.key_id, requests_per_minute)
         if retry:
-            return Refusal(429, "RATE_LIMITED", f"Rate limit of {requests_per_minute} requests per minute exceeded",
+            return Refusal(429, codes.RATE_LIMITED, f"Rate limit of {requests_per_minute} requests per minute exceeded",
                            {"retry-after": str(retry)})
         per_token = self.settings().requests_per_token_per_minute
         retry = self.requests_by_token.take(principal.session, per_token)
         if retry:
-            return Refusal(429, "RATE_LIMITED", f"Rate limit of {per_token} requests per minute for this bearer token "
+            return Refusal(429, codes.RATE_LIMITED,
+                           f"Rate limit of {per_token} requests per minute for this bearer token "
                                                 f"exceeded; retry after {retry} s", {"retry-after": str(retry)})
         if needed != "any" and not principal.allows(RuntimeRole(needed)):
-            return Refusal(403, "FORBIDDEN", f"This operation needs the runtime role {needed}; user "
+            return Refusal(403, codes.FORBIDDEN, f"This operation needs the runtime role {needed}; user "
                                              f"{principal.username!r} has "
                                              f"{', '.join(sorted(principal.roles)) or 'none'}",
                            caller=principal)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotSupportedError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.released_tags import quoted_name
 from engineering_api.runtime.sources import (
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ("SimulatedSource", "canonical_name")
 
-_NOT_FOUND = "TAG_NOT_FOUND"
+_NOT_FOUND = codes.TAG_NOT_FOUND
 _POWERED_OFF = "Off"
 
 
@@ -61,7 +62,7 @@ class SimulatedSource:
         runtime = backend.simulation.runtime_status()
         if not runtime.api_available:
             raise NotSupportedError("The runtime API reads this server's simulated PLCs, and this backend has no "
-                                    "simulated PLC engine.", code="RUNTIME_SOURCE_UNAVAILABLE")
+                                    "simulated PLC engine.", code=codes.RUNTIME_SOURCE_UNAVAILABLE)
         if not runtime.running:
             raise RuntimeNotRunningError("The PLCSim runtime manager is stopped, so no PLC runtime is running.")
         instances = backend.simulation.list_instances()
@@ -81,7 +82,7 @@ class SimulatedSource:
         if len(powered) > 1:
             names = ", ".join(sorted(i.name for i in powered))
             raise ConflictError(f"Several simulated PLCs are powered on ({names}); connect the one the runtime "
-                                "serves (POST /api/simulation/connect).", code="RUNTIME_PLC_AMBIGUOUS")
+                                "serves (POST /api/simulation/connect).", code=codes.RUNTIME_PLC_AMBIGUOUS)
         return powered[0].name
 
     def _released(self, instance: str) -> dict[str, RuntimeTag]:
@@ -133,7 +134,8 @@ def _merge(names: list[str], known: list[RuntimeTag | None], scan: SimScanRead |
                 _NOT_FOUND, f'No released tag "{name}" (unknown, or not accessible from HMI/OPC UA/Web API).', 404)))
         elif items is not None and not tag.writable:
             out.append(_failed(tag.name, tag.data_type, ItemError(
-                "TAG_NOT_WRITABLE", f"{tag.name} is released read-only (not writable from HMI/OPC UA/Web API).", 403)))
+                codes.TAG_NOT_WRITABLE, f"{tag.name} is released read-only (not writable from HMI/OPC UA/Web API).",
+                                                                  403)))
         else:
             out.append(_reading(tag, next(answered)))
     return out
@@ -150,10 +152,10 @@ def _item_error(code: str, message: str) -> ItemError:
     if code == "DoesNotExist":
         return ItemError(_NOT_FOUND, message, 404)
     if code in ("TypeMismatch", "NotSupported"):
-        return ItemError("TYPE_MISMATCH", message, 422)
+        return ItemError(codes.TYPE_MISMATCH, message, 422)
     if code == "InstanceNotRunning":
-        return ItemError("RUNTIME_NOT_RUNNING", message, 503)
-    return ItemError("RUNTIME_FAULT", message, 500)
+        return ItemError(codes.RUNTIME_NOT_RUNNING, message, 503)
+    return ItemError(codes.RUNTIME_FAULT, message, 500)
 
 
 def _failed(name: str, data_type: str | None, error: ItemError) -> TagReading:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
+from engineering_api.errors import codes
 
 __all__ = (
     "ItemError", "Quality", "RuntimeFaultError", "RuntimeNotRunningError", "RuntimeTag", "TagReading", "TagSource",
@@ -22,13 +23,13 @@ __all__ = (
 class RuntimeNotRunningError(PortalUnavailableError):
     """No PLC runtime is running (no simulated PLC is powered on with a program)."""
 
-    default_code = "RUNTIME_NOT_RUNNING"
+    default_code = codes.RUNTIME_NOT_RUNNING
 
 
 class RuntimeFaultError(EngineeringError):
     """The PLC runtime failed to answer (a fault of the runtime, not of the request)."""
 
-    default_code = "RUNTIME_FAULT"
+    default_code = codes.RUNTIME_FAULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ import msgspec
 
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.errors import codes
 
 if TYPE_CHECKING:
     from engineering_api.runtime.alarms import Alarm
@@ -105,7 +106,8 @@ class SubscriptionHub:
         with self._lock:
             sub = self._subs.get(subscription_id)
             if sub is None or sub.user_id != user_id:
-                raise NotFoundError(f"No subscription {subscription_id} of this user.", code="SUBSCRIPTION_NOT_FOUND")
+                raise NotFoundError(f"No subscription {subscription_id} of this user.",
+                                    code=codes.SUBSCRIPTION_NOT_FOUND)
             sub.seen = time.monotonic()
             return sub
 

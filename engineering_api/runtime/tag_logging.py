@@ -20,6 +20,7 @@ import msgspec
 from sqlalchemy import bindparam, select, text
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.tables import runtime_history
@@ -131,7 +132,7 @@ def parse_time(text: str, what: str) -> int:
     try:
         moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"{what} is not an ISO 8601 time: {text!r}", code="INVALID_TIME") from None
+        raise ValidationError(f"{what} is not an ISO 8601 time: {text!r}", code=codes.INVALID_TIME) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return int(moment.timestamp() * 1000)
@@ -157,7 +158,7 @@ def parse_interval(text: str | None) -> int | None:
         ms = 0
     if ms < 1:
         raise ValidationError(f"interval must be a positive number of seconds, or with s/m/h/d: {text!r}",
-                              code="INVALID_INTERVAL")
+                              code=codes.INVALID_INTERVAL)
     return ms
 
 
@@ -184,7 +185,7 @@ class TagLoggingService:
         key = canonical_name(tag)
         old = next((s for s in self.settings() if canonical_name(s.tag) == key), None)
         if old is None:
-            raise NotFoundError(f'The tag "{tag}" is not logged.', code="LOGGING_NOT_CONFIGURED")
+            raise NotFoundError(f'The tag "{tag}" is not logged.', code=codes.LOGGING_NOT_CONFIGURED)
         self._settings.set("settings", msgspec.to_builtins([s for s in self.settings() if s is not old and
                                                             canonical_name(s.tag) != key]))
         return old
@@ -228,10 +229,10 @@ class TagLoggingService:
                                                                                              limit)]
         if interval_ms is None:
             raise ValidationError(f"aggregation={aggregation} needs an interval (seconds, or 15m, 8h...).",
-                                  code="INTERVAL_REQUIRED")
+                                  code=codes.INTERVAL_REQUIRED)
         if (end_ms - start_ms) / interval_ms > MAX_POINTS:
             raise ValidationError(f"More than {MAX_POINTS} intervals; choose a longer interval or a shorter range.",
-                                  code="TOO_MANY_POINTS")
+                                  code=codes.TOO_MANY_POINTS)
         return [HistoryPoint(timestamp=format_ms(t), value=int(v) if aggregation == "count" and v is not None else v,
                              count=n) for t, v, n in self.store.aggregate(key, start_ms, end_ms, interval_ms,
                                                                          aggregation)]

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.runtime.tag_logging import HistoryPoint, TagLogStore, format_ms
 
 __all__ = ("Continuation", "raw_page")
@@ -49,7 +50,7 @@ class Continuation:
                 raise ValueError(token)
         except (ValueError, TypeError, binascii.Error):
             raise ValidationError("continuationPoint is not one this server gave out",
-                                  code="INVALID_CONTINUATION_POINT") from None
+                                  code=codes.INVALID_CONTINUATION_POINT) from None
         return cls(tag, start, end, after, skip)
 
 

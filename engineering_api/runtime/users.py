@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_sessions as sessions
 from engineering_api.lib.tables import runtime_users as users
@@ -142,7 +143,7 @@ def _roles(roles: Iterable[str]) -> list[str]:
             value = RuntimeRole(role).value
         except ValueError:
             raise ValidationError(f"unknown runtime role {role!r}; use read, write, alarmAck or admin",
-                                  code="INVALID_RUNTIME_ROLE") from None
+                                  code=codes.INVALID_RUNTIME_ROLE) from None
         if value not in out:
             out.append(value)
     return out
@@ -152,7 +153,7 @@ def check_password(password: str) -> None:
     """Raises ValidationError (WEAK_PASSWORD) for a password shorter than ``PASSWORD_MIN`` or too long."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ValidationError(f"a runtime password has {PASSWORD_MIN}..{PASSWORD_MAX} characters",
-                              code="WEAK_PASSWORD")
+                              code=codes.WEAK_PASSWORD)
 
 
 class RuntimeUserStore:
@@ -172,7 +173,7 @@ class RuntimeUserStore:
         """Raises NotFoundError (RUNTIME_USER_NOT_FOUND)."""
         row = self._db.one(select(users).where(users.c.user_id == user_id))
         if row is None:
-            raise NotFoundError(f"no runtime user with id {user_id!r}", code="RUNTIME_USER_NOT_FOUND")
+            raise NotFoundError(f"no runtime user with id {user_id!r}", code=codes.RUNTIME_USER_NOT_FOUND)
         return self._user(row)
 
     def create(self, username: str, password: str, roles: Iterable[str]) -> RuntimeUser:
@@ -180,14 +181,14 @@ class RuntimeUserStore:
         name = username.strip()
         if not name or len(name) > USERNAME_MAX or any(c.isspace() or not c.isprintable() for c in name):
             raise ValidationError(f"a runtime user name has 1..{USERNAME_MAX} printable characters without spaces",
-                                  code="INVALID_USERNAME")
+                                  code=codes.INVALID_USERNAME)
         check_password(password)
         role_list = _roles(roles)
         now = utc_now()
         user_id = uuid.uuid4().hex[:12]
         with self._db.transaction() as conn:
             if conn.execute(select(users.c.user_id).where(users.c.username_key == name.lower())).fetchone():
-                raise AlreadyExistsError(f"a runtime user {name!r} exists", code="RUNTIME_USER_EXISTS")
+                raise AlreadyExistsError(f"a runtime user {name!r} exists", code=codes.RUNTIME_USER_EXISTS)
             conn.execute(users.insert().values(
                 user_id=user_id, username=name, username_key=name.lower(), password_hash=hash_password(password),
                 roles=",".join(role_list), created_at=now, updated_at=now))

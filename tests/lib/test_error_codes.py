@@ -30,15 +30,10 @@ def test_every_raised_code_is_declared() -> None:
                          f"errors/codes/ (python -m tools.error_code_scan --stub drafts them): {missing}")
 
 
-NOT_YET_CONVERTED = ("engineering_api/farm/", "engineering_api/runtime/", "engineering_api/console/")
-"""Folders whose raise sites still write their codes as strings (converted to ``codes.X`` after the branches that
-edit them are merged); delete a folder here once it is converted."""
-
-
 def test_raise_sites_name_the_registry_constants() -> None:
     written = [f"{code} at {place.where}" for code, places in error_code_scan.raised_codes().items()
                if code in error_codes.ERROR_CODES for place in places
-               if place.literal and not place.where.startswith(NOT_YET_CONVERTED)]
+               if place.literal]
     assert not written, ("a raise site writes its code as a string; write codes.X (from engineering_api.errors import "
                          f"codes) so that an undeclared code is a name error: {written[:10]}")
 

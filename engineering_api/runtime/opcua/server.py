@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from asyncua import Server, ua
 
 from engineering_api.backend.errors import ConflictError, EngineeringError
+from engineering_api.errors import codes
 from engineering_api.runtime.opcua.names import (
     S7_NAMESPACE,
     S7_NAMESPACE_INDEX,
@@ -126,7 +127,7 @@ class SimulatedOpcUaServer:
             reason = f"{failure[0]}" if failure else f"it did not start within {_HANG_BOUND:.0f} s"
             raise ConflictError(
                 f"The OPC UA server of {self.instance} could not listen on {self.endpoint_url}: {reason}",
-                code="OPCUA_SERVER_FAILED")
+                code=codes.OPCUA_SERVER_FAILED)
         self.started_at = datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
     def stop(self) -> None:

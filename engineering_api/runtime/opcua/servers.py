@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import ConflictError, NotFoundError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
@@ -82,7 +83,7 @@ class OpcUaServers:
                 source.browse()
             except RuntimeNotRunningError as exc:
                 raise ConflictError(f'The simulated PLC "{name}" is not powered on; power it on and download a '
-                                    "program before serving it over OPC UA.", code="INSTANCE_OFF") from exc
+                                    "program before serving it over OPC UA.", code=codes.INSTANCE_OFF) from exc
             # asyncua is imported with the first server, not with the app: it is a fifth of the app's start-up
             from engineering_api.runtime.opcua.server import SimulatedOpcUaServer, free_port
 
@@ -101,7 +102,7 @@ class OpcUaServers:
             server = self._servers.pop(instance.lower(), None)
         if server is None:
             raise NotFoundError(f'No OPC UA server runs for the simulated PLC "{instance}".',
-                                code="OPCUA_SERVER_NOT_FOUND")
+                                code=codes.OPCUA_SERVER_NOT_FOUND)
         info = _info(server)
         server.stop()
         return info
@@ -116,7 +117,7 @@ class OpcUaServers:
         instances = self._backend.simulation.list_instances()
         found: str | None = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
         if found is None:
-            raise NotFoundError(f'No simulated PLC "{instance}".', code="SIM_INSTANCE_NOT_FOUND")
+            raise NotFoundError(f'No simulated PLC "{instance}".', code=codes.SIM_INSTANCE_NOT_FOUND)
         return found
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import utc_now
 from engineering_api.runtime.plc_links import ConnectionFailedError, failed_reading
 from engineering_api.runtime.opcua.names import variant_type_name, variant_value
@@ -29,10 +30,10 @@ __all__ = ("OpcUaLink", "check_mapping")
 
 # An OPC UA status (its name's start) as a runtime item error: (code, HTTP status of the single-item route).
 _ERRORS = (
-    ("BadNodeIdUnknown", "TAG_NOT_FOUND", 404), ("BadNodeIdInvalid", "TAG_NOT_FOUND", 404),
-    ("BadNotWritable", "TAG_NOT_WRITABLE", 403), ("BadUserAccessDenied", "TAG_NOT_WRITABLE", 403),
-    ("BadNotReadable", "TAG_NOT_FOUND", 404), ("BadTypeMismatch", "TYPE_MISMATCH", 422),
-    ("BadOutOfRange", "TYPE_MISMATCH", 422),
+    ("BadNodeIdUnknown", codes.TAG_NOT_FOUND, 404), ("BadNodeIdInvalid", codes.TAG_NOT_FOUND, 404),
+    ("BadNotWritable", codes.TAG_NOT_WRITABLE, 403), ("BadUserAccessDenied", codes.TAG_NOT_WRITABLE, 403),
+    ("BadNotReadable", codes.TAG_NOT_FOUND, 404), ("BadTypeMismatch", codes.TYPE_MISMATCH, 422),
+    ("BadOutOfRange", codes.TYPE_MISMATCH, 422),
 )
 
 
@@ -41,15 +42,15 @@ def check_mapping(mapping: TagMapping) -> None:
     from asyncua import ua
 
     if not mapping.node_id:
-        raise ValidationError(f"{mapping.name}: an OPC UA tag needs nodeId (ns=3;s=...).", code="MAPPING_INVALID")
+        raise ValidationError(f"{mapping.name}: an OPC UA tag needs nodeId (ns=3;s=...).", code=codes.MAPPING_INVALID)
     try:
         ua.NodeId.from_string(mapping.node_id)
     except (ValueError, ua.UaError) as exc:
         raise ValidationError(f"{mapping.name}: nodeId {mapping.node_id!r} is not an OPC UA node id.",
-                              code="MAPPING_INVALID") from exc
+                              code=codes.MAPPING_INVALID) from exc
     if variant_type_name(mapping.data_type) is None:
         raise ValidationError(f"{mapping.name}: {mapping.data_type} has no OPC UA built-in type here.",
-                              code="MAPPING_INVALID")
+                              code=codes.MAPPING_INVALID)
 
 
 class OpcUaLink:
@@ -118,7 +119,7 @@ async def _exchange(client: Any, tags: list[TagMapping], values: list[Any] | Non
             try:
                 variant = ua.Variant(variant_value(type_name, value), getattr(ua.VariantType, type_name))
             except (TypeError, ValueError) as exc:
-                out[i] = failed_reading(tag, "TYPE_MISMATCH", f"{tag.name} ({tag.data_type}): {exc}", 422)
+                out[i] = failed_reading(tag, codes.TYPE_MISMATCH, f"{tag.name} ({tag.data_type}): {exc}", 422)
                 continue
             writes.append(ua.DataValue(variant))
             where.append(i)
@@ -172,4 +173,4 @@ def _bad(tag: TagMapping, status: Any, when: str | None = None) -> TagReading:
     for prefix, code, http in _ERRORS:
         if name.startswith(prefix):
             return failed_reading(tag, code, f"{tag.name}: OPC UA {name}", http, when)
-    return failed_reading(tag, "RUNTIME_FAULT", f"{tag.name}: OPC UA {name}", 500, when)
+    return failed_reading(tag, codes.RUNTIME_FAULT, f"{tag.name}: OPC UA {name}", 500, when)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.outbound.tls import trust_context
 
@@ -106,14 +107,14 @@ def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
         if parts.scheme.lower() in ("http", "https"):
             httpx.URL(url)  # what will send it must take it too
     except (ValueError, httpx.InvalidURL):
-        raise ValidationError(f"The target URL {url!r} is not a valid URL.", code="PUSH_TARGET_INVALID") from None
+        raise ValidationError(f"The target URL {url!r} is not a valid URL.", code=codes.PUSH_TARGET_INVALID) from None
     if parts.scheme.lower() not in schemes or not host:
         shown = " or ".join(f"{s}://" for s in schemes)
         raise ValidationError(f"The target URL must be {shown} with a host, not {url!r}.",
-                              code="PUSH_TARGET_INVALID")
+                              code=codes.PUSH_TARGET_INVALID)
     if parts.username is not None or parts.password is not None:
         raise ValidationError("Put credentials in target.auth, not in the URL (a URL is shown and logged).",
-                              code="PUSH_TARGET_INVALID")
+                              code=codes.PUSH_TARGET_INVALID)
 
 
 def check_ca_certificate(ca_certificate: str | None, url: str, code: str) -> None:

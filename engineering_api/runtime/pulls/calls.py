@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import CallRoute, RouteSpec
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
@@ -97,7 +98,7 @@ def _run(runtime: RuntimeService, query: PullId, _caller: str) -> PullRun:
     runner = pulls_of(runtime.services)
     if runner.store.get(query.pull_id).source is None:
         raise ValidationError("This pull has no source to fetch; the ERP posts its document to the webhook.",
-                              code="PULL_SOURCE_INVALID")
+                              code=codes.PULL_SOURCE_INVALID)
     return runner.run(runtime, query.pull_id, "run")
 
 
@@ -110,10 +111,10 @@ def _webhook(runtime: RuntimeService, posted: PullWebhook, _caller: str) -> Pull
     definition = runner.store.get(posted.pull_id)
     if not definition.accept_webhook or not definition.enabled:
         # as an unknown pull: a caller with the write role learns nothing of pulls not meant for it
-        raise NotFoundError(f"No pull {posted.pull_id!r} accepts a webhook.", code="PULL_NOT_FOUND")
+        raise NotFoundError(f"No pull {posted.pull_id!r} accepts a webhook.", code=codes.PULL_NOT_FOUND)
     run = runner.run(runtime, posted.pull_id, "webhook", posted.document, posted.content_type)
     if run.status == "Failed":
-        raise ValidationError(run.error or "the document could not be mapped", code="PULL_MAPPING_FAILED",
+        raise ValidationError(run.error or "the document could not be mapped", code=codes.PULL_MAPPING_FAILED,
                               details={"failedFields": run.failed_fields, "runId": run.run_id})
     return run
 

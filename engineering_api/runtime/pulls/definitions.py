@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls.mapping import check_path
@@ -97,13 +98,13 @@ def _check(given: PullInput, check_source: Callable[[PullSource], None]) -> None
     duplicates = sorted({t for t in tags if tags.count(t) > 1})
     if duplicates:
         raise ValidationError(f"The mapping names {', '.join(duplicates)} more than once.",
-                              code="PULL_MAPPING_INVALID")
+                              code=codes.PULL_MAPPING_INVALID)
     if given.source is None:
         if given.interval_seconds is not None:
-            raise ValidationError("A pull with an interval needs a source to fetch.", code="PULL_SOURCE_INVALID")
+            raise ValidationError("A pull with an interval needs a source to fetch.", code=codes.PULL_SOURCE_INVALID)
         if not given.accept_webhook:
             raise ValidationError("A pull needs a source, or acceptWebhook: true (the ERP posts the document).",
-                                  code="PULL_SOURCE_INVALID")
+                                  code=codes.PULL_SOURCE_INVALID)
         return
     check_source(given.source)
 
@@ -120,7 +121,7 @@ class PullStore(SecretRecordStore[PullDefinition]):
         """``check_source``: the table of source kinds' check (:mod:`.source_kinds`, which imports this module's
         types) that every saved source passes, with the hosts the server allows."""
         super().__init__(services, prefix="runtime.pulls.", key_file=KEY_FILE, noun="pull definition",
-                         not_found_code="PULL_NOT_FOUND", view=_view)
+                         not_found_code=codes.PULL_NOT_FOUND, view=_view)
         self.allowed_targets = services.settings.pull_allowed_targets
         self._check_source = check_source
 
@@ -139,7 +140,7 @@ class PullStore(SecretRecordStore[PullDefinition]):
             every = self._records.all()
             old = self._records.one(pull_id, every) if pull_id else None
             if any(i != pull_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
-                raise ValidationError(f"A pull is already named {given.name!r}.", code="PULL_NAME_TAKEN")
+                raise ValidationError(f"A pull is already named {given.name!r}.", code=codes.PULL_NAME_TAKEN)
             source = given.source
             token = None if source is None else kept_secret(self._secrets, source.auth, source.url, old, "source")
             pid = pull_id or uuid.uuid4().hex[:12]

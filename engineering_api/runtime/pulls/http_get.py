@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, ClassVar
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused_now
 from engineering_api.runtime.outbound.bounded_fetch import read_bounded
 from engineering_api.runtime.outbound.endpoints import RESERVED_HEADERS, auth_header, check_ca_certificate
@@ -38,20 +39,20 @@ class HttpGet(PullSourceKind):
     def check(self, source: PullSource, allowed: tuple[str, ...]) -> None:
         refused = refused_target(source.url, loopback=True, allowed=allowed)
         if refused is not None:
-            raise ValidationError(f"The source URL is refused: {refused}. {ALLOW_HINT}", code="PULL_SOURCE_INVALID")
-        check_ca_certificate(source.ca_certificate, source.url, "PULL_SOURCE_INVALID")
+            raise ValidationError(f"The source URL is refused: {refused}. {ALLOW_HINT}", code=codes.PULL_SOURCE_INVALID)
+        check_ca_certificate(source.ca_certificate, source.url, codes.PULL_SOURCE_INVALID)
         auth = source.auth
         reserved = sorted(h for h in source.headers if h.lower() in RESERVED_HEADERS)
         if reserved:
             raise ValidationError(f"The pull sets {', '.join(reserved)} itself; leave it out of source.headers.",
-                                  code="PULL_SOURCE_INVALID")
+                                  code=codes.PULL_SOURCE_INVALID)
         if auth.type in ("certificate", "awsSigV4"):
             raise ValidationError(f"A pull fetches with none, bearer, basic or header auth, not {auth.type}.",
-                                  code="PULL_SOURCE_INVALID")
+                                  code=codes.PULL_SOURCE_INVALID)
         if auth.type == "basic" and not auth.username:
-            raise ValidationError("Basic auth needs a username.", code="PULL_SOURCE_INVALID")
+            raise ValidationError("Basic auth needs a username.", code=codes.PULL_SOURCE_INVALID)
         if auth.type == "header" and not auth.header_name:
-            raise ValidationError("Header auth needs a headerName.", code="PULL_SOURCE_INVALID")
+            raise ValidationError("Header auth needs a headerName.", code=codes.PULL_SOURCE_INVALID)
 
     def prepare(self, source: SourceView, secret: str | None, allowed: tuple[str, ...]) -> dict[str, str]:
         headers = {"Accept": "application/json, application/xml;q=0.9", **source.headers}

@@ -20,6 +20,7 @@ from typing import Any
 
 from jsonpath import JSONPathEnvironment, JSONPathError, JSONPath
 from lxml import etree
+from engineering_api.errors import codes
 from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError, parse_untrusted
 
 from engineering_api.backend.errors import ValidationError
@@ -89,16 +90,16 @@ def check_path(path: str) -> JSONPath:
     else:
         raise ValidationError(f"Field path {path!r}: unexpected {path[dotted:dotted + 10]!r} at {dotted} "
                               "(steps are names, @attributes and [index], e.g. order.lines[0].qty, or JSONPath "
-                              "from $, e.g. $[0].recipe.setpoint)", code="PULL_MAPPING_INVALID")
+                              "from $, e.g. $[0].recipe.setpoint)", code=codes.PULL_MAPPING_INVALID)
     try:
         query = _JSONPATH.compile(text)
     except JSONPathError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValidationError(f"Field path {path!r} is not JSONPath (RFC 9535): {first}",
-                              code="PULL_MAPPING_INVALID") from None
+                              code=codes.PULL_MAPPING_INVALID) from None
     if not isinstance(query, JSONPath) or not query.singular_query():
         raise ValidationError(f"Field path {path!r} may name several fields (a wildcard, slice, filter or ..): a "
-                              "mapping writes one value, name it by names and indexes", code="PULL_MAPPING_INVALID")
+                              "mapping writes one value, name it by names and indexes", code=codes.PULL_MAPPING_INVALID)
     return query
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.scheduler_pools import PULLS
@@ -105,7 +106,7 @@ class PullRunner:
         problems = [problem for item in mapping if (problem := _tag_problem(released, item.tag))]
         if problems:
             raise ValidationError("The mapping cannot be written: " + "; ".join(problems) + ".",
-                                  code="PULL_MAPPING_INVALID")
+                                  code=codes.PULL_MAPPING_INVALID)
 
     # ----- runs ------------------------------------------------------------------------------------------------
     def run(self, runtime: RuntimeService, pull_id: str, trigger: str, document: bytes | None = None,

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.runtime.outbound.endpoints import check_url
 from engineering_api.runtime.pulls.http_get import HttpGet
 
@@ -46,5 +47,5 @@ def check_source(source: PullSource, allowed: tuple[str, ...]) -> None:
     try:
         check_url(source.url, tuple(SOURCE_KINDS))
     except ValidationError as exc:
-        raise ValidationError(exc.message.replace("target", "source"), code="PULL_SOURCE_INVALID") from None
+        raise ValidationError(exc.message.replace("target", "source"), code=codes.PULL_SOURCE_INVALID) from None
     source_kind_for(source.url).check(source, allowed)

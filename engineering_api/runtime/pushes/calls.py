@@ -19,6 +19,7 @@ from engineering_api.backend.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.errors import codes
 from engineering_api.jobs.operations import CallRoute, RouteSpec
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
@@ -101,7 +102,7 @@ def _checked(runtime: RuntimeService, data: PushInput) -> None:
         return  # no PLC to ask now: value() tags are checked when the payload is rendered
     unknown = [t for t in values if canonical_name(t) not in released]
     if unknown:
-        raise NotFoundError(f"Unknown or unreleased tag(s): {', '.join(unknown)}.", code="PUSH_TAG_UNKNOWN")
+        raise NotFoundError(f"Unknown or unreleased tag(s): {', '.join(unknown)}.", code=codes.PUSH_TAG_UNKNOWN)
 
 
 def _save(runtime: RuntimeService, data: PushInput, push_id: str | None) -> PushDefinition:

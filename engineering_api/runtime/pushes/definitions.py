@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.outbound.endpoints import (CaCertificate, DefinitionName, EndpointHeaders, EndpointView,
@@ -121,7 +122,7 @@ class PushStore(SecretRecordStore[PushDefinition]):
         """``check_target``: the table of transports' check (:mod:`.transports`, which imports this module's types)
         that every saved target passes."""
         super().__init__(services, prefix="runtime.pushes.", key_file=KEY_FILE, noun="push definition",
-                         not_found_code="PUSH_NOT_FOUND", view=_view)
+                         not_found_code=codes.PUSH_NOT_FOUND, view=_view)
         self._check_target = check_target
 
     def open(self, push_id: str) -> StoredPush:
@@ -141,13 +142,13 @@ class PushStore(SecretRecordStore[PushDefinition]):
             every = self._records.all()
             old = self._records.one(push_id, every) if push_id else None
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
-                raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
+                raise ValidationError(f"A push is already named {given.name!r}.", code=codes.PUSH_NAME_TAKEN)
             token = kept_secret(self._secrets, auth, given.target.url, old, "target")
             if auth.type == "certificate" and token is None:
                 raise ValidationError("certificate auth needs the client certificate's privateKey (PEM).",
-                                      code="PUSH_TARGET_INVALID")
+                                      code=codes.PUSH_TARGET_INVALID)
             if auth.type == "awsSigV4" and token is None:
-                raise ValidationError("awsSigV4 needs the secretAccessKey.", code="PUSH_TARGET_INVALID")
+                raise ValidationError("awsSigV4 needs the secretAccessKey.", code=codes.PUSH_TARGET_INVALID)
             pid = push_id or uuid.uuid4().hex[:12]
             now = utc_now()
             raw: dict[str, object] = {

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.runtime.outbound.endpoints import check_ca_certificate
 from engineering_api.runtime.outbound.tls import trust_context
 from engineering_api.runtime.pushes.transport import Attempt, PushTransport
@@ -70,23 +71,23 @@ class Mqtt(PushTransport):
         if not topic or "+" in topic or "#" in topic or "\x00" in topic or len(topic.encode()) > 65535:
             raise ValidationError(f"An MQTT target names its topic as the URL's path, without wildcards (+ #): "
                                   f"mqtt://broker:1883/plant/line1/shift, not {target.url!r}.",
-                                  code="PUSH_TARGET_INVALID")
+                                  code=codes.PUSH_TARGET_INVALID)
         if parts.query or parts.fragment:
-            raise ValidationError("An MQTT target has no query or fragment.", code="PUSH_TARGET_INVALID")
+            raise ValidationError("An MQTT target has no query or fragment.", code=codes.PUSH_TARGET_INVALID)
         auth = target.auth.type
         if auth in ("bearer", "header"):
             raise ValidationError("MQTT takes basic (the broker's user name and password), certificate (TLS client "
-                                  "certificate) or none.", code="PUSH_TARGET_INVALID")
+                                  "certificate) or none.", code=codes.PUSH_TARGET_INVALID)
         secure = parts.scheme.lower() == "mqtts"
         if auth == "certificate" and not secure:
-            raise ValidationError("A client certificate needs mqtts:// (TLS).", code="PUSH_TARGET_INVALID")
+            raise ValidationError("A client certificate needs mqtts:// (TLS).", code=codes.PUSH_TARGET_INVALID)
         if auth == "certificate" and not target.auth.certificate:
             raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
-                                  code="PUSH_TARGET_INVALID")
-        check_ca_certificate(target.ca_certificate, target.url, "PUSH_TARGET_INVALID")
+                                  code=codes.PUSH_TARGET_INVALID)
+        check_ca_certificate(target.ca_certificate, target.url, codes.PUSH_TARGET_INVALID)
         if target.headers:
             raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the "
-                                  "payload.", code="PUSH_TARGET_INVALID")
+                                  "payload.", code=codes.PUSH_TARGET_INVALID)
 
     def deliver(self, push: StoredPush, payload: str, period_end_ms: int) -> Attempt:
         target = push.view.target

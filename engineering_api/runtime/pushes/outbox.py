@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
@@ -106,7 +107,7 @@ def _period_end_ms(text: str) -> int:
     """
     ms = parse_time(text, "periodEnd")
     if not 0 <= ms < _YEAR_9000_MS:
-        raise ValidationError("periodEnd must lie between 1970 and 9000.", code="PUSH_PERIOD_INVALID")
+        raise ValidationError("periodEnd must lie between 1970 and 9000.", code=codes.PUSH_PERIOD_INVALID)
     return ms
 
 
@@ -176,7 +177,8 @@ class Outbox:
         push = self.store.get(push_id)
         end_ms = _period_end_ms(period_end)
         if end_ms > _now_ms():
-            raise ValidationError("periodEnd is in the future; that period has not ended.", code="PUSH_PERIOD_INVALID")
+            raise ValidationError("periodEnd is in the future; that period has not ended.",
+                                  code=codes.PUSH_PERIOD_INVALID)
         period = period_ending(trigger_for(push.schedule), _utc(end_ms))
         self._insert(push_id, period)
         self._db.execute(outbox.update().where(outbox.c.push_id == push_id, outbox.c.period_end == end_ms)
@@ -187,7 +189,7 @@ class Outbox:
     def delivery(self, push_id: str, period_end_ms: int) -> Delivery:
         row = self._db.one(select(outbox).where(outbox.c.push_id == push_id, outbox.c.period_end == period_end_ms))
         if row is None:
-            raise NotFoundError("No delivery of that period.", code="PUSH_DELIVERY_NOT_FOUND")
+            raise NotFoundError("No delivery of that period.", code=codes.PUSH_DELIVERY_NOT_FOUND)
         return _delivery(row)
 
     def deliveries(self, push_id: str, limit: int) -> list[Delivery]:
@@ -222,7 +224,7 @@ class Outbox:
         if period_end is None:
             end = last_boundary(trigger, dt.datetime.now(dt.UTC))
             if end is None:
-                raise ValidationError("The schedule has no boundary in the past.", code="PUSH_PERIOD_INVALID")
+                raise ValidationError("The schedule has no boundary in the past.", code=codes.PUSH_PERIOD_INVALID)
         else:
             end = _utc(_period_end_ms(period_end))
         period = period_ending(trigger, end)

@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.errors import codes
 from engineering_api.lib.job_stores import app_key, claim, job_store
 from engineering_api.lib.scheduler_pools import PUSHES
 from engineering_api.backend.errors import ValidationError
@@ -52,7 +53,7 @@ class Period:
 
 
 def _invalid(message: str) -> ValidationError:
-    return ValidationError(message, code="PUSH_SCHEDULE_INVALID")
+    return ValidationError(message, code=codes.PUSH_SCHEDULE_INVALID)
 
 
 def trigger_for(schedule: PushSchedule) -> Any:
@@ -115,7 +116,7 @@ def period_ending(trigger: Any, end: dt.datetime) -> Period:
     end = end.astimezone(dt.UTC)
     if last_boundary(trigger, end) != end:
         raise ValidationError(f"{end.isoformat()} is not a boundary of this push's schedule.",
-                              code="PUSH_PERIOD_INVALID")
+                              code=codes.PUSH_PERIOD_INVALID)
     start = last_boundary(trigger, end - _SECOND)
     return Period(start or end - dt.timedelta(days=1), end)
 

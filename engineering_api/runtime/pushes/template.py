@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
+from engineering_api.errors import codes
 from engineering_api.runtime.tag_logging import format_ms
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError
@@ -65,7 +66,7 @@ class Placeholder:
 
 
 def _invalid(message: str) -> ValidationError:
-    return ValidationError(message, code="PUSH_TEMPLATE_INVALID")
+    return ValidationError(message, code=codes.PUSH_TEMPLATE_INVALID)
 
 
 def placeholders(template: str) -> list[Placeholder]:
@@ -97,7 +98,7 @@ def check_template(template: str, fmt: str, logged: set[str]) -> list[Placeholde
     for p in found:
         if p.tag is not None and p.function != "value" and canonical_name(p.tag) not in logged:
             raise ValidationError(f"Tag {p.tag} is not logged, so it has no history to aggregate; log it first "
-                                  "(PUT /api/runtime/history/settings).", code="PUSH_TAG_UNKNOWN")
+                                  "(PUT /api/runtime/history/settings).", code=codes.PUSH_TAG_UNKNOWN)
     return found
 
 
@@ -180,7 +181,7 @@ def render(template: str, fmt: str, *, history: TagLoggingService, source: TagSo
         else:
             raise ValidationError(f"value({tag}) at {format_ms(end_ms)}: the tag is not logged, so its value at the "
                                   "end of this past period is unknown (log it: PUT /api/runtime/history/settings).",
-                                  code="PUSH_VALUE_UNKNOWN")
+                                  code=codes.PUSH_VALUE_UNKNOWN)
     if reads:
         try:
             readings = source.read(reads)

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.errors import codes
 from engineering_api.runtime.oauth import check_issuer_url
 from engineering_api.runtime.outbound.aws_sigv4 import sign
 from engineering_api.runtime.outbound.bounded_fetch import read_bounded
@@ -69,17 +70,17 @@ class Webhook(PushTransport):
 
     def check(self, target: PushTarget) -> None:
         if target.auth.type == "certificate":
-            raise ValidationError("Client certificates are for mqtts:// targets.", code="PUSH_TARGET_INVALID")
-        check_ca_certificate(target.ca_certificate, target.url, "PUSH_TARGET_INVALID")
+            raise ValidationError("Client certificates are for mqtts:// targets.", code=codes.PUSH_TARGET_INVALID)
+        check_ca_certificate(target.ca_certificate, target.url, codes.PUSH_TARGET_INVALID)
         if target.auth.type == "awsSigV4":
             _check_aws(target)
         reserved = sorted(h for h in target.headers if h.lower() in RESERVED_HEADERS)
         if reserved:
             raise ValidationError(f"The push sets {', '.join(reserved)} itself; leave it out of target.headers.",
-                                  code="PUSH_TARGET_INVALID")
+                                  code=codes.PUSH_TARGET_INVALID)
         auth = target.auth
         if auth.type == "basic" and not auth.username:
-            raise ValidationError("Basic auth needs a username.", code="PUSH_TARGET_INVALID")
+            raise ValidationError("Basic auth needs a username.", code=codes.PUSH_TARGET_INVALID)
         if auth.type == "header":
             name = (auth.header_name or "").lower()
             # Authorization is the push's own only for bearer and basic: header auth may set it, as an Azure IoT Hub
@@ -87,7 +88,7 @@ class Webhook(PushTransport):
             if not name or name in RESERVED_HEADERS - {"authorization"} or \
                     name in {h.lower() for h in target.headers}:
                 raise ValidationError("Header auth needs a headerName that is neither set by the push (Authorization "
-                                      "aside) nor in target.headers.", code="PUSH_TARGET_INVALID")
+                                      "aside) nor in target.headers.", code=codes.PUSH_TARGET_INVALID)
 
     def deliver(self, push: StoredPush, payload: str, period_end_ms: int) -> Attempt:
         code, error, wait = _send(push, payload, period_end_ms)
@@ -103,11 +104,11 @@ def _check_aws(target: PushTarget) -> None:
     auth = target.auth
     if not (auth.access_key_id and auth.region and auth.service):
         raise ValidationError("awsSigV4 needs accessKeyId, region and service (and secretAccessKey when first set).",
-                              code="PUSH_TARGET_INVALID")
+                              code=codes.PUSH_TARGET_INVALID)
     try:
         check_issuer_url(target.url, "An AWS-signed target")  # https, or loopback for a local test endpoint
     except ValueError as exc:
-        raise ValidationError(str(exc), code="PUSH_TARGET_INVALID") from None
+        raise ValidationError(str(exc), code=codes.PUSH_TARGET_INVALID) from None
 
 
 def _send(push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None, int]:
