@@ -22,6 +22,7 @@ from engineering_api.rules.compiler.project import program_from_software
 from engineering_api.rules.compiler.types import ELEMENTARY, display
 from simatic_xml.diagnostics import Diagnostic
 from engineering_api.rules.plc_values import AREA_SIZES, from_json
+from engineering_api.rules.watch_tables import LABEL
 from simatic_xml import parse_bytes
 from simatic_xml.scl import SclSyntaxError, parse_expression
 from simatic_xml.scl import ast as A
@@ -37,11 +38,9 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.watch_tables import EntrySpec
     from engineering_api.rules.compiler.project import Software
 
-__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "entry_problems", "merge_rows", "operand_root", "plc_value",
+__all__ = ("Operand", "Resolver", "check_rows", "entry_problems", "merge_rows", "operand_root", "plc_value",
            "row_flag", "table_row")
 
-LABEL = {WATCH_TABLE: "watch table", FORCE_TABLE: "force table"}
-"""How messages name each kind of table."""
 _FIELDS = {
     WATCH_TABLE: (("modify_value", "ModifyValue"), ("modify_intention", "ModifyIntention"),
                   ("modify_trigger", "ModifyTrigger")),

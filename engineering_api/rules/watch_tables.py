@@ -9,14 +9,15 @@ import re
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.errors import codes
-from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
-__all__ = ("DOT_SEGMENTS", "check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found",
-           "folder_not_found",
-           "no_entries", "no_such_folder", "read_table_document", "table_not_found")
+__all__ = ("DOT_SEGMENTS", "LABEL", "check_one_force_table", "check_table_clash", "check_table_name",
+           "entries_not_found", "folder_not_found", "no_entries", "no_such_folder", "read_table_document",
+           "table_not_found")
 
+LABEL = {WATCH_TABLE: "watch table", FORCE_TABLE: "force table"}
+"""How messages name each kind of table."""
 DOT_SEGMENTS = frozenset({".", ".."})
 """Names that are URL dot segments."""
 _NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
