@@ -22,7 +22,7 @@ from benchlib import write_results  # this script's folder, first on sys.path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engineering_api.rules.compiler import check_source  # noqa: E402 - needs the sys.path insert above
+from engineering_api.rules.compiler.check import check_source  # noqa: E402 - needs the sys.path insert above
 from simatic_xml.scl import SclSyntaxError, parse, read_source  # noqa: E402 - needs the sys.path insert above
 
 TARGET = 20_000

@@ -42,7 +42,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engineering_api.rules.compiler import check_source  # noqa: E402
+from engineering_api.rules.compiler.check import check_source  # noqa: E402
 from simatic_xml.generate import generate_xml  # noqa: E402
 from simatic_xml.generate.builder import scl_context  # noqa: E402
 from simatic_xml.generate.spec import parse_spec  # noqa: E402

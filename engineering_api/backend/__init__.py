@@ -2,7 +2,4 @@
 
 from __future__ import annotations
 
-from engineering_api.backend.port import EngineeringBackend
-from engineering_api.backend.worker import TiaWorker
-
-__all__ = ("EngineeringBackend", "TiaWorker")
+__all__: list[str] = []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.types import assignable
 from tests.lib.shared_corpus import READS_SHARED, SHARED
 

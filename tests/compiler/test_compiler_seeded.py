@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.checker import check_block
 from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.project import _parsed_def

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.types import assignable, canonical, common_type
 from simatic_xml.conversions import (
     TYPES,

@@ -3,7 +3,7 @@ globals that are not there."""
 
 from __future__ import annotations
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.types import ELEMENTARY, display
 
 

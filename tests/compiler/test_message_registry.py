@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 from engineering_api.ci.program import check_files
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from simatic_xml.diagnostic_codes import CODES, message
 from tools import reference_pages
 

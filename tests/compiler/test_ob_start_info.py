@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.builtins import ob_start_info
 
 __all__: list[str] = []

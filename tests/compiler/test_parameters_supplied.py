@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 
 _CALLEE = '''
 TYPE "UDT_Cut"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from simatic_xml.system_types import all_instructions
 
 HEADER = """FUNCTION "FC_Sig" : Void

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engineering_api.ci.program import check_files
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.generate.from_source import generate_source
 

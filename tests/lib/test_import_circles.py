@@ -59,8 +59,18 @@ def _imported(name: str, path: Path) -> list[str]:
     return targets
 
 
+def _packages_run_first(owner: str, importer: str, modules: dict[str, Path]) -> set[str]:
+    """The packages whose ``__init__`` an import of ``owner`` runs before it: each package above it, but those
+    above ``importer`` too (they are imported, or being imported, before ``importer`` runs)."""
+    importer_packages = {importer.rsplit(".", depth)[0] for depth in range(1, importer.count(".") + 1)}
+    above = {owner.rsplit(".", depth)[0] for depth in range(1, owner.count(".") + 1)}
+    return {package for package in above - importer_packages if package in modules}
+
+
 def _graph(modules: dict[str, Path], script_folders: tuple[str, ...] = ()) -> dict[str, set[str]]:
-    """Each module -> the modules of ours it imports (a script's bare name resolved in its own folder)."""
+    """Each module -> the modules of ours it imports (a script's bare name resolved in its own folder), with the
+    packages' ``__init__`` modules each import runs first (``from a.b.c import x`` runs ``a.b`` first: a circle
+    through a package's ``__init__`` fails at import as any other does)."""
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         folder = name.rpartition(".")[0]
@@ -71,6 +81,7 @@ def _graph(modules: dict[str, Path], script_folders: tuple[str, ...] = ()) -> di
                 owner = _owner(f"{folder}.{target}", modules)
             if owner is not None and owner != name:
                 graph[name].add(owner)
+                graph[name] |= _packages_run_first(owner, name, modules) - {name}
     return graph
 
 
@@ -158,6 +169,21 @@ def test_a_planted_circle_fails(tmp_path: Path) -> None:
         "tools/z.py": "Z = 1\n",
     })
     assert circles_in(tmp_path, ("pkg", "tools"), ()) == [["pkg.a", "pkg.b", "pkg.sub"]]
+
+
+def test_a_circle_through_a_package_run_first_fails(tmp_path: Path) -> None:
+    """``from pkg.sub.deep import x`` runs ``pkg.sub``'s ``__init__`` first: a circle through it is found (a
+    fresh clone's run met one: rules.watch_operands -> rules.compiler's ``__init__`` -> ... -> watch_operands);
+    a module inside the package importing its sibling by the full name is no circle."""
+    _write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/user.py": "from pkg.sub.deep import x\n",
+        "pkg/sub/__init__.py": "from pkg.sub.front import y\n",
+        "pkg/sub/front.py": "from pkg.user import z\n",
+        "pkg/sub/deep.py": "x = 1\n",
+        "pkg/sub/inside.py": "from pkg.sub.deep import x\n",
+    })
+    assert circles_in(tmp_path, ("pkg",), ()) == [["pkg.sub", "pkg.sub.front", "pkg.user"]]
 
 
 def test_a_planted_circle_between_scripts_fails(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ import pytest
 
 from engineering_api.ci.program import check_files
 from engineering_api.cli import main
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.plc_compile import compile_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml.generate.from_source import generate_source

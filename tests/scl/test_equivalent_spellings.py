@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from tests.lib.shared_corpus import SHARED
 
 CORPUS = SHARED / "corpus" / "scl"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from simatic_xml.errors import SclSyntaxError as TokenSyntaxError
 from simatic_xml.scl import ast as A
 from simatic_xml.scl import parse

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, installed
 from simatic_xml.generate import generate_xml
 from simatic_xml.generate.checks import scl_locals

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.check import check_source
 from engineering_api.rules.compiler.builtins import KNOWN_UPPER, SYSTEM_FBS, SYSTEM_TYPES
 from simatic_xml.system_types import (
     Instruction,

@@ -62,8 +62,8 @@ if TYPE_CHECKING:
     from simatic_xml.model import Document
     from simatic_xml.scl.ast import SourceFile
 
-__all__ = ("SCL_SUFFIXES", "Loaded", "Source", "binary_source", "check", "check_edited", "check_sources",
-           "identity_findings", "load", "source_text")
+__all__ = ("SCL_SUFFIXES", "Loaded", "Source", "binary_source", "check", "check_edited", "check_source",
+           "check_sources", "identity_findings", "load", "source_text")
 
 SCL_SUFFIXES = frozenset({".scl", ".db", ".udt"})
 """Sources TIA's "generate blocks from source" reads: SCL (.scl), data blocks (.db) and PLC data types (.udt)."""
@@ -447,3 +447,11 @@ def _overlay(program: Program, blocks: list[BlockDef]) -> Program:
         (view.blocks if blk.kind == "UDT" else view.types).pop(blk.name.lower(), None)
         table[blk.name.lower()] = blk
     return view
+
+
+def check_source(text: str, path: str | None = None, *, closed: bool = False) -> list[Diagnostic]:
+    """The diagnostics of one SCL source (its notes included): :func:`check_sources` of that text alone.
+
+    Open (the default): the file is one part of a program, so unknown globals, blocks and quoted types are
+    warnings. ``closed=True`` treats the file as the whole program, as ``scl check`` does."""
+    return check_sources([Source(path, text.encode("utf-8", "replace"))], closed=closed, info=True)
