@@ -50,6 +50,7 @@ from engineering_api.errors import codes
 from engineering_api.farm.celery_app import (
     CALL_TASK, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
 )
+from engineering_api.farm.celery_control import BusyControl
 from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.names import AgentNameTakenError, stop_on_name_lost, take_name
@@ -426,6 +427,23 @@ def _consumer_of(app: Any) -> dict[str, Any]:
     return holder
 
 
+def _share_remote_control(app: Any, control: BusyControl) -> None:
+    """Once the worker's remote control starts (its consumer's ``Control`` step), make it leave the requests the
+    agent's own remote control thread answered during a call (:mod:`engineering_api.farm.celery_control`)."""
+    from celery import bootsteps
+    from celery.worker.consumer.control import Control
+
+    class ShareControl(bootsteps.StartStopStep):
+        requires = ("celery.worker.consumer.control:Control",)
+
+        def start(self, parent: Any) -> None:
+            for step in parent.blueprint.order:
+                if isinstance(step, Control):
+                    control.wrap_worker_node(step.box.node)
+
+    app.steps["consumer"].add(ShareControl)
+
+
 def _flush_task_events(holder: dict[str, Any]) -> None:
     """Send the task events the worker buffered (``task-received``, ``task-started``) now, on the worker's thread.
     Celery's worker buffers task events and flushes them from its event loop, which the solo pool blocks while a
@@ -502,6 +520,8 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
         return 3
 
     consumer = _consumer_of(app)
+    remote_control = BusyControl(app, nodename)  # ``celery inspect active``/``ping`` answered while a call runs
+    _share_remote_control(app, remote_control)
 
     def call(task: Any, method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -521,12 +541,14 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     app.task(name=CALL_TASK, ignore_result=False, bind=True, throws=(FarmCallFailed,))(call)
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
+    remote_control.start()
     try:
         app.worker_main([
             "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", nodename,
             f"--loglevel={log_level or 'WARNING'}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:
+        remote_control.stop()
         runner.stop()
         backend.close()
     return 0
