@@ -7,7 +7,7 @@ like the load generator's connections), so the numbers are the application's own
 * ``read``             — ``GET /api/projects/devices`` of the real app, as shipped
 * ``read_gzip``        — the same read from a client that accepts gzip (``Accept-Encoding: gzip, deflate``)
 * ``read -guard``      — the same with ``GuardMiddleware`` passed through (no host/key/rate checks, and the
-  route served by Litestar: not the listing's handler called directly, engineering_api/lib/direct_route.py)
+  route served by Litestar: not the listing's handler called directly, engineering_api/web/_litestar/direct_route.py)
 * ``read -hop``        — the operation runs on the event loop instead of the TIA worker thread
 * ``read -wait_for``   — ``TiaWorker.wait`` awaits the future directly (no ``wait_for``/``shield``)
 * ``read -guard -hop``  — both removed: what is left is routing, signature, envelope, encoding

@@ -26,7 +26,7 @@ from engineering_api.backend.worker import TiaWorker
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
-from engineering_api.lib.field_docs import DocumentedStructSchemas
+from engineering_api.web._litestar.struct_schemas import DocumentedStructSchemas
 from engineering_api.console import COMPRESSED, console_routes, gzip_layer, template_config
 from engineering_api.domain import (
     blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
@@ -50,11 +50,11 @@ from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.snapshots import create_snapshot_service, schedule_snapshot_cleanup
 from engineering_api.lib import log_escape
 from engineering_api.lib.private_files import make_private_dir
-from engineering_api.jobs.controllers import JobController
+from engineering_api.web.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
-from engineering_api.jobs.call_routes import build_call_routes
-from engineering_api.jobs.routes import build_handlers
+from engineering_api.web.call_routes import build_call_routes
+from engineering_api.web.routes import build_handlers
 from engineering_api.lib.audit import AuditLog, audit_families
 from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
@@ -68,7 +68,7 @@ from engineering_api.lib.tls_pair import tls_families
 from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
 from engineering_api.mcp.metrics import mcp_families
 from engineering_api.runtime.metrics import runtime_families
-from engineering_api.lib.route_map import MappedLitestar
+from engineering_api.web._litestar.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
 from engineering_api.lib.responses import exception_handlers

@@ -11,7 +11,7 @@ import anyio.to_thread
 from litestar._openapi.plugin import OpenAPIPlugin  # the app's own document cache; Litestar exports no other name
 
 from engineering_api.lib.openapi_requests import optional_request_defaults
-from engineering_api.lib.route_map import MappedLitestar
+from engineering_api.web._litestar.route_map import MappedLitestar
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:

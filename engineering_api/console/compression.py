@@ -82,7 +82,7 @@ class _ConsoleCompression:
     """The app's gzip layer, put by the guard around a route and called only for a client that accepts gzip
     (``engineering_api.lib.middleware.GuardMiddleware`` reads ``Accept-Encoding`` in its one pass over the
     headers): a request whose answer cannot be compressed goes straight to the route, the others through
-    :class:`_Gzip`'s ``send``. A listing's direct call (``engineering_api.lib.direct_route``) asks
+    :class:`_Gzip`'s ``send``. A listing's direct call (``engineering_api.web._litestar.direct_route``) asks
     :meth:`answer_send` instead, once its answer's length is known: an answer the rule sends plain then passes
     no layer at all.
 

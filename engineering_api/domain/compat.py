@@ -33,7 +33,7 @@ from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.errors import codes
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
-from engineering_api.jobs.call_routes import declared_route, service_call, services_in
+from engineering_api.web.call_routes import declared_route, service_call, services_in
 from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct, utc_now

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.errors import codes
-from engineering_api.jobs.call_routes import service_call
+from engineering_api.web.call_routes import service_call
 from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct

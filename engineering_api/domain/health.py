@@ -24,7 +24,7 @@ from litestar.params import FromPath
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
 from engineering_api.errors import codes
-from engineering_api.jobs.call_routes import service_call, services_in
+from engineering_api.web.call_routes import service_call, services_in
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, problem_responses

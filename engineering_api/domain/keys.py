@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
-from engineering_api.jobs.call_routes import service_call
+from engineering_api.web.call_routes import service_call
 from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import KEY_NAME_MAX, ApiKeyInfo, Role

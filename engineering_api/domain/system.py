@@ -15,7 +15,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupp
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
 from engineering_api.errors import codes
-from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.web.call_routes import declared_route, service_call
 from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore

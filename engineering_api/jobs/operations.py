@@ -11,7 +11,7 @@ say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps s
 A call of the server itself (its settings, keys, audit, documentation, health, the assistant) is a third kind, a
 service call (:attr:`~Operation.service`), kept apart in the same way (:meth:`OperationRegistry.service_calls`).
 Runtime and service calls are the inline calls: their routes take their options, security and documented answers
-from the declaration, and most are built from it (:mod:`engineering_api.jobs.call_routes`); the rest are written by
+from the declaration, and most are built from it (:mod:`engineering_api.web.call_routes`); the rest are written by
 hand.
 """
 
@@ -75,7 +75,7 @@ class RouteSpec:
 @dataclass(frozen=True)
 class CallRoute:
     """How the route built from an inline call's declaration looks to a client
-    (:func:`~engineering_api.jobs.call_routes.build_call_routes`), where its other fields do not say it: the
+    (:func:`~engineering_api.web.call_routes.build_call_routes`), where its other fields do not say it: the
     operation's summary, description, errors, roles and success message are the call's own."""
 
     route_id: str
@@ -254,12 +254,12 @@ class Operation(Generic[InputT, OutputT]):
     """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
     client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
     (:attr:`OperationContext.services`), and its route takes its options from this declaration; one that names its
-    :attr:`built_route` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
+    :attr:`built_route` has its route built from it (:mod:`engineering_api.web.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
     built_route: CallRoute | None = None
     """Set for an inline call whose route is built from this declaration
-    (:func:`~engineering_api.jobs.call_routes.build_call_routes`): what a client knows the route by that the other
+    (:func:`~engineering_api.web.call_routes.build_call_routes`): what a client knows the route by that the other
     fields do not say (its OpenAPI operation id, the answer's schema name, the success status)."""
 
     @property
@@ -365,7 +365,7 @@ class OperationContext:
     """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
     services: object | None = None
     """For an inline call (:attr:`Operation.is_inline_call`): the app's services
-    (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
+    (:func:`engineering_api.web.call_routes.services_in` reads them typed)."""
     app: object | None = None
     """For a service call run by its route: the running app, whose OpenAPI document and route table some calls
     read (the documentation's sections); None on MCP, where no such call is a tool."""

@@ -7,6 +7,9 @@ Sphinx and IDEs read) or by ``Annotated[..., Meta(description=...)]``. msgspec r
 
 :func:`plain` strips the reStructuredText markup of the source (````x````, ``:class:`~a.B```) so that clients
 that show descriptions as plain text (MCP tools, Swagger) show words, not markup.
+
+REST's OpenAPI document reads the same descriptions through Litestar's schema plugin for Structs
+(:class:`engineering_api.web._litestar.struct_schemas.DocumentedStructSchemas`).
 """
 
 from __future__ import annotations
@@ -20,14 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
-from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 
-if typing.TYPE_CHECKING:
-    from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.openapi.spec import Schema
-    from litestar.typing import FieldDefinition
-
-__all__ = ("COMMON", "DocumentedStructSchemas", "borrow_field_docs", "document", "field_docs", "plain")
+__all__ = ("COMMON", "borrow_field_docs", "document", "field_docs", "plain")
 
 COMMON: dict[str, str] = {
     "deviceName": "Name of the PLC (device) in the open project, e.g. PLC_1.",
@@ -215,48 +212,3 @@ def document(schema: dict[str, Any], struct: type[msgspec.Struct]) -> dict[str, 
         if definition.get("description"):
             definition["description"] = plain(definition["description"])
     return schema
-
-
-class DocumentedStructSchemas(StructSchemaPlugin):
-    """Litestar's OpenAPI schemas of Structs, each property described from its field's documentation (as the MCP
-    tools' schemas are), so that REST's OpenAPI document says the same words."""
-
-    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
-        named = _parametrized_base(field_definition.type_)
-        if named is None:
-            schema = super().to_openapi_schema(field_definition, schema_creator)
-        else:  # ``class X(Envelope[T]): ...``: Litestar leaves ``T`` unresolved in a subclass; read it off the base
-            schema = _named_generic_schema(field_definition, named, schema_creator)
-        docs = field_docs(field_definition.type_)
-        for name, prop in (schema.properties or {}).items():
-            if docs.get(name) and not getattr(prop, "description", None):
-                prop.description = docs[name]
-            elif description := getattr(prop, "description", None):
-                prop.description = plain(description)
-        return schema
-
-
-def _named_generic_schema(field_definition: FieldDefinition, named: Any, schema_creator: SchemaCreator) -> Schema:
-    """The component of ``field_definition`` (its own name) with the field types of its parametrized base."""
-    from litestar.typing import FieldDefinition
-
-    hints = FieldDefinition.from_annotation(named).get_type_hints(include_extras=True, resolve_generics=True)
-    info = msgspec.inspect.type_info(field_definition.type_)
-    assert isinstance(info, msgspec.inspect.StructType)  # the plugin is asked only about Structs
-    return schema_creator.create_component_schema(
-        field_definition,
-        required=sorted(f.encode_name for f in info.fields if f.required),
-        property_fields={f.encode_name: FieldDefinition.from_annotation(hints[f.name], name=f.encode_name)
-                         for f in info.fields},
-    )
-
-
-def _parametrized_base(struct: Any) -> Any:
-    """The parametrized generic Struct a Struct only names (``class X(Envelope[T]): ...``, no fields of its own),
-    or None."""
-    for base in getattr(struct, "__orig_bases__", ()):
-        origin = typing.get_origin(base)
-        if isinstance(origin, type) and issubclass(origin, msgspec.Struct) \
-                and set(struct.__struct_fields__) == set(origin.__struct_fields__):
-            return base
-    return None

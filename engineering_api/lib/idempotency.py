@@ -55,7 +55,7 @@ __all__ = (
 logger = logging.getLogger(__name__)
 
 KEY_HEADER = "Idempotency-Key"
-"""The request header that names a retry's key, here and on the derived routes (``engineering_api.jobs.routes``)."""
+"""The request header that names a retry's key, here and on the derived routes (``engineering_api.web.routes``)."""
 _KEY_HEADER_RAW = KEY_HEADER.lower().encode("latin-1")
 """As it stands in an ASGI scope's headers."""
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -67,7 +67,7 @@ LEASE_SECONDS = 30.0
 """How long a claim holds without its process renewing it (every third of it while the call runs): the longest a
 client waits (409) after the process running its call died."""
 MAX_KEY_LENGTH = 200
-"""The longest key, here and on the derived routes (``engineering_api.jobs.routes.IDEMPOTENCY_PARAMETER``)."""
+"""The longest key, here and on the derived routes (``engineering_api.web.routes.IDEMPOTENCY_PARAMETER``)."""
 _KEPT_HEADERS = frozenset({b"content-type", b"location", b"etag"})
 """The answer's headers a replay repeats; the others (request id, length, date) belong to each answer."""
 _PURGE_EVERY_SECONDS = 60.0

@@ -24,7 +24,7 @@ from litestar.response.base import ASGIResponse
 from engineering_api.errors import codes
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
-from engineering_api.lib.direct_route import GzipLayer, direct_handlers
+from engineering_api.web._litestar.direct_route import GzipLayer, direct_handlers
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
@@ -51,7 +51,7 @@ _HOSTS_KEPT = 16
 
 request_services: contextvars.ContextVar[Services] = contextvars.ContextVar("engineering_api_services")
 """The services of the app serving the request, set by the guard: a route handler that takes no request (a
-listing, see engineering_api.jobs.routes) finds them here."""
+listing, see engineering_api.web.routes) finds them here."""
 
 
 def required_role(method: str, opt: dict[str, Any]) -> Role | None:
@@ -77,7 +77,7 @@ class GuardMiddleware:
 
     * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
       Litestar ``compression_config`` it was a layer every request of every route went through); a listing's
-      direct call (lib/direct_route.py) asks this guard's gzip layer for its answer's ``send``, so a gzip
+      direct call (web/_litestar/direct_route.py) asks this guard's gzip layer for its answer's ``send``, so a gzip
       client's read skips Litestar's steps too, and a small answer goes out on the client's own ``send``;
     * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
       runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
@@ -164,8 +164,9 @@ class GuardMiddleware:
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         gzipped = self._gzip if gzip else None
         if not mutating or not rule.audited and rule.idempotent is None:
-            # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py),
-            # with the gzip layer's send for a client that accepts gzip (browsers, httpx and the vendor's client do)
+            # no send of ours wraps it (see the class); a listing's handler is called directly
+            # (web/_litestar/direct_route.py), with the gzip layer's send for a client that accepts gzip (browsers,
+            # httpx and the vendor's client do)
             await ((rule.direct_gzip if gzip else rule.direct) or gzipped or self._plain)(scope, receive, send)
             return
         app = gzipped or self.app
@@ -201,7 +202,7 @@ class GuardMiddleware:
         try:
             await app(scope, receive, capture)
         finally:
-            # A dry run (``dryRun: true`` on a destructive route, see engineering_api.jobs.routes) changed nothing:
+            # A dry run (``dryRun: true`` on a destructive route, see engineering_api.web.routes) changed nothing:
             # it is recorded as such, not as a change that succeeded or failed; nor did a retry answered from its
             # Idempotency-Key (engineering_api.lib.idempotency).
             outcome = None
@@ -393,7 +394,7 @@ class _RouteRule:
     """The roles that include :attr:`needed` (worked out once: every request asks)."""
     direct: ASGIApp | None
     """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
-    :func:`engineering_api.lib.direct_route.direct_handlers`), else None."""
+    :func:`engineering_api.web._litestar.direct_route.direct_handlers`), else None."""
     direct_gzip: ASGIApp | None
     """:attr:`direct` for a client that accepts gzip: the answer sent through the send the guard's gzip layer
     chooses for it (a small envelope: the client's own; an error raised by the handler reaches the app's

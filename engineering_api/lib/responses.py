@@ -248,7 +248,8 @@ DataT = TypeVar("DataT")
 class Envelope(msgspec.Struct, Generic[DataT], kw_only=True):
     """The success envelope. A route's answer type names its payload as a one-line subclass,
     ``class ListBlocksResponse(Envelope[list[BlockInfo]]): ...``: a named OpenAPI component whose ``data`` is the
-    real payload (:class:`~engineering_api.lib.field_docs.DocumentedStructSchemas` resolves the parameter)."""
+    real payload (:class:`~engineering_api.web._litestar.struct_schemas.DocumentedStructSchemas` resolves the
+    parameter)."""
 
     success: bool
     message: str
@@ -272,7 +273,8 @@ class EnvelopeResponse(Response[Any]):
     """Always set here (Litestar's Response allows None for "the handler's default")."""
 
     body: bytes
-    """The encoded envelope (its length decides whether a gzip client gets it compressed: lib/direct_route.py)."""
+    """The encoded envelope (its length decides whether a gzip client gets it compressed:
+    web/_litestar/direct_route.py)."""
 
     def __init__(self, body: bytes, *, status_code: int, headers: dict[str, str] | None) -> None:
         self.body = body

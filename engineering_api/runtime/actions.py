@@ -22,7 +22,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.errors import codes
-from engineering_api.jobs.call_routes import inline_context
+from engineering_api.web.call_routes import inline_context
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.responses import Envelope

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 
-from engineering_api.jobs.call_routes import KEYED_ANSWERS, build_call_route, declared_route, key_caller
+from engineering_api.web.call_routes import KEYED_ANSWERS, build_call_route, declared_route, key_caller
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS

@@ -1,9 +1,9 @@
-"""The query string of a call's built route (engineering_api/jobs/call_routes.py): every GET or DELETE call that takes
+"""The query string of a call's built route (engineering_api/web/call_routes.py): every GET or DELETE call that takes
 query parameters documents each with its field's bounds, pattern, default and declared description, and refuses a
 value past a bound before the call runs, as its hand-written route did (422 ``VALIDATION_FAILED`` naming the
 parameter).
 
-An operation's route (engineering_api/jobs/routes.py) does the same for its query parameters (RouteShape.parameters).
+An operation's route (engineering_api/web/routes.py) does the same for its query parameters (RouteShape.parameters).
 The cases are generated from the declarations, so a call added with a query is checked without a line here.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 from engineering_api.app import registry
 from engineering_api.jobs.operations import Operation
-from engineering_api.jobs.route_shape import PATH_PARAMETER, InputField, RouteShape
+from engineering_api.web.route_shape import PATH_PARAMETER, InputField, RouteShape
 from tools.openapi_document import openapi_document
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def test_an_assistant_history_query_with_projectkey_keeps_one_conversation_even_
 
 def _operation_query_bounds() -> list[tuple[str, str, InputField, dict[str, str]]]:
     """(method, path, field, the route's other required query values) of each bounded query parameter of an
-    operation's route (jobs/routes.py): the ``GET``/``DELETE`` input fields and the body fields a POST also reads
+    operation's route (web/routes.py): the ``GET``/``DELETE`` input fields and the body fields a POST also reads
     from the query string."""
     found: list[tuple[str, str, InputField, dict[str, str]]] = []
     for operation in registry():

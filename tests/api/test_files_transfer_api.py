@@ -260,7 +260,7 @@ def test_a_download_confines_its_file_fields_once(client: TestClient[Any], engin
                                                   workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The targets are looked at and the export runs with the one confined input (resolving the paths again gave the
     same paths, at a second walk of the roots)."""
-    from engineering_api.jobs import routes
+    from engineering_api.web import routes
 
     confined: list[str] = []
 

@@ -8,7 +8,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from engineering_api.app import registry
-from engineering_api.jobs.route_shape import RouteShape
+from engineering_api.web.route_shape import RouteShape
 from tests.conftest import Headers, assert_error
 
 

@@ -1,4 +1,4 @@
-"""The parameter markers of every operation's routes (:mod:`engineering_api.jobs.route_shape`) hash as Litestar's
+"""The parameter markers of every operation's routes (:mod:`engineering_api.web.route_shape`) hash as Litestar's
 own markers do: the start computes that hash from the markers' field names instead of Litestar's deep copy
 (issue 71), so a Litestar whose hash reads more than the names fails here, not in a changed route or document."""
 
@@ -12,7 +12,7 @@ import msgspec
 from litestar.params import KwargDefinition
 
 from engineering_api.app import registry
-from engineering_api.jobs.route_shape import RouteShape, struct_field_infos, unconstrained
+from engineering_api.web.route_shape import RouteShape, struct_field_infos, unconstrained
 
 
 def _markers() -> list[Any]:

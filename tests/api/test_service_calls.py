@@ -1,6 +1,6 @@
 """The server's own calls (settings, keys, audit, docs, health, the assistant's settings, the client-compatibility
 routes) are service calls of the one registry: their changes are audited and keyed like every other change, and a
-retry after a lost answer does not make the change again (engineering_api.jobs.call_routes)."""
+retry after a lost answer does not make the change again (engineering_api.web.call_routes)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from engineering_api.app import registry
-from engineering_api.jobs.route_shape import RouteShape
+from engineering_api.web.route_shape import RouteShape
 from engineering_api.jobs.transfer import TransferPlan
 
 

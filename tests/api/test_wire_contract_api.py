@@ -149,7 +149,7 @@ def test_every_operation_route_matches_the_keys_of_its_own_body_struct(app):
     """A route made from an operation finds its body's key map at its first request with a body, from its data
     parameter (``lib/request._body_keys``), not from a map made for each route at start: it is the map of the
     route's body Struct, nested Structs and literal values included."""
-    from engineering_api.jobs.route_shape import RouteShape, route_path
+    from engineering_api.web.route_shape import RouteShape, route_path
     from engineering_api.lib.request import _body_keys
     from engineering_api.lib.schema import key_normaliser
 

@@ -95,7 +95,7 @@ def _timeless(body: bytes) -> bytes:
 async def _sent(route: str, method: str, body: bytes, length: int | None) -> tuple[list[dict[str, Any]], bool]:
     """The messages of a JSON answer of exactly known length sent by the layer: through its own call (``length``
     None) or through :meth:`answer_send` with the length of the body as sent, as a listing's direct call asks it
-    (lib/direct_route.py); and whether the send used was the client's own."""
+    (web/_litestar/direct_route.py); and whether the send used was the client's own."""
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     sent: list[dict[str, Any]] = []
 

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.router import Router as PlainRouter
 from litestar.types import Receive, Scope, Send
 
-from engineering_api.lib.route_map import MappedLitestar
+from engineering_api.web._litestar.route_map import MappedLitestar
 
 
 def _computed(app: Any) -> dict[str, dict[str, Any]]:

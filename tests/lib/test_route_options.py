@@ -1,4 +1,4 @@
-"""Every path's automatic OPTIONS answer (``engineering_api.lib.route_options``): Litestar's own 204, with an
+"""Every path's automatic OPTIONS answer (``engineering_api.web._litestar.route_options``): Litestar's own 204, with an
 ``Allow`` that names every method of the path (RFC 9110 §10.2.1: the methods the target resource supports),
 however many registrations made the path; the handlers share their models, so the start does not build ~490
 of each; CORS preflights are answered as before."""
@@ -15,8 +15,8 @@ from litestar.params import FromPath
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
-from engineering_api.lib.route_map import MappedLitestar
-from engineering_api.lib.route_options import is_litestar_options
+from engineering_api.web._litestar.route_map import MappedLitestar
+from engineering_api.web._litestar.route_options import is_litestar_options
 
 _SAMPLES = {"str": "x1", "int": "7", "uuid": "00000000-0000-4000-8000-000000000000", "path": "a/b", "float": "1.5"}
 

@@ -1,5 +1,5 @@
 """Every served handler's parsed signature, built from shared parameter definitions
-(``engineering_api.lib.route_signatures``), is the one Litestar makes of the handler's function itself; its
+(``engineering_api.web._litestar.route_signatures``), is the one Litestar makes of the handler's function itself; its
 signature model is made by its first request, the one Litestar made at registration, and validates that request.
 
 Compared on an app of the test's own, before it serves anything: Litestar's OpenAPI generation adds the path
@@ -27,9 +27,9 @@ from litestar.utils.sync import AsyncCallable
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_ready
-from engineering_api.lib.route_map import MappedLitestar
-from engineering_api.lib.route_signatures import annotations_evaluated
-from engineering_api.lib.route_options import is_litestar_options
+from engineering_api.web._litestar.route_map import MappedLitestar
+from engineering_api.web._litestar.route_signatures import annotations_evaluated
+from engineering_api.web._litestar.route_options import is_litestar_options
 from tests.conftest import assert_error
 
 

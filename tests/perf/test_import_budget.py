@@ -28,7 +28,7 @@ import pytest
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from engineering_api.lib.route_map import MappedLitestar
+from engineering_api.web._litestar.route_map import MappedLitestar
 from engineering_api.rules.compiler import project as compiler_project
 from tests.perf.budget_tolerance import TOLERANCE
 from tools.bounds import HANG_GUARD_S
@@ -64,7 +64,8 @@ async def _measure(data_dir: Path) -> dict[str, Any]:
     async with driver.running():
         frozen = gc.get_freeze_count()
         # Litestar made every handler's signature model at registration; a handler's first request makes it now
-        # (lib/route_signatures): made before counting, as the warm-up below fills the import's first-use caches
+        # (web/_litestar/route_signatures): made before counting, as the warm-up below fills the import's first-use
+        # caches
         assert isinstance(app, MappedLitestar)
         app.signature_models_made()
         key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}

@@ -43,7 +43,7 @@ HAND_WRITTEN: dict[str, int] = {
     "engineering_api.domain.files": 2,  # file download and upload
     "engineering_api.domain.hmi_render": 1,  # an image
     "engineering_api.domain.testharness.junit": 1,  # a JUnit XML file
-    "engineering_api.jobs.controllers": 5,  # job status, events (SSE), cancel, execute-sync over the registry
+    "engineering_api.web.controllers": 5,  # job status, events (SSE), cancel, execute-sync over the registry
     "engineering_api.mcp.routes": 11,  # the MCP transports (streamable HTTP, SSE) and their configs
     "engineering_api.lib.metrics": 1,  # Prometheus text
     "engineering_api.swagger": 2,  # HTML and its assets
@@ -70,9 +70,9 @@ HAND_WRITTEN_CALLS: dict[str, int] = {
     "engineering_api.runtime.pulls.routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
-(:func:`~engineering_api.jobs.call_routes.build_call_route`). It may only shrink: a new call names its
+(:func:`~engineering_api.web.call_routes.build_call_route`). It may only shrink: a new call names its
 ``built_route`` (docs/add-an-api-call.md)."""
-BUILDER = "engineering_api.jobs.call_routes"
+BUILDER = "engineering_api.web.call_routes"
 """The module of the routes built from their declarations."""
 
 FRAMEWORK = ("litestar.",)
@@ -88,7 +88,7 @@ def _serve_it(call: Operation[Any, Any]) -> str:
     """How the inline call ``call`` gets its route, and where that is."""
     declaration = "runtime_call(...)" if call.is_runtime_call else "service_call(...)"
     return (f"name built_route=CallRoute(...) in its {declaration} and its route is built from the declaration "
-            "(engineering_api/jobs/call_routes.py); a route still written by hand takes **declared(name) (a runtime "
+            "(engineering_api/web/call_routes.py); a route still written by hand takes **declared(name) (a runtime "
             "call, engineering_api/runtime/call_routes.py) or **declared_route(CALL)")
 
 
@@ -435,7 +435,7 @@ def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declar
 
 
 def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> None:
-    from engineering_api.jobs.call_routes import build_call_routes, service_call
+    from engineering_api.web.call_routes import build_call_routes, service_call
 
     class Named(CamelStruct):
         device_name: str
@@ -499,7 +499,7 @@ def test_a_read_is_declared_one_way() -> None:
 
 def test_a_call_that_waits_on_the_event_loop_is_a_service_call_that_is_no_mcp_tool() -> None:
     """Its built route awaits its handler on the event loop; an MCP tool would call it as a function."""
-    from engineering_api.jobs.call_routes import service_call
+    from engineering_api.web.call_routes import service_call
 
     async def waits(_context: Any, _data: Any) -> int:
         return 1
@@ -512,7 +512,7 @@ def test_a_call_that_waits_on_the_event_loop_is_a_service_call_that_is_no_mcp_to
 
 def test_an_async_function_is_refused_as_a_service_calls_run() -> None:
     """``run=`` is called as a function, so an async one would answer an un-awaited coroutine."""
-    from engineering_api.jobs.call_routes import service_call
+    from engineering_api.web.call_routes import service_call
 
     async def waits(_services: Any, _data: Any) -> int:
         return 1
@@ -529,7 +529,7 @@ def test_a_built_route_refuses_an_awaitable_its_plain_handler_answers() -> None:
     from litestar import Litestar
     from litestar.testing import TestClient
 
-    from engineering_api.jobs.call_routes import build_call_route, declared_route, service_call
+    from engineering_api.web.call_routes import build_call_route, declared_route, service_call
 
     async def later() -> int:
         return 1

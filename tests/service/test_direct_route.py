@@ -1,6 +1,6 @@
-"""A listing's handler called directly by the guard (engineering_api.lib.direct_route) answers what Litestar's own
-route handling answers: the same status, headers and body for an envelope, Litestar's own response for any other
-answer, and no direct call for a route Litestar has work for (parameters, hooks, layered headers, guards)."""
+"""A listing's handler called directly by the guard (engineering_api.web._litestar.direct_route) answers what
+Litestar's own route handling answers: the same status, headers and body for an envelope, Litestar's own response for
+any other answer, and no direct call for a route Litestar has work for (parameters, hooks, layered headers, guards)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar import Litestar, Response, get
 from litestar.datastructures import ResponseHeader
 
 from engineering_api.console.compression import REST_MINIMUM, gzip_layer
-from engineering_api.lib.direct_route import direct_handlers
+from engineering_api.web._litestar.direct_route import direct_handlers
 from engineering_api.lib.responses import ok
 
 if TYPE_CHECKING:

@@ -123,7 +123,7 @@ def test_a_plain_read_answers_what_run_operation_answers(client: TestClient, mon
     from litestar.testing import RequestFactory
 
     from engineering_api.domain.devices import OPERATIONS
-    from engineering_api.jobs.routes import run_operation
+    from engineering_api.web.routes import run_operation
     from engineering_api.lib import responses
 
     services: Services = client.app.state.services

@@ -82,9 +82,9 @@ def test_a_listing_read_by_a_gzip_client_is_called_directly_and_compressed_when_
     client: TestClient[Litestar], admin: Headers, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Browsers, httpx and the vendor's client send ``Accept-Encoding: gzip``: their listing reads skip Litestar's
-    steps as a plain client's do (lib/direct_route.py), and the gzip layer around the direct call still compresses
-    an answer past its threshold (devices added until the listing is that large: the direct call asks the layer
-    for its threshold once per route, so a threshold patched later would not be seen)."""
+    steps as a plain client's do (web/_litestar/direct_route.py), and the gzip layer around the direct call still
+    compresses an answer past its threshold (devices added until the listing is that large: the direct call asks the
+    layer for its threshold once per route, so a threshold patched later would not be seen)."""
     client.post("/api/projects/actions/create-sync", json={"name": "Gzip"}, headers=admin)
     client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": "6ES7 516-3AN02-0AB0",
                                                                 "name": "PLC_1"}, headers=admin)

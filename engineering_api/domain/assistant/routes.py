@@ -31,9 +31,9 @@ from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
 from engineering_api.errors import codes
-from engineering_api.jobs.call_routes import declared_route, service_call, services_in
+from engineering_api.web.call_routes import declared_route, service_call, services_in
 from engineering_api.jobs.operations import CallRoute, OperationContext
-from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
+from engineering_api.web.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role, principal_of

@@ -32,7 +32,7 @@ from litestar.params import FromPath, JSONBody
 from engineering_api.jobs.operations import (
     CallRoute, HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route,
 )
-from engineering_api.jobs.route_shape import (
+from engineering_api.web.route_shape import (
     PATH_PARAMETER, REQUIRED, query_keyword, query_marker, sign, unconstrained,
 )
 from engineering_api.lib.idempotency import (

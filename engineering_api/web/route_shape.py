@@ -2,7 +2,7 @@
 
 A shape says where each input field comes from (the path, the query string, the JSON body), which of the
 route's options it takes (``dryRun``, ``download``, ``Idempotency-Key``), the request body's Struct and the answer's
-envelope. :mod:`engineering_api.jobs.routes` builds the route's handler from it; :meth:`RouteShape.parameters` is the
+envelope. :mod:`engineering_api.web.routes` builds the route's handler from it; :meth:`RouteShape.parameters` is the
 one place that turns the shape into the keyword parameters Litestar reads (names, annotations, defaults), and
 :meth:`RouteShape.values` the one place that turns the arguments Litestar passes back into the operation's input.
 """
@@ -34,7 +34,7 @@ from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
 from engineering_api.lib.field_docs import borrow_field_docs
 from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
 from engineering_api.lib.responses import envelope_type
-from engineering_api.lib.route_signatures import annotations_evaluated
+from engineering_api.web._litestar.route_signatures import annotations_evaluated
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:

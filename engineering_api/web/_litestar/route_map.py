@@ -12,7 +12,7 @@ every route so far and validating the whole trie again: ~500 walks at start, 136
 constructor registered; a route registered later is added to it as Litestar does.
 
 Each handler's signature model is made by its first request, not as it is registered
-(:mod:`engineering_api.lib.route_signatures`).
+(:mod:`engineering_api.web._litestar.route_signatures`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from litestar._openapi.plugin import OpenAPIPlugin  # the app's document cache; 
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from engineering_api.lib.head_requests import documented_route
-from engineering_api.lib.route_options import LeanRegistration
-from engineering_api.lib.route_signatures import model_later, models_made
+from engineering_api.web._litestar.route_options import LeanRegistration
+from engineering_api.web._litestar.route_signatures import model_later, models_made
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from litestar.routes import ASGIRoute
     from litestar.types import ControllerRouterHandler, RouteHandlerMapItem
 
-    from engineering_api.lib.route_signatures import ModelLater
+    from engineering_api.web._litestar.route_signatures import ModelLater
 
     Route: TypeAlias = HTTPRoute | ASGIRoute | WebSocketRoute
 
@@ -46,8 +46,8 @@ __all__ = ("MappedLitestar",)
 class MappedLitestar(Litestar, LeanRegistration):
     """Litestar whose ``route_handler_method_map`` is kept between lookups (see the module), and whose paths'
     automatic OPTIONS handlers are cheap to register and name every method of their path
-    (:mod:`engineering_api.lib.route_options`), and whose handlers' signatures share their parameters'
-    definitions (:mod:`engineering_api.lib.route_signatures`)."""
+    (:mod:`engineering_api.web._litestar.route_options`), and whose handlers' signatures share their parameters'
+    definitions (:mod:`engineering_api.web._litestar.route_signatures`)."""
 
     # Litestar declares __slots__; a subclass without them gets a __dict__ for these.
     _method_map: dict[str, RouteHandlerMapItem]

@@ -3,7 +3,7 @@
 Litestar serves a request by making a ``Request``, resolving the handler's guards, ``before_request`` hook and
 arguments, entering an exit stack for its dependencies, calling the handler, then turning its answer into an ASGI
 response through a response handler that applies the layered headers, cookies, ``after_request`` hook and
-background task. A listing (``engineering_api.jobs.routes``: no parameters, no request, an
+background task. A listing (``engineering_api.web.routes``: no parameters, no request, an
 :class:`~engineering_api.lib.responses.EnvelopeResponse` back) needs none of it, and those steps cost a fast read
 more than its own work. :func:`direct_handlers` gives, for such a route and method, an ASGI app that awaits the
 handler and sends its envelope; for any other route it gives None and Litestar serves it as always. What a client

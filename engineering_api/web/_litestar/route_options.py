@@ -23,7 +23,7 @@ from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 from litestar.types.empty import Empty
 
-from engineering_api.lib.route_signatures import parse_signature
+from engineering_api.web._litestar.route_signatures import parse_signature
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,8 +60,8 @@ def is_litestar_options(handler: Any) -> bool:
 class LeanRegistration(Router):
     """The app's router with each path's automatic OPTIONS handler made for its route as a :class:`_PathOptions`
     (see the module), and every other handler's signature parsed from shared parameters
-    (:mod:`engineering_api.lib.route_signatures`). Mixed in after ``Litestar``, so ``Litestar.register`` registers
-    the handlers it returns."""
+    (:mod:`engineering_api.web._litestar.route_signatures`). Mixed in after ``Litestar``, so ``Litestar.register``
+    registers the handlers it returns."""
 
     __slots__ = ()
 

@@ -6,7 +6,7 @@ twin, which starts the same job and waits for it) and the async route (202, ``Lo
 GET/DELETE and from the JSON body otherwise. Handlers carry real type annotations, so OpenAPI shows
 typed request and response schemas and the documented errors.
 
-A route is built from its :class:`~engineering_api.jobs.route_shape.RouteShape` by the builder of its kind: a listing
+A route is built from its :class:`~engineering_api.web.route_shape.RouteShape` by the builder of its kind: a listing
 (a read without input, :func:`_listing_handler`: no parameters, so Litestar extracts nothing), and a call
 (:func:`_call_handler`) that answers by kind, with a 202 and its job (:func:`_start_job`) or directly
 (:func:`_run_direct`).
@@ -37,7 +37,7 @@ from engineering_api.errors import codes
 from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files, operation_input, refuse_unstorable_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
-from engineering_api.jobs.route_shape import (
+from engineering_api.web.route_shape import (
     DOWNLOAD_ARG, DRY_RUN_DOC, IDEMPOTENCY_DOC, IDEMPOTENCY_PARAMETER, JobAccepted, RouteShape, dry_run_route,
     operation_id, route_path, sign,
 )
@@ -300,7 +300,7 @@ async def _run_direct(
 
 
 def _signed(handler: Handler, shape: RouteShape) -> Handler:
-    """``handler`` with the signature and annotations Litestar reads (:func:`~engineering_api.jobs.route_shape.sign`):
+    """``handler`` with the signature and annotations Litestar reads (:func:`~engineering_api.web.route_shape.sign`):
     its shape's parameters after ``request`` (none for a listing), and the answer's type. An operation's routes take
     its input fields from the query by their own names, and ``dryRun``, ``download`` and ``Idempotency-Key`` by its
     options, so no fixed handler can list them."""

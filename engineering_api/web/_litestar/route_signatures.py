@@ -13,7 +13,7 @@ Each handler's signature model (a ``msgspec`` Struct that validates a request's 
 (:func:`model_later`): registering reads only the parsed parameters and data DTO the model would hold (for the
 kwargs model), and a pipeline's requests reach a dozen of the ~560 handlers. Made at registration, the models were
 ~20% of ``create_app``'s CPU (~0.075 s: ``create_app`` 0.39 -> 0.30 s with the body key maps of
-``jobs.routes``, medians of 7 paired starts, ``time.process_time``, 2026-11-27 19:01). Litestar's own property makes the
+``web.routes``, medians of 7 paired starts, ``time.process_time``, 2026-11-27 19:01). Litestar's own property makes the
 model on first use, from the same layers; ``tests/lib/test_route_signatures.py`` makes every handler's. One
 thing changes a handler's parsed parameters after registration: Litestar's OpenAPI generation adds the path
 parameters a handler does not take to them (``_openapi/parameters.py``), and a model made from those would require
@@ -80,7 +80,7 @@ def annotations_evaluated(fn: Callable[..., Any]) -> None:
     """Say that ``fn``'s annotations, as they are now, are objects (no text, no ``None``, no forward reference
     inside): what ``typing.get_type_hints`` makes of them, so :func:`parse_signature` reads them as they are.
     Litestar evaluates a function's annotations in a namespace it builds of ``typing``'s names and the module's
-    (``get_fn_type_hints``): for the ~425 handlers whose signatures are made at run time (``jobs.route_shape.sign``),
+    (``get_fn_type_hints``): for the ~425 handlers whose signatures are made at run time (``web.route_shape.sign``),
     ~7 ms of the start spent finding what they already are. A new ``__annotations__`` dict is evaluated again; one
     changed in place is not (the signers make each handler's annotations once).
     ``tests/lib/test_route_signatures.py`` holds every handler's parsed signature equal to Litestar's."""
