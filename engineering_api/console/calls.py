@@ -13,7 +13,7 @@ from engineering_api.errors import codes
 from engineering_api.lib.field_docs import COMMON
 
 if TYPE_CHECKING:
-    from engineering_api.jobs.manager import JobRecord
+    from engineering_api.jobs.records import JobRecord
     from engineering_api.lib.security import Principal
     from engineering_api.services import Services
 

@@ -16,7 +16,7 @@ from engineering_api.backend.errors import EngineeringError
 from engineering_api.console.auth import audit
 from engineering_api.console.calls import start
 from engineering_api.console.pages import failed, page
-from engineering_api.jobs.manager import JobRecord
+from engineering_api.jobs.records import JobRecord
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of

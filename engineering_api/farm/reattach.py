@@ -88,7 +88,7 @@ def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: 
         if call.get("completedCalls"):
             _settle(jobs, job_id, call, None)
             return
-        from engineering_api.jobs.manager import JobError
+        from engineering_api.jobs.records import JobError
 
         jobs.settle_detached(job_id, "Failed", "interrupted: its API node stopped", error=JobError(
             code=codes.INTERRUPTED, status=503, details={"cause": "API_NODE_STOPPED"},
@@ -292,7 +292,7 @@ def verdict(call: dict[str, Any], fate: CallFate | None) -> tuple[str, Engineeri
 
 
 def _settle(jobs: JobManager, job_id: str, call: dict[str, Any], fate: CallFate | None) -> None:
-    from engineering_api.jobs.manager import JobError
+    from engineering_api.jobs.records import JobError
 
     message, error = verdict(call, fate)
     jobs.settle_detached(job_id, "Failed", message, error=JobError(

@@ -220,7 +220,7 @@ def _histogram(name: str, documentation: str, labels: list[str], series: dict[tu
 
 
 class LiveJob(Protocol):
-    """What the job counts read of a job this process runs (a :class:`~engineering_api.jobs.manager.JobRecord`)."""
+    """What the job counts read of a job this process runs (a :class:`~engineering_api.jobs.records.JobRecord`)."""
 
     @property
     def operation(self) -> str: ...

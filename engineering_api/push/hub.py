@@ -31,7 +31,7 @@ from sqlalchemy import select
 from engineering_api.lib.tables import jobs
 
 if TYPE_CHECKING:
-    from engineering_api.jobs.manager import JobRecord
+    from engineering_api.jobs.records import JobRecord
     from engineering_api.services import Services
 
 __all__ = ("HUBS", "MAX_BUFFERED", "Connection", "PushHub", "assistant_args", "hub_of", "job_messages", "pascal_keys",

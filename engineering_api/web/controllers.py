@@ -11,7 +11,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from engineering_api.errors import codes
-from engineering_api.jobs.manager import JobRecord
+from engineering_api.jobs.records import JobRecord
 from engineering_api.web.routes import IDEMPOTENCY_PARAMETER, run_operation
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX
 from engineering_api.lib.responses import ALL_DOMAIN_ERRORS, Envelope, ok, problem_responses

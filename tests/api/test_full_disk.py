@@ -160,7 +160,7 @@ def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_
     was left waiting for good) and a follower reads it; the end is kept and written by a later job's end."""
     import threading
 
-    persist = services.jobs._persist
+    persist = services.jobs._store.persist
     full = threading.Event()
     full.set()
 
@@ -170,7 +170,7 @@ def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_
                 return persist(record)
         return persist(record)
 
-    services.jobs._persist = end_on_a_full_disk
+    services.jobs._store.persist = end_on_a_full_disk
     try:
         saved = data(_answered(client, "/api/projects/actions/save-sync", engineer_headers))
         assert saved["hasUnsavedChanges"] is False and saved["savedAt"]
@@ -182,7 +182,7 @@ def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_
         full.clear()  # room again: the next job's end writes the kept ones
         data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
     finally:
-        services.jobs._persist = persist
+        services.jobs._store.persist = persist
     assert not services.jobs._ends_kept and not services.jobs.supervised()
     for job_id in kept:  # read back from their rows now
         record = services.jobs.get(job_id)
@@ -197,9 +197,9 @@ def test_a_kept_end_that_fails_otherwise_when_retried_stays_kept_and_a_settling_
     which would otherwise be written over the settling."""
     import sqlite3
 
-    from engineering_api.jobs.manager import JobError
+    from engineering_api.jobs.records import JobError
 
-    persist = services.jobs._persist
+    persist = services.jobs._store.persist
     refuse: dict[str, Any] = {"all": True, "locked": set()}
 
     def end_written_if_room(record: Any) -> Any:
@@ -210,7 +210,7 @@ def test_a_kept_end_that_fails_otherwise_when_retried_stays_kept_and_a_settling_
                 return persist(record)
         return persist(record)
 
-    services.jobs._persist = end_written_if_room
+    services.jobs._store.persist = end_written_if_room
     try:
         first = data(client.post("/api/projects/actions/save", headers=engineer_headers), 202)["jobId"]
         data(client.get(f"/api/jobs/{first}", params={"wait": 30}, headers=engineer_headers))
@@ -227,7 +227,7 @@ def test_a_kept_end_that_fails_otherwise_when_retried_stays_kept_and_a_settling_
         refuse["locked"] = set()
         data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
     finally:
-        services.jobs._persist = persist
+        services.jobs._store.persist = persist
     assert not services.jobs._ends_kept and not services.jobs.supervised()
     assert services.jobs.get(first).status == "Completed"
     settled = services.jobs.get(second)

@@ -76,7 +76,7 @@ def test_a_job_s_end_is_written_only_once_it_is_on_record(
     opened, entered = gate
     job_id = start_job(client, "POST", "/api/projects/actions/save", admin_headers)
     assert entered.wait(HANG_GUARD_S)
-    persist = services.jobs._persist
+    persist = services.jobs._store.persist
     while_writing: list[tuple[bool, bool]] = []
 
     def persist_seen(record: Any) -> Any:
@@ -84,7 +84,7 @@ def test_a_job_s_end_is_written_only_once_it_is_on_record(
             while_writing.append((services.jobs.get(job_id).terminal, services.jobs.end_written(job_id)))
         return persist(record)
 
-    monkeypatch.setattr(services.jobs, "_persist", persist_seen)
+    monkeypatch.setattr(services.jobs._store, "persist", persist_seen)
     assert not services.jobs.end_written(job_id), "running"
     opened.set()
     assert data(client.get(f"/api/jobs/{job_id}", params={"wait": 30}, headers=admin_headers))["status"] == "Completed"

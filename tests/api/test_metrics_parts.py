@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from engineering_api.jobs import manager
+from engineering_api.jobs import runner
 from engineering_api.runtime.service import runtime_of
 from tests.api.metric_samples import TEST_CLIENT_ADDRESS, sample_value, scrape_metrics
 from tests.conftest import data, start_job, wait_job
@@ -55,7 +55,7 @@ def test_a_running_job_is_counted_running_before_its_progress_is_written(tmp_pat
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # Its progress is written only after PROGRESS_WRITE_DELAY_SECONDS (held here); its start before it runs. The
     # counts take the live record of a job this process runs, and its row agrees on the status.
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
     with _watched(tmp_path) as client:
         admin = {"X-API-Key": client.app.state.services.settings.secret_path.read_text().strip()}
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))

@@ -39,7 +39,7 @@ class InterruptedJobs:
     """The little of a JobManager that re-attaching uses: one interrupted job, and what it was settled with."""
 
     def __init__(self) -> None:
-        from engineering_api.jobs.manager import JobError
+        from engineering_api.jobs.records import JobError
 
         self.status = "Running"
         self.failure: JobError | None = None

@@ -23,7 +23,7 @@ from lxml import etree
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.console import git_log
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline
 from tests.console.conftest import corpus_file
 from tools.bounds import HANG_GUARD_S
 from tools.plant_app import Plant
@@ -109,7 +109,7 @@ async def _opened_calls(data_dir: Path) -> dict[int, tuple[int, int]]:
 
 def test_an_opened_network_costs_the_same_whatever_the_networks_of_its_block(tmp_path, monkeypatch):
     # each run counts as quick, so the reads run where they ran warm whatever the machine's load
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     calls = asyncio.run(_opened_calls(tmp_path))
     (few, few_kept), (many, many_kept) = calls[FEW], calls[FEW * GROWTH]
     assert many <= few * SAME, f"{few} calls at {FEW} networks, {many} at {FEW * GROWTH}"

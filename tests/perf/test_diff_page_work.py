@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline
 from tools.bounds import HANG_GUARD_S
 from tools.plant_app import Plant, plant_app
 from tools.work_count import WorkCount, counting, counting_on
@@ -63,7 +63,7 @@ async def _diff_calls(data_dir: Path) -> dict[str, int]:
 
 def test_a_diff_page_costs_its_changed_objects(tmp_path, monkeypatch):
     # each run counts as quick, so the page's reads run where they ran warm whatever the machine's load
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     calls = asyncio.run(_diff_calls(tmp_path))
     per_changed = (calls[f"computed {MANY}"] - calls[f"computed {FEW}"]) / (MANY - FEW)
     assert per_changed <= CALLS_PER_CHANGED_FB, f"{per_changed:.0f} calls per changed FB ({calls})"

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline
 from tools.bounds import HANG_GUARD_S
 from tools.plant_app import plant_app
 from tools.work_count import WorkCount, counting, counting_on
@@ -116,12 +116,12 @@ _GARBAGE: dict[tuple[int, str], collections.Counter[str]] = {}
 @pytest.fixture(scope="module")
 def growth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, int]]:
     # Each run counts as quick, so a -sync job runs where it ran in the warm-up whatever the machine's load.
-    bound, manager.INLINE_READ_MAX_SECONDS = manager.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
+    bound, inline.INLINE_READ_MAX_SECONDS = inline.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
     try:
         small = asyncio.run(_counts(tmp_path_factory.mktemp("plant-small"), SMALL))
         large = asyncio.run(_counts(tmp_path_factory.mktemp("plant-large"), LARGE))
     finally:
-        manager.INLINE_READ_MAX_SECONDS = bound
+        inline.INLINE_READ_MAX_SECONDS = bound
     return {op: (small[op], large[op]) for op in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM, *AFTER_COMMIT_OPS)}
 
 

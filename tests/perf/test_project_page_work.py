@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.console.pages import OBJECTS_PER_PAGE
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline
 from tools.bounds import HANG_GUARD_S
 from tools.plant_app import Plant
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
@@ -96,7 +96,7 @@ async def _counted_pages(plant: Plant, worker: Any) -> dict[str, int]:
 
 def test_the_project_page_costs_what_it_shows_whatever_the_program_holds(tmp_path, monkeypatch):
     # each run counts as quick, so the page's reads run where they ran warm whatever the machine's load
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     calls = asyncio.run(_page_calls(tmp_path))
     small, large = calls[SMALL], calls[SMALL * GROWTH]
     grown = {page: f"{small[page]} → {large[page]} calls" for page in PAGES if large[page] > small[page] * SAME}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.console import tags_page
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline
 from tools.bounds import HANG_GUARD_S
 from tools.plant_app import Plant
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
@@ -83,7 +83,7 @@ async def _page_calls(data_dir: Path, page_size: Callable[[int], None]) -> dict[
 
 def test_a_tag_table_page_costs_its_rows_and_little_per_tag_of_the_table(tmp_path, monkeypatch):
     # each run counts as quick, so the page's reads run where they ran warm whatever the machine's load
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     calls = asyncio.run(_page_calls(tmp_path, lambda tags: monkeypatch.setattr(tags_page, "TAGS_PER_PAGE", tags)))
     per_table_tag = (calls[LARGE, FEW] - calls[SMALL, FEW]) / (LARGE - SMALL)
     per_shown_tag = (calls[LARGE, MANY] - calls[LARGE, FEW]) / (MANY - FEW)

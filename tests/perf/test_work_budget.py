@@ -31,8 +31,8 @@ import pytest
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from engineering_api.jobs import manager
-from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
+from engineering_api.jobs import inline
+from engineering_api.jobs.inline import QUICK_RUNS_BEFORE_HERE
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on, sessionless_mcp
 from tools.bounds import HANG_GUARD_S
 from tests.perf.budget_tolerance import TOLERANCE
@@ -138,11 +138,11 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
 def _measured(data_dir: Path) -> dict[str, WorkCount]:
     # Each run counts as quick (an inline read stays inline, a -sync job's operation runs on the event loop once its
     # warm-up runs were quick): a busy machine must not send the counted call down another path by the wall clock.
-    bound, manager.INLINE_READ_MAX_SECONDS = manager.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
+    bound, inline.INLINE_READ_MAX_SECONDS = inline.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
     try:
         return asyncio.run(_measure(data_dir))
     finally:
-        manager.INLINE_READ_MAX_SECONDS = bound
+        inline.INLINE_READ_MAX_SECONDS = bound
 
 
 @pytest.fixture(scope="module")

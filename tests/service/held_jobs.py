@@ -7,7 +7,7 @@ they are where the step holds them, and then waits to be killed:
 - ``progressed``: an archive job that reported its progress (10%) and had it written, and a save queued behind it,
   accepted and never started;
 - ``started``: a save job just started, with its progress never due for a write
-  (:data:`~engineering_api.jobs.manager.PROGRESS_WRITE_DELAY_SECONDS` past any wait): the state of a job in its first
+  (:data:`~engineering_api.jobs.runner.PROGRESS_WRITE_DELAY_SECONDS` past any wait): the state of a job in its first
   0.25 s;
 - ``read``: a job of a read (the devices' list) that has started;
 - ``sync-here``: a ``-sync`` export whose job runs on the event loop's thread (``JobManager._run_here``: its last
@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engineering_api.jobs import manager
+from engineering_api.jobs import inline, runner
 from engineering_api.lib.tables import jobs
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
@@ -57,7 +57,7 @@ def _until(what: str, check: Any) -> None:
 
 def main(data_dir: Path, step: str) -> None:
     if step == "started":
-        manager.PROGRESS_WRITE_DELAY_SECONDS = 10 * HANG_GUARD_S
+        runner.PROGRESS_WRITE_DELAY_SECONDS = 10 * HANG_GUARD_S
     with make_client(data_dir) as client:
         services = client.app.state.services
         key = {"X-API-Key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
@@ -104,8 +104,8 @@ def _sync_here(client: Any, services: Any, key: dict[str, str]) -> dict[str, Any
                         {"BlockType": "FB", "Name": "FB_Held", "Language": "SCL"})):
         assert client.post(path, json=body, headers=key).status_code == 200
     export = "/api/devices/PLC_1/blocks/actions/export-sync"
-    manager.INLINE_READ_MAX_SECONDS = HANG_GUARD_S  # each run quick, however busy the machine
-    for number in range(manager.QUICK_RUNS_BEFORE_HERE):
+    inline.INLINE_READ_MAX_SECONDS = HANG_GUARD_S  # each run quick, however busy the machine
+    for number in range(inline.QUICK_RUNS_BEFORE_HERE):
         answer = client.post(export, json={"blockName": "FB_Held", "exportPath": f"e/{number}.xml"}, headers=key)
         assert answer.status_code == 200, answer.text
     services.backend.program.export_program_object = _held

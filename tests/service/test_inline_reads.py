@@ -210,7 +210,7 @@ def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any,
     import time
     from types import SimpleNamespace
 
-    from engineering_api.jobs import manager
+    from engineering_api.jobs import inline
     from engineering_api.jobs.operations import Operation
 
     jobs = client.app.state.services.jobs
@@ -247,7 +247,7 @@ def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any,
             assert await jobs.run_inline(operation, None) == "read"
 
     clocks = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
-    monkeypatch.setattr(manager, "time", SimpleNamespace(**{**clocks, "perf_counter": perf_counter,
+    monkeypatch.setattr(inline, "time", SimpleNamespace(**{**clocks, "perf_counter": perf_counter,
                                                             "thread_time": thread_time}))
     with client.portal() as portal:
         portal.call(scenario)
@@ -274,7 +274,7 @@ def test_a_read_quick_by_the_wall_clock_takes_no_strike_from_a_coarse_cpu_clock(
     """A strike needs both clocks over the bound. On Windows the thread's CPU clock moves by the scheduler's tick
     (~15.6 ms): a quick read that crosses a tick reads as slow by its CPU time alone, and must not be sent to the
     worker for that. The wall clock is asked first, so a quick run does not read the CPU clock at its end."""
-    from engineering_api.jobs.manager import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
+    from engineering_api.jobs.inline import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
 
     runs = 1 + INLINE_READ_STRIKES + 2
     on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, runs,
@@ -290,7 +290,7 @@ def test_a_read_slow_by_its_cpu_time_goes_to_the_worker(client: TestClient, monk
     once and its CPU time did INLINE_READ_STRIKES times in a row; then on the worker."""
     import time
 
-    from engineering_api.jobs.manager import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
+    from engineering_api.jobs.inline import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
 
     def burn() -> None:
         until = time.thread_time() + 2 * INLINE_READ_MAX_SECONDS

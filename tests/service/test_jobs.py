@@ -12,7 +12,7 @@ import pytest
 
 from sqlalchemy import select
 
-from engineering_api.jobs import manager
+from engineering_api.jobs import runner
 from engineering_api.lib.tables import jobs
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
@@ -212,7 +212,7 @@ def test_a_job_that_started_has_its_start_in_its_row_before_it_runs_and_the_next
     """A process that dies within a job's first 0.25 s (before any progress is due) left its row Pending with no
     start, so the next start failed a job that had run as one that never started. The worker writes the start before
     the operation runs; its progress still waits for PROGRESS_WRITE_DELAY_SECONDS."""
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
     data_dir = tmp_path / "var"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
@@ -302,7 +302,7 @@ def test_a_job_that_ends_before_its_progress_is_due_is_written_accepted_started_
 ) -> None:
     """Its start is written before it runs (a restart must know it ran), its progress not on its own: its end holds
     it (startedAt, progress)."""
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # the job surely ends before
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # the job surely ends before
     writes = _job_writes(client)
     try:
         response = client.post("/api/projects/actions/create-sync", json={"name": "Twice"}, headers=admin)
@@ -335,7 +335,7 @@ def _row_status(client: TestClient, job_id: str) -> str:
 def test_a_running_job_is_listed_as_running_before_its_progress_is_written(
     client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # not due while this test looks
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # not due while this test looks
     job_id, gate = _running(client, admin)
     assert _row_status(client, job_id) == "Running"  # its start, written before it ran
     running = client.get("/api/jobs?status=Running", headers=admin).json()["data"]
@@ -354,7 +354,7 @@ def test_a_running_job_has_its_progress_written_when_due(
     client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Another node, or the next start, reads a job that runs on as Running, with its start time."""
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", 0.0)
     job_id, gate = _running(client, admin)
     deadline = time.monotonic() + HANG_GUARD_S
     while _row_status(client, job_id) != "Running":
@@ -373,7 +373,7 @@ def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
     """The worker marks it Running and records its progress itself; the loop hears of the job at its end only (one
     hop, not one more for its start and one per report)."""
     _create_project(client, admin)
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # its start is not due for a write
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # its start is not due for a write
     jobs_ = client.app.state.services.jobs
     woken: list[str] = []
     changed = jobs_._changed
@@ -421,7 +421,7 @@ def test_shutdown_drops_a_pending_progress_write_and_schedules_none_after(
 ) -> None:
     """A loop that outlives the app (an in-process restart) would otherwise write Running over the row the stop
     marks Failed INTERRUPTED."""
-    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(runner, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
     job_id, gate = _running(client, admin)
     jobs_ = client.app.state.services.jobs
     live = jobs_._live[job_id]

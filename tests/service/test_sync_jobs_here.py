@@ -1,7 +1,7 @@
 """A ``-sync`` call's job run on the event loop's thread (``JobManager._run_here``): when, what a client reads of it,
 and when it goes back to the worker.
 
-An operation whose last :data:`~engineering_api.jobs.manager.QUICK_RUNS_BEFORE_HERE` runs were quick runs a waited job
+An operation whose last :data:`~engineering_api.jobs.inline.QUICK_RUNS_BEFORE_HERE` runs were quick runs a waited job
 where the request is served, if the worker is idle: the same answer, the same job record (Running with its start,
 then its end), one hop to the worker thread and back fewer. What happens to such a job when the process dies while it
 runs is in tests/service/test_job_restarts.py."""
@@ -17,12 +17,12 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.jobs import manager
-from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
+from engineering_api.jobs import inline
+from engineering_api.jobs.inline import QUICK_RUNS_BEFORE_HERE
 from simatic_xml.cancel import Canceled, checkpoint
 from tools.bounds import HANG_GUARD_S
 
-QUICK_CPU_BOUND = manager.INLINE_READ_MAX_SECONDS
+QUICK_CPU_BOUND = inline.INLINE_READ_MAX_SECONDS
 """The real bound of a quick run (the fixture below raises it so that every run is quick)."""
 
 EXPORT = "/api/devices/PLC_1/blocks/actions/export-sync"
@@ -32,7 +32,7 @@ CPU = "6ES7 516-3AN02-0AB0"
 @pytest.fixture(name="project")
 def fx_project(client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> TestClient:
     # every run is quick unless a test says otherwise: a busy machine must not make one slow by the wall clock
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     for path, body in (("/api/projects/actions/create-sync", {"name": "Here"}),
                        ("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"}),
                        ("/api/devices/PLC_1/blocks/generate-and-import",
@@ -128,10 +128,10 @@ def test_a_slow_run_here_sends_the_operation_back_to_the_worker(
     threads = _threads_of_exports(project, monkeypatch)
     for number in range(QUICK_RUNS_BEFORE_HERE + 1):
         assert _export(project, admin, number).status_code == 200
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", -1.0)  # every run is slow from here on
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", -1.0)  # every run is slow from here on
     for number in range(10, 13):
         assert _export(project, admin, number).status_code == 200
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)  # and now every run is quick
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)  # and now every run is quick
     for number in range(20, 20 + QUICK_RUNS_BEFORE_HERE + 1):
         assert _export(project, admin, number).status_code == 200
     assert _on_worker(threads) == ([True] * QUICK_RUNS_BEFORE_HERE + [False]  # proven quick, then here
@@ -150,9 +150,9 @@ def test_a_slow_run_here_that_fails_sends_the_operation_back_to_the_worker(
             raise NotFoundError("no such block", code="BLOCK_NOT_FOUND")
 
     threads = _threads_of_exports(project, monkeypatch, fails)
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", -1.0)  # the failing run is slow
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", -1.0)  # the failing run is slow
     failed = _export(project, admin, 10)
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
     assert _export(project, admin, 11).status_code == 200
     assert failed.status_code == 404 and failed.json()["code"] == "BLOCK_NOT_FOUND", failed.text
     assert _on_worker(threads) == [False, True]  # failed here, slow: the next run is the worker's
@@ -168,9 +168,9 @@ def test_a_run_slow_by_the_wall_clock_alone_is_quick(
         perf_counter = staticmethod(lambda: float(next(wall)))
         thread_time, monotonic = staticmethod(time.thread_time), staticmethod(time.monotonic)
 
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)  # of CPU time: an export takes a few ms at most
-    monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)  # a thread held off the CPU, not a run that waits
-    monkeypatch.setattr(manager, "time", Clocks)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", 1.0)  # of CPU time: an export takes a few ms at most
+    monkeypatch.setattr(inline, "HERE_WALL_MAX", 20.0)  # a thread held off the CPU, not a run that waits
+    monkeypatch.setattr(inline, "time", Clocks)
     for number in range(QUICK_RUNS_BEFORE_HERE + 3):
         assert _export(project, admin, number).status_code == 200
     # the first run's CPU time is not read (the run before it was not slow by the wall clock): it counts as slow
@@ -184,14 +184,14 @@ def test_a_run_here_that_waits_sends_the_operation_back_to_the_worker_and_its_ti
     again, where ``jobTimeoutSeconds`` stops it (504 ``TIMEOUT``)."""
     for number in range(QUICK_RUNS_BEFORE_HERE):  # quick whatever the load (the fixture's bound)
         assert _export(project, admin, number).status_code == 200
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", QUICK_CPU_BOUND)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", QUICK_CPU_BOUND)
     answer = project.post("/api/settings", json={"jobTimeoutSeconds": 0.5}, headers=admin)
     assert answer.status_code == 200, answer.text
     runs = iter(("wait", "hold"))
 
     def waits() -> None:
         if next(runs) == "wait":  # past the wall-clock bound, on no CPU
-            threading.Event().wait(3 * manager.HERE_WALL_MAX)
+            threading.Event().wait(3 * inline.HERE_WALL_MAX)
             return
         deadline = time.monotonic() + 10  # held until its job's timeout stops it (bounded: with no timeout, 200)
         while time.monotonic() < deadline:
@@ -226,9 +226,9 @@ def test_a_job_run_reads_the_cpu_clock_only_after_a_run_slow_by_the_wall_clock(
         perf_counter = staticmethod(stepped_perf_counter)
         thread_time = staticmethod(counted_thread_time)
 
-    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)
-    monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)
-    monkeypatch.setattr(manager, "time", Clocks)
+    monkeypatch.setattr(inline, "INLINE_READ_MAX_SECONDS", 1.0)
+    monkeypatch.setattr(inline, "HERE_WALL_MAX", 20.0)
+    monkeypatch.setattr(inline, "time", Clocks)
     reads = []
     for number, seconds in enumerate((0.0, 0.0, 10.0, 10.0, 10.0, 0.0, 0.0)):  # a run lasts its step
         step[0] = seconds
