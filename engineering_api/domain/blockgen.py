@@ -17,7 +17,8 @@ from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.import_findings import import_checked
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any, read
+from engineering_api.jobs.input_checks import open_projects_if_any
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.file_walk import SkippedFile, read_regular, walk_files
 from engineering_api.lib.schema import CamelStruct

@@ -26,7 +26,7 @@ from litestar.response import File
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import refuse_project_folder
+from engineering_api.jobs.input_checks import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct

@@ -18,7 +18,7 @@ import msgspec
 from engineering_api.backend.errors import OperationCanceledError, ValidationError
 from engineering_api.backend.worker import outcome_error
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import confine_files, refuse_project_targets, refuse_unstorable_input
+from engineering_api.jobs.input_checks import confine_files, refuse_project_targets, refuse_unstorable_input
 from engineering_api.jobs.runner import JobRunner, described, error_of
 from engineering_api.lib.observability import carrying_request_id
 from engineering_api.lib.schema import utc_now

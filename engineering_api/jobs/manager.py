@@ -19,7 +19,7 @@ import msgspec
 from engineering_api.backend.errors import ConflictError, NotFoundError, OperationTimeoutError, ValidationError
 from engineering_api.errors import codes
 from engineering_api.jobs.inline import InlineCalls
-from engineering_api.jobs.operations import refuse_unstorable_input
+from engineering_api.jobs.input_checks import refuse_unstorable_input
 from engineering_api.jobs.records import JobError, JobRecord, record_of
 from engineering_api.jobs.runner import DETACHED_POLL_SECONDS
 from engineering_api.lib.observability import current_request_id

@@ -25,7 +25,8 @@ from engineering_api.backend.errors import (
     is_storage_full,
 )
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
+from engineering_api.jobs.input_checks import confine_files, refuse_project_targets
+from engineering_api.jobs.operations import OperationContext
 from engineering_api.jobs.records import JobError, JobStore, error_fields
 from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore

@@ -42,7 +42,7 @@ from litestar.response import File
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import server_made
+from engineering_api.jobs.input_checks import server_made
 from engineering_api.lib.file_walk import walk_tree
 from engineering_api.lib.paths import component_problem
 

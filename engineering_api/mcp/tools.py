@@ -19,7 +19,7 @@ import msgspec
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.errors import codes
 from engineering_api.lib.audit import NOT_WRITTEN
-from engineering_api.jobs.operations import confine_files, operation_input
+from engineering_api.jobs.input_checks import confine_files, operation_input
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.field_docs import plain

@@ -10,7 +10,7 @@ project could not be opened again. Escaping cannot help (``&#xB;`` is not well-f
 refused at the request that brings it, naming the field, the character and its position, before anything changes.
 
 :class:`ProjectTexts` marks a request input whose texts go into the project. The check is made where an operation
-that changes the project is given its input (``engineering_api.jobs.operations.refuse_unstorable_input``: a route's
+that changes the project is given its input (``engineering_api.jobs.input_checks.refuse_unstorable_input``: a route's
 body, an MCP tool's arguments, a pipeline step, ``execute-sync``, the console), not when such an input is decoded:
 a read takes the same inputs (a device, a block by name) and answers as it did (a name no object has is not found),
 and a reply is never checked.

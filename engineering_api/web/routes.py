@@ -35,7 +35,7 @@ from litestar.openapi.spec import Operation as OpenAPIOperation
 from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.errors import codes
 from engineering_api.jobs.records import JobRecord
-from engineering_api.jobs.operations import confine_files, operation_input, refuse_unstorable_input
+from engineering_api.jobs.input_checks import confine_files, operation_input, refuse_unstorable_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.web.route_shape import (
     DOWNLOAD_ARG, DRY_RUN_DOC, IDEMPOTENCY_DOC, IDEMPOTENCY_PARAMETER, JobAccepted, RouteShape, dry_run_route,

@@ -29,7 +29,8 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app, registry
 from engineering_api.backend.errors import ValidationError
 from engineering_api.config import Settings
-from engineering_api.jobs.operations import Operation, refuse_unstorable_input
+from engineering_api.jobs.input_checks import refuse_unstorable_input
+from engineering_api.jobs.operations import Operation
 from engineering_api.rules.project_texts import (ProjectTexts, refuse_unstorable_texts, unstorable_reason,
                                                  unstorable_text)
 from simatic_xml.safe import XmlSyntaxError, parse_untrusted

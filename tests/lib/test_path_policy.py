@@ -12,9 +12,8 @@ import pytest
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError, ValidationError
 from engineering_api.backend.models import ProjectInfo
 from engineering_api.errors import codes
-from engineering_api.jobs.operations import (
-    FileRule, Operation, confine_files, refuse_project_targets, refuse_unstorable_input,
-)
+from engineering_api.jobs.input_checks import confine_files, refuse_project_targets, refuse_unstorable_input
+from engineering_api.jobs.operations import FileRule, Operation
 from engineering_api.lib.paths import PathPolicy, PathRejectedError, is_device_name, safe_file_stem
 from engineering_api.rules.folders import check_file_name, folder_parts, target_folder
 from engineering_api.rules.project_texts import ProjectTexts
