@@ -35,11 +35,15 @@ def space_young_collections(every: int = YOUNG_COLLECTION_EVERY) -> None:
     keeps it; while a hold is in force, its end restores at least this spacing."""
     with _lock:
         if _held:
-            young, middle, old = _kept[0]
-            _kept[0] = (max(young, every), middle, old)
-            return
-        young, middle, old = gc.get_threshold()
-        gc.set_threshold(max(young, every), middle, old)
+            _kept[0] = _spaced(_kept[0], every)
+        else:
+            gc.set_threshold(*_spaced(gc.get_threshold(), every))
+
+
+def _spaced(thresholds: tuple[int, int, int], young_at_least: int) -> tuple[int, int, int]:
+    """``thresholds`` with the young generation's at least ``young_at_least``."""
+    young, middle, old = thresholds
+    return max(young, young_at_least), middle, old
 
 
 class HoldEnd:
@@ -57,8 +61,7 @@ class HoldEnd:
             if self._ended:
                 return
             self._ended = True
-            young, middle, old = _kept[0]
-            _kept[0] = (max(young, young_at_least), middle, old)
+            _kept[0] = _spaced(_kept[0], young_at_least)
             _held -= 1
             if _held == 0:
                 gc.set_threshold(*_kept.pop())

@@ -40,13 +40,13 @@ def test_every_change_to_a_push_is_audited_with_the_admin_key_and_reads_are_not(
     # delivery's own path) can come before the DELETE; the calls' rows are the ones made through REST
     scheduled = [r for r in audited["records"] if r["via"] == "scheduler"]
     assert all(r["path"].startswith(f"{one}/deliveries/") and r["keyId"] is None for r in scheduled), scheduled
-    records = {"records": [r for r in audited["records"] if r["via"] != "scheduler"]}
-    rows = [(r["method"], r["path"], r["status"]) for r in reversed(records["records"])]
+    calls = [r for r in audited["records"] if r["via"] != "scheduler"]
+    rows = [(r["method"], r["path"], r["status"]) for r in reversed(calls)]
     assert rows == [("POST", "/api/runtime/pushes", 201), ("PUT", one, 200), ("POST", f"{one}/deliveries/resend", 202),
                     ("DELETE", one, 200)]
-    assert [r["outcome"] for r in reversed(records["records"])] == ["succeeded", "succeeded", "accepted", "succeeded"]
-    assert {r["role"] for r in records["records"]} == {"admin"}
-    assert len({r["keyId"] for r in records["records"]}) == 1 and records["records"][0]["keyId"]
+    assert [r["outcome"] for r in reversed(calls)] == ["succeeded", "succeeded", "accepted", "succeeded"]
+    assert {r["role"] for r in calls} == {"admin"}
+    assert len({r["keyId"] for r in calls}) == 1 and calls[0]["keyId"]
     assert "erp-s3cr3t" not in client.get("/api/audit", headers=admin_headers).text
 
 

@@ -59,12 +59,9 @@ def _imported(name: str, path: Path) -> list[str]:
     return targets
 
 
-def _packages_run_first(owner: str, importer: str, modules: dict[str, Path]) -> set[str]:
-    """The packages whose ``__init__`` an import of ``owner`` runs before it: each package above it, but those
-    above ``importer`` too (they are imported, or being imported, before ``importer`` runs)."""
-    importer_packages = {importer.rsplit(".", depth)[0] for depth in range(1, importer.count(".") + 1)}
-    above = {owner.rsplit(".", depth)[0] for depth in range(1, owner.count(".") + 1)}
-    return {package for package in above - importer_packages if package in modules}
+def _packages_above(name: str) -> set[str]:
+    """The packages ``name`` is inside (``a.b.c``: ``a.b`` and ``a``)."""
+    return {name.rsplit(".", depth)[0] for depth in range(1, name.count(".") + 1)}
 
 
 def _graph(modules: dict[str, Path], script_folders: tuple[str, ...] = ()) -> dict[str, set[str]]:
@@ -75,13 +72,15 @@ def _graph(modules: dict[str, Path], script_folders: tuple[str, ...] = ()) -> di
     for name, path in modules.items():
         folder = name.rpartition(".")[0]
         as_script = folder in script_folders
+        # the packages above the importer are imported, or being imported, before it runs: no edge to them
+        already_run = _packages_above(name) | {name}
         for target in _imported(name, path):
             owner = _owner(target, modules)
             if owner is None and as_script:
                 owner = _owner(f"{folder}.{target}", modules)
             if owner is not None and owner != name:
                 graph[name].add(owner)
-                graph[name] |= _packages_run_first(owner, name, modules) - {name}
+                graph[name] |= {package for package in _packages_above(owner) - already_run if package in modules}
     return graph
 
 
